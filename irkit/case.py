@@ -1,0 +1,139 @@
+"""A case: one investigation folder holding the evidence lake, its manifest and its settings.
+
+``Case`` only wires things together: ingest, the DuckDB views over the lake, and the analyses, each
+of which lives in its own module as a function over tables.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from irkit import __version__, lake
+from irkit.db import connect, parquet_source
+from irkit.errors import CaseError, UsageError
+from irkit.evidence import DEFAULT_MAX_BYTES
+from irkit.ingest import IngestSummary, ingest
+from irkit.schema import EVENT_COLUMNS, EVENT_SCHEMA, QUARANTINE_SCHEMA
+
+SETTINGS = "case.json"
+
+MANIFEST_SCHEMA = pa.schema(
+    [
+        ("commit", pa.string()), ("file", pa.string()), ("path", pa.string()), ("member", pa.string()),
+        ("sha256", pa.string()), ("size", pa.int64()), ("source", pa.string()),
+        ("loader_version", pa.string()), ("read", pa.int64()), ("loaded", pa.int64()),
+        ("quarantined", pa.int64()), ("duplicates", pa.int64()),
+    ]
+)
+
+
+def open_case(path: str | Path, *, create: bool = True) -> Case:
+    """Open the case folder at ``path``, creating it when ``create`` is true and it does not exist."""
+    root = Path(path)
+    settings = root / SETTINGS
+    if not settings.exists():
+        if not create:
+            raise CaseError("not an irkit case (no case.json); create it with `irkit ingest`", path=root)
+        if root.exists() and any(root.iterdir()):
+            raise CaseError("folder exists, is not empty and is not an irkit case", path=root)
+        root.mkdir(parents=True, exist_ok=True)
+        settings.write_text(json.dumps({"irkit": __version__, "created_by": "irkit"}, indent=2) + "\n")
+    return Case(root)
+
+
+class Case:
+    """An investigation folder. Create or open one with :func:`open_case`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    # -- settings -------------------------------------------------------------------------------
+    @property
+    def settings(self) -> dict[str, Any]:
+        return json.loads((self.root / SETTINGS).read_text())
+
+    def remember(self, **values: Any) -> None:
+        """Store settings in case.json (e.g. the last inventory given)."""
+        settings = self.settings
+        settings.update(values)
+        tmp = self.root / (SETTINGS + ".tmp")
+        tmp.write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n")
+        tmp.replace(self.root / SETTINGS)
+
+    # -- storage --------------------------------------------------------------------------------
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The case's DuckDB connection, with views ``events``, ``quarantine`` and ``manifest``."""
+        if self._con is None:
+            self._con = connect()
+            self._refresh_views()
+        return self._con
+
+    def _refresh_views(self) -> None:
+        con = self.con
+        manifest = lake.Manifest.read(self.root)
+        events = parquet_source(manifest.event_files(), EVENT_SCHEMA, hive=True)
+        columns = ", ".join(EVENT_COLUMNS)
+        con.execute(f"CREATE OR REPLACE VIEW events AS SELECT {columns}, day FROM {events}")
+        quarantine = parquet_source(manifest.quarantine_files(), QUARANTINE_SCHEMA, hive=False)
+        con.execute(f"CREATE OR REPLACE VIEW quarantine AS SELECT * FROM {quarantine}")
+        rows = [
+            {**{k: entry.get(k) for k in MANIFEST_SCHEMA.names if k != "commit"}, "commit": commit["commit"]}
+            for commit in manifest.commits
+            for entry in commit["evidence"]
+        ]
+        con.register("manifest_table", pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA))
+        con.execute("CREATE OR REPLACE VIEW manifest AS SELECT * FROM manifest_table")
+
+    def ingest(
+        self,
+        paths: str | Path | list[str | Path],
+        *,
+        source: str | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        progress: bool | None = None,
+    ) -> IngestSummary:
+        """Load evidence files or folders (plain, .gz, .zip) into the lake; see :mod:`irkit.ingest`."""
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        summary = ingest(self.root, self.con, paths, source=source, max_bytes=max_bytes, progress=progress)
+        self._refresh_views()
+        return summary
+
+    def sql(self, query: str, **params: Any) -> pl.DataFrame:
+        """Run DuckDB SQL over the lake (views ``events``, ``quarantine``, ``manifest``); parameters are bound."""
+        try:
+            table = self.con.sql(query, params=params or None).to_arrow_table()
+            return pl.from_arrow(table)  # type: ignore[return-value]
+        except duckdb.Error as exc:
+            raise UsageError(f"query failed: {exc}") from exc
+
+    def verify(self) -> dict[str, Any]:
+        """Re-hash evidence and lake files against the manifest; ``ok`` is false if anything changed."""
+        return lake.verify(self.root)
+
+    @property
+    def manifest(self) -> pl.DataFrame:
+        """One row per ingested evidence file: hash, size, loader, counts."""
+        return self.sql("SELECT * EXCLUDE (path) FROM manifest ORDER BY file")
+
+    def __repr__(self) -> str:
+        return f"Case({str(self.root)!r})"
+
+    def _repr_html_(self) -> str:
+        counts = self.sql("SELECT source, count(*) AS events, min(time) AS first, max(time) AS last FROM events GROUP BY source ORDER BY source")
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>" for row in counts.iter_rows()
+        )
+        return (
+            f"<b>irkit case</b> <code>{escape(str(self.root))}</code>"
+            f"<table><tr><th>source</th><th>events</th><th>first</th><th>last</th></tr>{rows}</table>"
+        )
