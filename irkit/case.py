@@ -16,13 +16,17 @@ import polars as pl
 import pyarrow as pa
 
 from irkit import __version__, lake
-from irkit.db import connect, parquet_source
+from irkit.db import connect, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
 from irkit.evidence import DEFAULT_MAX_BYTES
 from irkit.ingest import IngestSummary, ingest
 from irkit.schema import EVENT_COLUMNS, EVENT_SCHEMA, QUARANTINE_SCHEMA
+from irkit.sql import query
 
 SETTINGS = "case.json"
+
+#: Views derived from ``events``, each defined by ``irkit/sql/view_<name>.sql``.
+DERIVED_VIEWS: tuple[str, ...] = ()
 
 MANIFEST_SCHEMA = pa.schema(
     [
@@ -92,19 +96,24 @@ class Case:
         ]
         con.register("manifest_table", pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA))
         con.execute("CREATE OR REPLACE VIEW manifest AS SELECT * FROM manifest_table")
+        for name in DERIVED_VIEWS:
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS " + run_script(con, query(f"view_{name}")))
 
     def ingest(
         self,
         paths: str | Path | list[str | Path],
         *,
         source: str | None = None,
+        options: dict[str, Any] | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         progress: bool | None = None,
     ) -> IngestSummary:
         """Load evidence files or folders (plain, .gz, .zip) into the lake; see :mod:`irkit.ingest`."""
         if isinstance(paths, (str, Path)):
             paths = [paths]
-        summary = ingest(self.root, self.con, paths, source=source, max_bytes=max_bytes, progress=progress)
+        summary = ingest(
+            self.root, self.con, paths, source=source, options=options, max_bytes=max_bytes, progress=progress
+        )
         self._refresh_views()
         return summary
 

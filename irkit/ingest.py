@@ -23,14 +23,13 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from irkit import __version__, lake, loaders
 from irkit.db import duck_type, run_script, sql_string
 from irkit.evidence import DEFAULT_MAX_BYTES, EvidenceItem, discover, read_records, sample_records
 from irkit.progress import progress_bar
-from irkit.schema import EVENT_COLUMNS, EVENT_SCHEMA, LOADER_COLUMNS
+from irkit.schema import EVENT_SCHEMA, LOADER_COLUMNS
 from irkit.sql import query
 
 BATCH_BYTES = 256 * 1024**2
@@ -170,10 +169,19 @@ def ingest(
     paths: Sequence[str | Path],
     *,
     source: str | None = None,
+    options: dict[str, Any] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: bool | None = None,
 ) -> IngestSummary:
-    """Ingest files and folders into the case at ``root``; see the module docstring."""
+    """Ingest files and folders into the case at ``root``; see the module docstring.
+
+    ``source`` forces a loader instead of detection; ``options`` are bound as named parameters of
+    that loader's query (the generic ``jsonl`` loader takes its field mapping this way).
+    """
+    if options and not source:
+        from irkit.errors import UsageError
+
+        raise UsageError("loader options need an explicit source")
     started = time.perf_counter()
     items = discover(list(paths))
     forced = loaders.get(source) if source else None
@@ -200,7 +208,7 @@ def ingest(
         total = sum(r.size for _, r, _ in plan)
         with progress_bar(total, "ingest", progress) as bar:
             for batch in _batches(plan):
-                _ingest_batch(root, con, batch, max_bytes, bar)
+                _ingest_batch(root, con, batch, max_bytes, bar, options)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -230,6 +238,7 @@ def _ingest_batch(
     batch: list[tuple[loaders.Loader, FileResult, EvidenceItem]],
     max_bytes: int,
     bar: Any,
+    options: dict[str, Any] | None,
 ) -> None:
     loader = batch[0][0]
     commit_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + f"-{os.getpid()}"
@@ -250,11 +259,11 @@ def _ingest_batch(
             pending.append(table.add_column(0, "file_id", pa.array([file_id] * len(table), pa.int64())))
             pending_bytes += table.nbytes
             if pending_bytes >= FLUSH_BYTES:
-                _flush(con, loader, pending, staging, flush_no, batch)
+                _flush(con, loader, pending, staging, flush_no, batch, options)
                 pending, pending_bytes, flush_no = [], 0, flush_no + 1
         bar.update(result.size)
     if pending or flush_no == 0:
-        _flush(con, loader, pending, staging, flush_no, batch)
+        _flush(con, loader, pending, staging, flush_no, batch, options)
     _commit(root, staging, commit_id, batch)
     con.unregister("batch_files")
 
@@ -266,13 +275,14 @@ def _flush(
     staging: Path,
     flush_no: int,
     batch: list[tuple[loaders.Loader, FileResult, EvidenceItem]],
+    options: dict[str, Any] | None,
 ) -> None:
     schema = pa.schema([("file_id", pa.int64()), *lake_record_fields()])
     records = pa.concat_tables(tables) if tables else schema.empty_table()
     con.register("records", records)
     try:
         statement = run_script(con, loader.sql)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE normalized AS {statement}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE normalized AS {statement}", options or None)
         con.execute(query("ingest_unaccounted"))
         _explain_invalid_json(con)
         existing = _existing_event_files(staging.parent.parent, staging, con)
@@ -378,11 +388,3 @@ def _commit(
     import shutil
 
     shutil.rmtree(staging, ignore_errors=True)
-
-
-def event_columns_sql() -> str:
-    return ", ".join(EVENT_COLUMNS)
-
-
-def _unused(values: pa.Array) -> pa.Array:  # pragma: no cover - kept for pc import clarity
-    return pc.cast(values, pa.string())
