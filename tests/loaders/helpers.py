@@ -1,0 +1,50 @@
+"""Shared helpers for loader tests: ingest a sample into a fresh case and look at the rows."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import irkit
+from irkit.ingest import IngestSummary
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def conformance_dir() -> Path | None:
+    """The shared conformance corpus, from IRKIT_CONFORMANCE_DIR; None when the variable is unset."""
+    value = os.environ.get("IRKIT_CONFORMANCE_DIR")
+    return Path(value) if value else None
+
+
+def load(tmp_path: Path, *paths: Path | str, **kwargs: Any) -> tuple[irkit.Case, IngestSummary]:
+    """Ingest the given files into a new case under tmp_path; check the loss accounting balances."""
+    case = irkit.open_case(tmp_path / "case")
+    summary = case.ingest([Path(p) for p in paths], progress=False, **kwargs)
+    assert summary.balanced, str(summary)
+    return case, summary
+
+
+def rows(case: irkit.Case, where: str = "true", **params: Any) -> list[dict[str, Any]]:
+    """Events as dicts (ordered by time, file, position); ``where`` is a SQL condition with bound params."""
+    return case.sql(
+        f"SELECT * EXCLUDE (day) FROM events WHERE {where} ORDER BY time, evidence_file, evidence_offset, evidence_path",
+        **params,
+    ).to_dicts()
+
+
+def one(case: irkit.Case, where: str, **params: Any) -> dict[str, Any]:
+    """The single event matching ``where``."""
+    found = rows(case, where, **params)
+    assert len(found) == 1, f"expected one row for {where}, got {len(found)}"
+    return found[0]
+
+
+def quarantine(case: irkit.Case) -> list[dict[str, Any]]:
+    return case.sql("SELECT * FROM quarantine ORDER BY evidence_file, evidence_offset, evidence_path").to_dicts()
+
+
+def subset(row: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
+    """The keys of ``expected`` taken from ``row``, to compare whole expected rows in one assert."""
+    return {k: row.get(k) for k in expected}
