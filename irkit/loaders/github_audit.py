@@ -1,0 +1,57 @@
+"""GitHub organization and enterprise audit log, from the REST API, exports and streaming.
+
+Shapes (all detected by content): the ``GET /orgs/{org}/audit-log`` and
+``GET /enterprises/{enterprise}/audit-log`` JSON arrays, JSON/JSON-lines exports (including Git
+events), and audit log streaming to S3 / Blob / Splunk (one event per line). Timestamps
+(``@timestamp``, else ``created_at``) are epoch milliseconds as int, float or string, or ISO text.
+
+Mapping (see docs/normalization.md):
+
+=================  ==========================================================================
+event_uid          ``_document_id``; else SHA-256 of the raw record
+operation          ``action`` (``repo.create``, ``git.clone``, ``org.add_member``, ``api.request`` ...)
+actor_uid          ``actor`` login (an App acts as ``<app-slug>[bot]``); else ``actor_id``
+actor_type         ``actor_is_agent``: agent; ``<login>[bot]``, ``actor_is_bot``, a server-to-server
+                   token, or an ``integration`` not acting for a user: service; else human
+credential_uid     ``hashed_token``, else ``token_id`` (0 means none)
+delegator_uid      the App or OAuth app (``integration`` / ``oauth_application_name`` / ``_id``)
+                   through which a user acted (user-to-server or OAuth token)
+target             ``team.*``: the team (``<org>/<team>``); ``org.*``: the org; ``business.*``: the
+                   enterprise; else the repository (``<org>/<repo>``), the team, the affected ``user``,
+                   the org; system ``github``
+resources          repository, team, affected user, org, enterprise, deploy/SSH key fingerprint
+                   (type ``credential``), the App (type ``app``)
+status             ``api.request`` with ``status_code`` >= 400 and ``user.failed_login``: failure;
+                   else success. status_detail: ``HTTP <status_code> <request_method> <route>``
+account_uid        ``org`` (a string, the first element of a list, or ``login``/``name`` of an
+                   object); else ``business``
+src_ip, user_agent ``actor_ip``, ``user_agent``
+class_name         authentication: ``oauth_access.*``, ``oauth_authorization.*``,
+                   ``personal_access_token.*``, user login events; account_change: team, member,
+                   collaborator, permission, admin, key, App installation and credential
+                   authorization changes; api_activity otherwise
+=================  ==========================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+NAME = "github_audit"
+VERSION = "1.0"
+DESCRIPTION = "GitHub audit log: org/enterprise REST API pages, exports, streaming JSON lines"
+
+_WHEN = ("@timestamp", "created_at")
+_WHO = ("actor", "actor_id", "org", "business", "_document_id")
+
+
+def sniff(records: Sequence[object]) -> bool:
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        action = record.get("action")
+        if not isinstance(action, str) or "." not in action:
+            continue
+        if any(k in record for k in _WHEN) and any(k in record for k in _WHO):
+            return True
+    return False

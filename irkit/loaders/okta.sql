@@ -1,0 +1,131 @@
+-- Okta System Log records -> normalized events.
+-- Input: records(file_id, evidence_offset, evidence_path, raw). Binds nothing.
+-- Each record is parsed once against a fixed struct that holds both a LogEvent and the event-hook
+-- envelope ({"eventType": "com.okta.event_hook", "source": ..., "data": {"events": [...]}}). An
+-- envelope yields one row per event (evidence_path '<record path>.data.events[i]'), each event being
+-- parsed a second time against the same struct. debugData values are typed loosely: some are JSON
+-- text, some Java-map text ('{level=LOW}'), some objects; only the few read here are named.
+
+CREATE OR REPLACE TEMP MACRO okta_parse(txt) AS TRY(json_transform(txt, '{
+    "uuid": "VARCHAR", "published": "VARCHAR", "eventType": "VARCHAR", "displayMessage": "VARCHAR",
+    "legacyEventType": "VARCHAR",
+    "actor": {"id": "VARCHAR", "type": "VARCHAR", "alternateId": "VARCHAR", "displayName": "VARCHAR"},
+    "client": {"id": "VARCHAR", "ipAddress": "VARCHAR", "userAgent": {"rawUserAgent": "VARCHAR"}},
+    "authenticationContext": {"externalSessionId": "VARCHAR"},
+    "outcome": {"result": "VARCHAR", "reason": "VARCHAR"},
+    "target": [{"id": "VARCHAR", "type": "VARCHAR", "alternateId": "VARCHAR", "displayName": "VARCHAR",
+        "detailEntry": {"subject": "VARCHAR"}}],
+    "debugContext": {"debugData": {"requestUri": "VARCHAR", "url": "VARCHAR", "grantType": "VARCHAR",
+        "clientId": "VARCHAR", "grantedScopes": "VARCHAR", "requestedScopes": "VARCHAR",
+        "originalPrincipal": "JSON"}},
+    "transaction": {"detail": {"requestApiTokenId": "VARCHAR"}},
+    "request": {"ipChain": [{"ip": "VARCHAR"}]},
+    "source": "VARCHAR",
+    "data": {"events": "JSON[]"}
+}'));
+
+-- The host of an absolute URL, else NULL (Okta paths such as '/api/v1/authn' name no org).
+CREATE OR REPLACE TEMP MACRO okta_host(u) AS
+    CASE WHEN u ILIKE 'http://%' OR u ILIKE 'https://%'
+         THEN irkit_nz(split_part(split_part(split_part(u, '://', 2), '/', 1), ':', 1)) END;
+
+WITH outer_parsed AS (
+    SELECT r.*, okta_parse(r.raw) AS o FROM records r
+),
+hooks AS (
+    SELECT *, coalesce(o.eventType = 'com.okta.event_hook'
+                       OR (o.uuid IS NULL AND o.data.events IS NOT NULL), false) AS is_hook
+    FROM outer_parsed
+),
+parsed AS (
+    SELECT file_id, evidence_offset, evidence_path, raw, o, o AS e, false AS empty_hook
+    FROM hooks WHERE NOT is_hook
+    UNION ALL
+    SELECT h.file_id, h.evidence_offset, h.evidence_path || '.data.events[' || (u.i - 1) || ']', h.raw,
+           h.o, okta_parse(u.ev), false
+    FROM hooks h, unnest(h.o.data.events) WITH ORDINALITY AS u(ev, i)
+    WHERE h.is_hook
+    UNION ALL
+    SELECT file_id, evidence_offset, evidence_path, raw, o, NULL, true
+    FROM hooks WHERE is_hook AND len(coalesce(o.data.events, [])) = 0
+),
+fields AS (
+    SELECT *,
+        e.actor AS a,
+        e.debugContext.debugData AS dbg,
+        [t FOR t IN coalesce(e.target, []) IF t.id IS NOT NULL] AS targets,
+        irkit_ts(e.published) AS ts,
+        CASE
+            WHEN e.actor.type = 'User' THEN 'human'
+            WHEN e.actor.type ILIKE '%agent%' THEN 'agent'
+            WHEN e.actor.type IN ('SystemPrincipal', 'PublicClientApp', 'Client', 'AppInstance')
+                 OR e.actor.type ILIKE '%app%' OR e.actor.type ILIKE '%principal%' THEN 'service'
+            WHEN e.actor IS NULL OR e.actor.type IS NULL THEN NULL
+            ELSE 'unknown'
+        END AS kind,
+        e.actor.type IN ('PublicClientApp', 'Client', 'AppInstance') OR e.actor.id LIKE '0oa%' AS actor_is_client
+    FROM parsed
+)
+SELECT
+    file_id, evidence_offset, evidence_path, raw,
+    'okta' AS source,
+    coalesce(irkit_nz(e.uuid), sha256(raw)) AS event_uid,
+    ts AS time,
+    CASE
+        WHEN e.eventType IN ('user.session.start', 'user.session.end')
+             OR e.eventType LIKE 'user.authentication.%'
+             OR e.eventType LIKE 'app.oauth2.%token%' THEN 'authentication'
+        WHEN e.eventType LIKE 'user.lifecycle.%' OR e.eventType LIKE 'user.account.%'
+             OR e.eventType LIKE 'user.mfa.factor.%' OR e.eventType LIKE 'user.credential.%'
+             OR e.eventType LIKE 'application.lifecycle.%' OR e.eventType LIKE 'application.user_membership.%'
+             OR e.eventType LIKE 'group.lifecycle.%' OR e.eventType LIKE 'group.user_membership.%'
+             OR e.eventType LIKE 'group.application_assignment.%' OR e.eventType LIKE 'group.privilege.%'
+             OR e.eventType LIKE 'system.api_token.%' OR e.eventType LIKE 'app.oauth2.client.%'
+             OR e.eventType LIKE 'app.user_management%' THEN 'account_change'
+        ELSE 'api_activity'
+    END AS class_name,
+    e.eventType AS operation,
+    CASE WHEN e.outcome.result IN ('SUCCESS', 'ALLOW') THEN 'success'
+         WHEN e.outcome.result IN ('FAILURE', 'DENY') THEN 'failure'
+         ELSE 'unknown' END AS status,
+    irkit_nz(concat_ws('; ',
+        irkit_nz(e.outcome.reason),
+        'grant ' || irkit_nz(dbg.grantType),
+        'scopes ' || coalesce(irkit_nz(dbg.grantedScopes), irkit_nz(dbg.requestedScopes)))) AS status_detail,
+    irkit_nz(a.id) AS actor_uid,
+    kind AS actor_type,
+    coalesce(irkit_nz(a.displayName), irkit_nz(a.alternateId)) AS actor_name,
+    coalesce(okta_host(o.source), okta_host(dbg.requestUri), okta_host(dbg.url)) AS account_uid,
+    irkit_nz(e.authenticationContext.externalSessionId) AS session_uid,
+    CASE WHEN actor_is_client
+         THEN coalesce(irkit_nz(dbg.clientId), irkit_nz(a.id))
+         ELSE coalesce(irkit_nz(e.transaction.detail.requestApiTokenId), irkit_nz(e.client.id), irkit_nz(dbg.clientId))
+    END AS credential_uid,
+    CASE
+        WHEN actor_is_client
+            THEN [t.id FOR t IN targets IF t.type = 'User'][1]
+        WHEN irkit_nz(dbg.originalPrincipal ->> '$.id') IS DISTINCT FROM irkit_nz(a.id)
+            THEN irkit_nz(dbg.originalPrincipal ->> '$.id')
+    END AS delegator_uid,
+    targets[1].id AS target_uid,
+    targets[1].type AS target_type,
+    coalesce(irkit_nz(targets[1].displayName), irkit_nz(targets[1].alternateId)) AS target_name,
+    'okta' AS target_system,
+    [struct_pack(uid := t.id,
+                 type := CASE WHEN t.type IN ('access_token', 'refresh_token', 'id_token', 'Token') THEN 'credential' ELSE t.type END,
+                 system := 'okta')
+        FOR t IN targets] AS resources,
+    coalesce(irkit_nz(e.client.ipAddress), irkit_nz(e.request.ipChain[1].ip)) AS src_ip,
+    irkit_nz(e.client.userAgent.rawUserAgent) AS user_agent,
+    CAST(NULL AS VARCHAR) AS trace_uid,
+    CAST(NULL AS VARCHAR) AS span_uid,
+    CAST(NULL AS VARCHAR) AS parent_span_uid,
+    CAST(NULL AS VARCHAR) AS tool_name,
+    CASE
+        WHEN o IS NULL THEN 'not valid JSON'
+        WHEN empty_hook THEN 'Okta event hook delivery holds no events'
+        WHEN e IS NULL THEN 'event hook entry is not a JSON object'
+        WHEN irkit_nz(e.eventType) IS NULL THEN 'no eventType: not an Okta LogEvent'
+        WHEN ts IS NULL THEN 'no readable published timestamp: ' || coalesce(e.published, 'absent')
+    END AS quarantine_reason
+FROM fields
