@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -221,40 +222,51 @@ def _envelope_key(value: dict) -> str | None:
 
 def _lines(head: bytes, stream: BinaryIO, item: EvidenceItem) -> Iterator[pa.Table]:
     envelope = container_of(head) == "envelope-lines"
-    carry, line_no, first = b"", 0, True
+    carry, line_no, block = b"", 0, head
     while True:
-        block = head if first else stream.read(CHUNK_BYTES)
-        first = False
         if not block:
             if carry:
-                yield _line_table(carry, line_no, item, envelope)
+                yield _line_table(memoryview(carry), line_no, item, envelope)[0]
             return
-        data = carry + block
+        data = carry + block if carry else block
         cut = data.rfind(b"\n")
         if cut < 0:
             carry = data
-            continue
-        complete, carry = data[: cut + 1], data[cut + 1 :]
-        yield _line_table(complete, line_no, item, envelope)
-        line_no += complete.count(b"\n")
+        else:
+            table, newlines = _line_table(memoryview(data)[: cut + 1], line_no, item, envelope)
+            carry = data[cut + 1 :]
+            line_no += newlines
+            yield table
+        block = stream.read(CHUNK_BYTES)
 
 
-def _line_table(data: bytes, line_base: int, item: EvidenceItem, envelope: bool) -> pa.Table:
-    if line_base == 0 and data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    text = _decode(data, item, line_base + 1)
-    lines = pc.list_flatten(pc.split_pattern(pa.array([text], pa.large_string()), "\n"))
-    lines = pc.utf8_rtrim(lines, characters="\r")
-    numbers = pa.array(range(line_base + 1, line_base + 1 + len(lines)), pa.int64())
-    keep = pc.not_equal(pc.utf8_length(pc.utf8_trim_whitespace(lines)), 0)
+def _line_table(data: memoryview, line_base: int, item: EvidenceItem, envelope: bool) -> tuple[pa.Table, int]:
+    """The non-blank lines of ``data`` (whole lines) numbered from ``line_base + 1``, and how many
+    newlines it holds; the text is not copied."""
+    if line_base == 0 and data[:3] == b"\xef\xbb\xbf":
+        data = data[3:]  # a byte-order mark is not part of the first record
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10) + 1
+    newlines = len(ends)
+    if len(data) and data[-1] != 10:
+        ends = np.append(ends, len(data))
+    offsets = np.concatenate([np.zeros(1, np.int64), ends.astype(np.int64)])
+    whole = pa.LargeStringArray.from_buffers(len(ends), pa.py_buffer(offsets), pa.py_buffer(data))
+    try:
+        whole.validate(full=True)
+    except pa.ArrowInvalid:
+        _decode(bytes(data), item, line_base + 1)  # raises with the line of the first bad byte
+        raise
+    lines = pc.utf8_rtrim(whole, characters="\r\n")
+    keep = pc.greater(pc.binary_length(pc.utf8_rtrim(lines, characters=" \t\r\n")), 0)
+    numbers = pa.array(np.arange(line_base + 1, line_base + 1 + len(lines), dtype=np.int64))
     lines, numbers = pc.filter(lines, keep), pc.filter(numbers, keep)
     if not envelope:
         paths = pa.array(["$"] * len(lines), pa.string())
-        return pa.Table.from_arrays([numbers, paths, lines], schema=RECORD_SCHEMA)
+        return pa.Table.from_arrays([numbers, paths, lines], schema=RECORD_SCHEMA), newlines
     rows: list[tuple[int, str, str]] = []
     for number, line in zip(numbers.to_pylist(), lines.to_pylist(), strict=True):
         rows.extend((number, path, raw) for _, path, raw in scan_document(line))
-    return _table(rows)
+    return _table(rows), newlines
 
 
 def _decode(data: bytes, item: EvidenceItem, first_line: int) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import queue
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,9 +21,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -35,6 +38,8 @@ from irkit.sql import query
 BATCH_BYTES = 256 * 1024**2
 FLUSH_BYTES = 96 * 1024**2
 BATCH_FILES = 4000
+
+_T = TypeVar("_T")
 
 UNKNOWN = loaders.Loader(
     name="",
@@ -254,18 +259,64 @@ def _ingest_batch(
     con.register("batch_files", files)
     pending: list[pa.Table] = []
     pending_bytes, flush_no = 0, 0
-    for file_id, (_, result, item) in enumerate(batch):
-        for table in read_records(item, max_bytes):
-            pending.append(table.add_column(0, "file_id", pa.array([file_id] * len(table), pa.int64())))
-            pending_bytes += table.nbytes
-            if pending_bytes >= FLUSH_BYTES:
-                _flush(con, loader, pending, staging, flush_no, batch, options)
-                pending, pending_bytes, flush_no = [], 0, flush_no + 1
-        bar.update(result.size)
+    for file_id, table in _prefetched(_batch_records(batch, max_bytes)):
+        if table is None:  # the file is done
+            bar.update(batch[file_id][1].size)
+            continue
+        pending.append(table.add_column(0, "file_id", pa.array(np.full(len(table), file_id, np.int64))))
+        pending_bytes += table.nbytes
+        if pending_bytes >= FLUSH_BYTES:
+            _flush(con, loader, pending, staging, flush_no, batch, options)
+            pending, pending_bytes, flush_no = [], 0, flush_no + 1
     if pending or flush_no == 0:
         _flush(con, loader, pending, staging, flush_no, batch, options)
     _commit(root, staging, commit_id, batch)
     con.unregister("batch_files")
+
+
+def _batch_records(
+    batch: list[tuple[loaders.Loader, FileResult, EvidenceItem]], max_bytes: int
+) -> Iterator[tuple[int, pa.Table | None]]:
+    """Record tables of every file in the batch, each file closed by ``(file_id, None)``."""
+    for file_id, (_, _, item) in enumerate(batch):
+        for table in read_records(item, max_bytes):
+            yield file_id, table
+        yield file_id, None
+
+
+def _prefetched(items: Iterator[_T], depth: int = 2) -> Iterator[_T]:
+    """Run a generator in a background thread, ``depth`` items ahead, so reading and decompressing
+    evidence overlaps DuckDB's work (both release the GIL). Exceptions surface in the caller."""
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                box.put(("item", item))
+            box.put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            box.put(("error", exc))
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = box.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                box.get_nowait()
+            except queue.Empty:
+                worker.join(0.05)
 
 
 def _flush(

@@ -1,8 +1,10 @@
--- The rows to write to the lake, in schema order, with their provenance. Uses: kept, batch_files.
-SELECT k.event_uid, k.time, k.source, k.class_name, k.operation, k.status, k.status_detail,
-       k.actor_uid, k.actor_type, k.actor_name, k.account_uid, k.session_uid, k.credential_uid,
-       k.delegator_uid, k.target_uid, k.target_type, k.target_name, k.target_system, k.resources,
-       k.src_ip, k.user_agent, k.trace_uid, k.span_uid, k.parent_span_uid, k.tool_name,
-       k.raw, f.evidence_file, f.evidence_sha256, k.evidence_offset, k.evidence_path, k.day
-FROM kept k JOIN batch_files f USING (file_id)
-ORDER BY k.time
+-- The rows to write to the lake, in schema order, with their provenance. Uses: normalized, kept, batch_files.
+SELECT n.event_uid, n.time, n.source, n.class_name, n.operation, n.status, n.status_detail,
+       n.actor_uid, n.actor_type, n.actor_name, n.account_uid, n.session_uid, n.credential_uid,
+       n.delegator_uid, n.target_uid, n.target_type, n.target_name, n.target_system, n.resources,
+       n.src_ip, n.user_agent, n.trace_uid, n.span_uid, n.parent_span_uid, n.tool_name,
+       n.raw, f.evidence_file, f.evidence_sha256, n.evidence_offset, n.evidence_path,
+       CAST(n.time AS DATE) AS day
+FROM normalized n
+SEMI JOIN kept k ON n.rowid = k.rid
+JOIN batch_files f USING (file_id)
