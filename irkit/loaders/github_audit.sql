@@ -32,7 +32,10 @@ fields AS (
         github_org(e.org) AS org,
         irkit_nz(e.business) AS business,
         irkit_nz(e.actor) AS actor,
-        irkit_nz(coalesce(irkit_nz(e.repo), irkit_nz(e.repository))) AS repo_raw,
+        coalesce(irkit_nz(e.repo), irkit_nz(e.repository),
+                 CASE WHEN e.url_path LIKE '/repos/%/%'
+                      THEN irkit_nz(split_part(e.url_path, '/', 3)) || '/' || irkit_nz(split_part(e.url_path, '/', 4)) END
+        ) AS repo_raw,
         irkit_nz(e.team) AS team,
         irkit_nz(coalesce(irkit_nz(e.user), irkit_nz(e.target_login))) AS affected_user,
         coalesce(irkit_ts(e."@timestamp"), irkit_ts(e.created_at)) AS ts,
@@ -40,6 +43,7 @@ fields AS (
         coalesce(irkit_nz(e.integration), irkit_nz(e.oauth_application_name),
                  irkit_nz(e.integration_id), irkit_nz(CASE WHEN e.oauth_application_id <> '0' THEN e.oauth_application_id END)) AS app,
         TRY_CAST(e.status_code AS DOUBLE) AS http_status,
+        irkit_nz(CASE WHEN e.token_id <> '0' THEN e.token_id END) AS token_id,
         irkit_nz(coalesce(irkit_nz(e.deploy_key_fingerprint), irkit_nz(e.fingerprint))) AS key_fingerprint
     FROM parsed
 ),
@@ -66,7 +70,7 @@ targets AS (
     SELECT *,
         CASE
             WHEN e.action LIKE 'team.%' AND team_uid IS NOT NULL
-                THEN struct_pack(uid := team_uid, type := 'team', name := team)
+                THEN struct_pack(uid := team_uid, type := 'team', name := split_part(team, '/', -1))
             WHEN (starts_with(e.action, 'org.') OR starts_with(e.action, 'org_')) AND org IS NOT NULL
                 THEN struct_pack(uid := org, type := 'organization', name := org)
             WHEN e.action LIKE 'business.%' AND business IS NOT NULL
@@ -74,7 +78,7 @@ targets AS (
             WHEN repo IS NOT NULL
                 THEN struct_pack(uid := repo, type := 'repository', name := split_part(repo, '/', -1))
             WHEN team_uid IS NOT NULL
-                THEN struct_pack(uid := team_uid, type := 'team', name := team)
+                THEN struct_pack(uid := team_uid, type := 'team', name := split_part(team, '/', -1))
             WHEN affected_user IS NOT NULL
                 THEN struct_pack(uid := affected_user, type := 'user', name := affected_user)
             WHEN org IS NOT NULL
@@ -111,7 +115,7 @@ SELECT
     actor AS actor_name,
     coalesce(org, business) AS account_uid,
     CAST(NULL AS VARCHAR) AS session_uid,
-    coalesce(irkit_nz(e.hashed_token), irkit_nz(CASE WHEN e.token_id <> '0' THEN e.token_id END)) AS credential_uid,
+    coalesce(irkit_nz(e.hashed_token), token_id) AS credential_uid,
     CASE WHEN app IS NOT NULL AND actor IS NOT NULL AND actor NOT LIKE '%[bot]'
               AND (access LIKE '%user_to_server%' OR access LIKE 'oauth%' OR irkit_nz(e.oauth_application_id) IS NOT NULL)
          THEN app END AS delegator_uid,
@@ -126,6 +130,8 @@ SELECT
         struct_pack(uid := org, type := 'organization'),
         struct_pack(uid := business, type := 'enterprise'),
         struct_pack(uid := key_fingerprint, type := 'credential'),
+        struct_pack(uid := CASE WHEN e.action LIKE 'personal_access_token.%' OR e.action LIKE 'oauth_access.%'
+                                     OR e.action LIKE 'oauth_authorization.%' THEN token_id END, type := 'credential'),
         struct_pack(uid := app, type := 'app')
     ] IF x.uid IS NOT NULL] AS resources,
     irkit_nz(e.actor_ip) AS src_ip,
