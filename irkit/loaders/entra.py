@@ -1,0 +1,102 @@
+"""Microsoft Entra ID sign-ins and directory audits, and the Azure Activity log: one loader, three sources.
+
+Every record gets its ``source`` from its content:
+
+* ``entra_signin``: sign-in logs (interactive, non-interactive, service principal, managed identity)
+  as Microsoft Graph ``/auditLogs/signIns`` objects, or as Azure Monitor diagnostic records
+  (categories ``SignInLogs``, ``NonInteractiveUserSignInLogs``, ``ServicePrincipalSignInLogs``,
+  ``ManagedIdentitySignInLogs``, ``ADFSSignInLogs``) whose ``properties`` hold the Graph fields;
+* ``entra_audit``: directory audits as Graph ``/auditLogs/directoryAudits`` objects or ``AuditLogs``
+  diagnostic records;
+* ``azure_activity``: the Azure Activity log in its diagnostic-export shape (``operationName``,
+  ``resultType``, ``identity.claims``, ``resourceId``), its REST / ``az monitor activity-log list`` shape
+  (camelCase, ``{value, localizedValue}`` objects, ``eventDataId``) and its Python SDK shape (snake_case,
+  ``event_data_id``, ``{value, localized_value}``). Other Azure Monitor resource logs that share the
+  common schema and name a ``/subscriptions/...`` resource (Key Vault ``AuditEvent``...) are read the same way.
+
+Containers: ``{"records": [...]}`` diagnostic envelopes, Graph ``{"value": [...]}`` pages, arrays, JSON lines.
+
+Mapping (see docs/normalization.md):
+
+=================  ==========================================================================
+event_uid          sign-in / audit: ``id``; activity: ``eventDataId`` / ``event_data_id``, else
+                   SHA-256 of the raw record (the diagnostic export carries no event id)
+time               ``createdDateTime`` / ``activityDateTime`` / ``eventTimestamp``, else ``time``
+                   (7 fraction digits, ``Z`` or ``+00:00``)
+actor_uid          users: ``userId`` (the object id: stable across renames, and the ``oid`` claim of
+                   the same user's Azure Activity records), actor_name = ``userPrincipalName``;
+                   service principals and managed identities: ``servicePrincipalId`` (the principal's
+                   object id), actor_name = ``servicePrincipalName``; audit: ``initiatedBy.user.id`` or
+                   ``initiatedBy.app.servicePrincipalId``; activity: the ``oid`` /
+                   ``objectidentifier`` claim (else ``caller``), actor_name = UPN claim or ``caller``
+actor_type         users human; service principals and managed identities service; activity:
+                   ``idtyp`` claim, else user claims (upn, scope, puid) human, app-only tokens service
+credential_uid     service principal / managed identity sign-ins: ``servicePrincipalCredentialKeyId``
+                   (else thumbprint, federated credential id, ``appId``); user sign-ins: ``appId`` (the
+                   OAuth client); audit by an app: ``initiatedBy.app.appId``; activity: ``appid`` claim
+session_uid        sign-in: ``correlationId``; activity: ``correlationId``
+account_uid        ``tenantId`` (else resource / home tenant; activity: the ``tid`` claim)
+status             sign-in: ``status.errorCode`` / ``resultType`` (a string, ``"0"`` = success), detail
+                   ``<code>: <failureReason>``; audit: ``result``; activity: ``status.value`` /
+                   ``resultType`` (Started, Accepted: unknown), detail ``<status>: <sub-status>``
+class_name         sign-in authentication; audit account_change for directory-object categories and
+                   Add/Update/Delete operations; activity account_change for
+                   ``Microsoft.Authorization/*`` and ``Microsoft.ManagedIdentity/*`` writes
+target             sign-in: the resource signed in to (``resourceId`` / ``resourceDisplayName``,
+                   type application, system ``entra``); audit: ``targetResources[0]``; activity:
+                   ``resourceId`` as given (case is kept), type ``Microsoft.X/<type>``, system
+                   ``azure:<provider namespace, lower-cased>``
+resources          sign-in: app, service principals, key id, managed identity's Azure resource;
+                   audit: other targets, the initiating app, key ids a credential change added (type
+                   ``credential``); activity: authorization scope, entity, ``xms_mirid``, client app
+=================  ==========================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+NAME = "entra"
+VERSION = "1.0"
+DESCRIPTION = (
+    "Microsoft Entra ID sign-in and audit logs (Graph API or Azure Monitor export) and the Azure Activity log"
+)
+
+#: Azure Monitor diagnostic categories read by this loader (Entra ID and Activity log).
+CATEGORIES = frozenset(
+    c.lower()
+    for c in (
+        "SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs", "ManagedIdentitySignInLogs",
+        "ADFSSignInLogs", "AuditLogs", "Administrative", "Security", "ServiceHealth", "Alert", "Recommendation",
+        "Policy", "Autoscale", "ResourceHealth",
+    )
+)
+
+
+def _is_record(r: dict) -> bool:
+    category = r.get("category")
+    if isinstance(category, str) and "operationName" in r and "time" in r:
+        if category.lower() in CATEGORIES:
+            return True
+        resource = r.get("resourceId")
+        return (
+            not category.lower().startswith("kube-")
+            and isinstance(resource, str)
+            and resource.lower().startswith("/subscriptions/")
+            and isinstance(r.get("identity"), dict)
+        )
+    if "eventDataId" in r and ("operationName" in r or "eventTimestamp" in r):
+        return True
+    if "event_data_id" in r and ("operation_name" in r or "event_timestamp" in r):
+        return True
+    if "activityDisplayName" in r and "activityDateTime" in r:
+        return True
+    return (
+        "createdDateTime" in r
+        and isinstance(r.get("status"), dict)
+        and any(k in r for k in ("userPrincipalName", "appId", "signInEventTypes"))
+    )
+
+
+def sniff(records: Sequence[object]) -> bool:
+    return any(isinstance(r, dict) and _is_record(r) for r in records)
