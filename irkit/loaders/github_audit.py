@@ -17,10 +17,12 @@ credential_uid     ``hashed_token``, else ``token_id`` (0 means none)
 delegator_uid      the App or OAuth app (``integration`` / ``oauth_application_name`` / ``_id``)
                    through which a user acted (user-to-server or OAuth token)
 target             ``team.*``: the team (``<org>/<team>``); ``org.*``: the org; ``business.*``: the
-                   enterprise; else the repository (``<org>/<repo>``), the team, the affected ``user``,
-                   the org; system ``github``
-resources          repository, team, affected user, org, enterprise, deploy/SSH key fingerprint
-                   (type ``credential``), the App (type ``app``)
+                   enterprise; else the repository (``<org>/<repo>``: ``repo``, ``repository``, or the
+                   ``/repos/<owner>/<repo>`` of an ``api.request`` ``url_path``), the team, the affected
+                   ``user``, the org; system ``github``
+resources          repository, team, affected user, org, enterprise, deploy/SSH key fingerprint and
+                   the token of ``personal_access_token.*`` / ``oauth_*`` grants (type ``credential``),
+                   the App (type ``app``)
 status             ``api.request`` with ``status_code`` >= 400 and ``user.failed_login``: failure;
                    else success. status_detail: ``HTTP <status_code> <request_method> <route>``
 account_uid        ``org`` (a string, the first element of a list, or ``login``/``name`` of an

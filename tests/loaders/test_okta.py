@@ -19,7 +19,9 @@ PAGE = HERE / "system_log_page.json"
 LINES = HERE / "system_log.jsonl"
 HOOK = HERE / "event_hook.json"
 NOT_EVENTS = HERE / "not_log_events.jsonl"
-CONFORMANCE = Path(os.environ.get("IRKIT_CONFORMANCE_DIR") or Path(__file__).parents[3] / "shared" / "conformance")
+CONFORMANCE = Path(
+    os.environ.get("IRKIT_CONFORMANCE_DIR") or Path(__file__).parents[3] / "shared" / "conformance"
+)
 
 ALICE = "00u8k2m4n6p8r0t2v4x6"
 ADMIN = "00u1admin9z8y7x6w5v4"
@@ -38,9 +40,22 @@ def okta_res(*pairs: tuple[str, str]) -> list[dict[str, str]]:
 def expected(**columns: Any) -> dict[str, Any]:
     """A whole normalized row: every column that matters, unset ones NULL."""
     base: dict[str, Any] = dict.fromkeys(
-        ("status_detail", "account_uid", "session_uid", "credential_uid", "delegator_uid", "target_uid",
-         "target_type", "target_name", "src_ip", "user_agent", "trace_uid", "span_uid", "parent_span_uid",
-         "tool_name"),
+        (
+            "status_detail",
+            "account_uid",
+            "session_uid",
+            "credential_uid",
+            "delegator_uid",
+            "target_uid",
+            "target_type",
+            "target_name",
+            "src_ip",
+            "user_agent",
+            "trace_uid",
+            "span_uid",
+            "parent_span_uid",
+            "tool_name",
+        ),
     )
     base.update(source="okta", target_system="okta", resources=[])
     base.update(columns)
@@ -61,8 +76,14 @@ def test_sniff_accepts_each_shape(path: Path) -> None:
 
 
 def test_sniff_rejects_other_formats() -> None:
-    cloudtrail = {"eventVersion": "1.09", "eventTime": "2024-06-12T08:00:00Z", "eventSource": "s3.amazonaws.com",
-                  "eventName": "GetObject", "eventType": "AwsApiCall", "awsRegion": "eu-west-3"}
+    cloudtrail = {
+        "eventVersion": "1.09",
+        "eventTime": "2024-06-12T08:00:00Z",
+        "eventSource": "s3.amazonaws.com",
+        "eventName": "GetObject",
+        "eventType": "AwsApiCall",
+        "awsRegion": "eu-west-3",
+    }
     github = {"@timestamp": 1718186400123, "action": "repo.create", "actor": "dana-eng", "org": "acme"}
     assert not okta.sniff([cloudtrail, github, {"errorCode": "E0000011"}])
     assert not okta.sniff(_records(SAMPLES / "github_audit"))
@@ -91,11 +112,19 @@ def test_user_session_start(tmp_path: Path) -> None:
     case, _ = load(tmp_path, PAGE)
     row = one(case, "operation = 'user.session.start'")
     want = expected(
-        event_uid="5f0b7c1e-2a3d-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T08:15:02.114"),
-        class_name="authentication", operation="user.session.start", status="success",
-        actor_uid=ALICE, actor_type="human", actor_name="Alice Martin",
-        session_uid="102Xq7vR2sTfW9yLmN3kPq8aZ", src_ip="198.51.100.23", user_agent=FIREFOX,
-        evidence_offset=2, evidence_path="$[0]",
+        event_uid="5f0b7c1e-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        time=at("2024-06-12T08:15:02.114"),
+        class_name="authentication",
+        operation="user.session.start",
+        status="success",
+        actor_uid=ALICE,
+        actor_type="human",
+        actor_name="Alice Martin",
+        session_uid="102Xq7vR2sTfW9yLmN3kPq8aZ",
+        src_ip="198.51.100.23",
+        user_agent=FIREFOX,
+        evidence_offset=2,
+        evidence_path="$[0]",
     )
     assert subset(row, want) == want
 
@@ -104,15 +133,26 @@ def test_client_credentials_grant_acts_as_the_client_app(tmp_path: Path) -> None
     case, _ = load(tmp_path, PAGE)
     row = one(case, "operation = 'app.oauth2.as.token.grant.access_token'")
     want = expected(
-        event_uid="6a1c8d2f-2a3d-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T08:20:44.901"),
-        class_name="authentication", operation="app.oauth2.as.token.grant.access_token", status="success",
+        event_uid="6a1c8d2f-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        time=at("2024-06-12T08:20:44.901"),
+        class_name="authentication",
+        operation="app.oauth2.as.token.grant.access_token",
+        status="success",
         status_detail="grant client_credentials; scopes okta.users.read, okta.groups.read",
-        actor_uid=AGENT_APP, actor_type="service", actor_name="Support Triage Agent",
+        actor_uid=AGENT_APP,
+        actor_type="service",
+        actor_name="Support Triage Agent",
         session_uid=None,  # externalSessionId "unknown"
-        credential_uid=AGENT_APP, delegator_uid=None,
-        target_uid="aus2default4auth6srv", target_type="AuthorizationServer", target_name="default",
-        resources=okta_res(("aus2default4auth6srv", "AuthorizationServer"), ("AT.f3Kq9zP1vX7mB2nC4dE6gH8jL0", "credential")),
-        src_ip="203.0.113.50", user_agent="python-httpx/0.27.0",
+        credential_uid=AGENT_APP,
+        delegator_uid=None,
+        target_uid="aus2default4auth6srv",
+        target_type="AuthorizationServer",
+        target_name="default",
+        resources=okta_res(
+            ("aus2default4auth6srv", "AuthorizationServer"), ("AT.f3Kq9zP1vX7mB2nC4dE6gH8jL0", "credential")
+        ),
+        src_ip="203.0.113.50",
+        user_agent="python-httpx/0.27.0",
     )
     assert subset(row, want) == want
 
@@ -121,14 +161,23 @@ def test_token_grant_on_behalf_of_a_user_names_the_user_as_delegator(tmp_path: P
     case, _ = load(tmp_path, PAGE)
     row = one(case, "operation = 'app.oauth2.as.token.grant.refresh_token'")
     want = expected(
-        event_uid="7b2d9e3a-2a3d-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T08:31:10.007"),
-        class_name="authentication", operation="app.oauth2.as.token.grant.refresh_token", status="success",
+        event_uid="7b2d9e3a-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        time=at("2024-06-12T08:31:10.007"),
+        class_name="authentication",
+        operation="app.oauth2.as.token.grant.refresh_token",
+        status="success",
         status_detail="grant refresh_token; scopes openid, offline_access, okta.myAccount.read",
-        actor_uid=AGENT_APP, actor_type="service", actor_name="Support Triage Agent",
-        credential_uid=AGENT_APP, delegator_uid=ALICE,
-        target_uid=ALICE, target_type="User", target_name="Alice Martin",
+        actor_uid=AGENT_APP,
+        actor_type="service",
+        actor_name="Support Triage Agent",
+        credential_uid=AGENT_APP,
+        delegator_uid=ALICE,
+        target_uid=ALICE,
+        target_type="User",
+        target_name="Alice Martin",
         resources=okta_res((ALICE, "User"), ("RT.a9S8d7F6g5H4j3K2l1", "credential")),
-        src_ip="203.0.113.50", user_agent="python-httpx/0.27.0",
+        src_ip="203.0.113.50",
+        user_agent="python-httpx/0.27.0",
     )
     assert subset(row, want) == want
 
@@ -137,30 +186,49 @@ def test_mfa_failure_with_java_map_and_json_text_debug_data(tmp_path: Path) -> N
     case, _ = load(tmp_path, PAGE)
     row = one(case, "operation = 'user.authentication.auth_via_mfa'")
     want = expected(
-        event_uid="8c3e0f4b-2a3d-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T08:40:55.560"),
-        class_name="authentication", operation="user.authentication.auth_via_mfa",
-        status="failure", status_detail="INVALID_CREDENTIALS",
-        actor_uid=ALICE, actor_type="human", actor_name="Alice Martin",
+        event_uid="8c3e0f4b-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        time=at("2024-06-12T08:40:55.560"),
+        class_name="authentication",
+        operation="user.authentication.auth_via_mfa",
+        status="failure",
+        status_detail="INVALID_CREDENTIALS",
+        actor_uid=ALICE,
+        actor_type="human",
+        actor_name="Alice Martin",
         session_uid="102Xq7vR2sTfW9yLmN3kPq8aZ",
-        target_uid="mfa4okta5verify6fac7", target_type="AuthenticatorEnrollment", target_name="Okta Verify",
+        target_uid="mfa4okta5verify6fac7",
+        target_type="AuthenticatorEnrollment",
+        target_name="Okta Verify",
         resources=okta_res(("mfa4okta5verify6fac7", "AuthenticatorEnrollment")),
-        src_ip="192.0.2.77", user_agent=FIREFOX,
+        src_ip="192.0.2.77",
+        user_agent=FIREFOX,
     )
     assert subset(row, want) == want
-    assert json.loads(row["raw"])["debugContext"]["debugData"]["risk"] == "{reasons=Anomalous Location, level=HIGH}"
+    assert (
+        json.loads(row["raw"])["debugContext"]["debugData"]["risk"]
+        == "{reasons=Anomalous Location, level=HIGH}"
+    )
 
 
 def test_admin_change_through_an_api_token(tmp_path: Path) -> None:
     case, _ = load(tmp_path, PAGE)
     row = one(case, "operation = 'group.user_membership.add'")
     want = expected(
-        event_uid="9d4f1a5c-2a3d-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T09:02:13.318"),
-        class_name="account_change", operation="group.user_membership.add", status="success",
-        actor_uid=ADMIN, actor_type="human", actor_name="IT Admin",
+        event_uid="9d4f1a5c-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        time=at("2024-06-12T09:02:13.318"),
+        class_name="account_change",
+        operation="group.user_membership.add",
+        status="success",
+        actor_uid=ADMIN,
+        actor_type="human",
+        actor_name="IT Admin",
         credential_uid="00T9apitoken2b4d6f8h",
-        target_uid=ALICE, target_type="User", target_name="Alice Martin",
+        target_uid=ALICE,
+        target_type="User",
+        target_name="Alice Martin",
         resources=okta_res((ALICE, "User"), ("00g3prod7admins9x1z3", "UserGroup")),
-        src_ip="198.51.100.9", user_agent="okta-sdk-python/2.9.2 python/3.12.3 Linux/6.8.0",
+        src_ip="198.51.100.9",
+        user_agent="okta-sdk-python/2.9.2 python/3.12.3 Linux/6.8.0",
     )
     assert subset(row, want) == want
 
@@ -169,14 +237,22 @@ def test_policy_deny_is_a_failure(tmp_path: Path) -> None:
     case, _ = load(tmp_path, PAGE)
     row = one(case, "operation = 'policy.evaluate_sign_on'")
     want = expected(
-        event_uid="ae5a2b6d-2a3d-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T09:05:40"),
-        class_name="api_activity", operation="policy.evaluate_sign_on",
-        status="failure", status_detail="Sign-on policy evaluation resulted in DENY",
-        actor_uid=ALICE, actor_type="human", actor_name="Alice Martin",
+        event_uid="ae5a2b6d-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        time=at("2024-06-12T09:05:40"),
+        class_name="api_activity",
+        operation="policy.evaluate_sign_on",
+        status="failure",
+        status_detail="Sign-on policy evaluation resulted in DENY",
+        actor_uid=ALICE,
+        actor_type="human",
+        actor_name="Alice Martin",
         session_uid="102Xq7vR2sTfW9yLmN3kPq8aZ",
-        target_uid="00p1signon3policy5x7", target_type="PolicyEntity", target_name="Default Policy",
+        target_uid="00p1signon3policy5x7",
+        target_type="PolicyEntity",
+        target_name="Default Policy",
         resources=okta_res(("00p1signon3policy5x7", "PolicyEntity"), ("0pr2deny4rule6x8z0b2", "PolicyRule")),
-        src_ip="192.0.2.77", user_agent=FIREFOX,
+        src_ip="192.0.2.77",
+        user_agent=FIREFOX,
     )
     assert subset(row, want) == want
 
@@ -185,10 +261,17 @@ def test_system_principal_with_null_client(tmp_path: Path) -> None:
     case, _ = load(tmp_path, PAGE)
     row = one(case, "operation = 'user.lifecycle.deactivate'")
     want = expected(
-        event_uid="bf6b3c7e-2a3d-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T09:30:00.250"),
-        class_name="account_change", operation="user.lifecycle.deactivate", status="success",
-        actor_uid="spr7okta0system1z2x3", actor_type="service", actor_name="Okta System",
-        target_uid="00u4former6staff8x0z", target_type="User", target_name="Bob Leroy",
+        event_uid="bf6b3c7e-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        time=at("2024-06-12T09:30:00.250"),
+        class_name="account_change",
+        operation="user.lifecycle.deactivate",
+        status="success",
+        actor_uid="spr7okta0system1z2x3",
+        actor_type="service",
+        actor_name="Okta System",
+        target_uid="00u4former6staff8x0z",
+        target_type="User",
+        target_name="Bob Leroy",
         resources=okta_res(("00u4former6staff8x0z", "User")),
     )
     assert subset(row, want) == want
@@ -198,11 +281,18 @@ def test_string_null_ip_and_challenge_outcome(tmp_path: Path) -> None:
     case, _ = load(tmp_path, PAGE)
     row = one(case, "operation = 'user.authentication.sso'")
     want = expected(
-        event_uid="c07c4d8f-2a3d-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T09:45:31.777"),
-        class_name="authentication", operation="user.authentication.sso", status="unknown",
-        actor_uid=ALICE, actor_type="human", actor_name="Alice Martin",
+        event_uid="c07c4d8f-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        time=at("2024-06-12T09:45:31.777"),
+        class_name="authentication",
+        operation="user.authentication.sso",
+        status="unknown",
+        actor_uid=ALICE,
+        actor_type="human",
+        actor_name="Alice Martin",
         session_uid="102Xq7vR2sTfW9yLmN3kPq8aZ",
-        target_uid="0oa7github9app1x3z5", target_type="AppInstance", target_name="GitHub Enterprise Cloud",
+        target_uid="0oa7github9app1x3z5",
+        target_type="AppInstance",
+        target_name="GitHub Enterprise Cloud",
         resources=okta_res(("0oa7github9app1x3z5", "AppInstance")),
         src_ip="192.0.2.78",  # client.ipAddress is the string "null": the first ipChain address
         user_agent=FIREFOX,
@@ -216,16 +306,25 @@ def test_json_lines_impersonation_and_a_duplicate_across_files(tmp_path: Path) -
     assert quarantine(case) == []
     row = one(case, "operation = 'user.account.update_profile'")
     want = expected(
-        event_uid="e29e6f0b-2a3d-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T10:02:12.010"),
-        class_name="account_change", operation="user.account.update_profile", status="success",
-        actor_uid=ALICE, actor_type="human", actor_name="Alice Martin",
+        event_uid="e29e6f0b-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        time=at("2024-06-12T10:02:12.010"),
+        class_name="account_change",
+        operation="user.account.update_profile",
+        status="success",
+        actor_uid=ALICE,
+        actor_type="human",
+        actor_name="Alice Martin",
         session_uid="102ImpXq7vR2sTfW9yLmN3kA",
         credential_uid="0oa9admin1console3x5",  # client.id: the OAuth client of the request
         delegator_uid=ADMIN,  # debugData.originalPrincipal
-        target_uid=ALICE, target_type="User", target_name="Alice Martin",
+        target_uid=ALICE,
+        target_type="User",
+        target_name="Alice Martin",
         resources=okta_res((ALICE, "User")),
-        src_ip="198.51.100.9", user_agent=FIREFOX,
-        evidence_offset=2, evidence_path="$",
+        src_ip="198.51.100.9",
+        user_agent=FIREFOX,
+        evidence_offset=2,
+        evidence_path="$",
     )
     assert subset(row, want) == want
     assert one(case, "operation = 'user.session.impersonation.initiate'")["delegator_uid"] is None
@@ -239,14 +338,24 @@ def test_event_hook_yields_one_row_per_event(tmp_path: Path) -> None:
     assert [r["evidence_path"] for r in found] == ["$.data.events[0]", "$.data.events[1]"]
     assert all(r["raw"] == HOOK.read_text().rstrip("\n") for r in found)
     want = expected(
-        event_uid="04b08b2d-2a3e-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T11:00:03.500"),
-        class_name="account_change", operation="system.api_token.create", status="success",
-        actor_uid=ADMIN, actor_type="human", actor_name="IT Admin",
-        account_uid="example-corp.okta.com", session_uid="102AdmSess4r5t6y7u8i9o0p",
-        target_uid="00T2newtoken4x6z8b0d", target_type="Token", target_name="ci-sync",
+        event_uid="04b08b2d-2a3e-11ef-9a1b-0b5e6c7d8e9f",
+        time=at("2024-06-12T11:00:03.500"),
+        class_name="account_change",
+        operation="system.api_token.create",
+        status="success",
+        actor_uid=ADMIN,
+        actor_type="human",
+        actor_name="IT Admin",
+        account_uid="example-corp.okta.com",
+        session_uid="102AdmSess4r5t6y7u8i9o0p",
+        target_uid="00T2newtoken4x6z8b0d",
+        target_type="Token",
+        target_name="ci-sync",
         resources=okta_res(("00T2newtoken4x6z8b0d", "credential")),
-        src_ip="198.51.100.9", user_agent=FIREFOX,
-        evidence_offset=1, evidence_path="$.data.events[1]",
+        src_ip="198.51.100.9",
+        user_agent=FIREFOX,
+        evidence_offset=1,
+        evidence_path="$.data.events[1]",
     )
     assert subset(found[1], want) == want
     assert found[0]["resources"] == okta_res(
@@ -278,7 +387,11 @@ def test_conformance_records_all_load(tmp_path: Path) -> None:
     # event id, so those count as duplicates.
     assert summary.loaded == len({json.loads(r)["uuid"] for r in _raw_lines(CONFORMANCE / "okta")})
     system = one(case, "actor_type = 'service'")
-    assert (system["actor_uid"], system["operation"], system["src_ip"]) == ("spr294puarJOdUsWD1t7", "app.user_management", None)
+    assert (system["actor_uid"], system["operation"], system["src_ip"]) == (
+        "spr294puarJOdUsWD1t7",
+        "app.user_management",
+        None,
+    )
     assert len(system["resources"]) == 4
 
 

@@ -1,0 +1,335 @@
+"""GitHub audit log loader: REST API pages, streaming JSON lines, and what is not an audit event."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from irkit.evidence import discover, sample_records
+from irkit.loaders import github_audit
+from tests.loaders.helpers import SAMPLES, load, one, quarantine, rows, subset
+
+HERE = SAMPLES / "github_audit"
+PAGE = HERE / "org_audit_log.json"
+STREAM = HERE / "streaming.jsonl"
+NOT_EVENTS = HERE / "not_audit_events.jsonl"
+CONFORMANCE = Path(
+    os.environ.get("IRKIT_CONFORMANCE_DIR") or Path(__file__).parents[3] / "shared" / "conformance"
+)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def gh(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"uid": uid, "type": kind, "system": "github"} for uid, kind in pairs]
+
+
+def expected(**columns: Any) -> dict[str, Any]:
+    """A whole normalized row: every column that matters, unset ones NULL."""
+    base: dict[str, Any] = dict.fromkeys(
+        (
+            "status_detail",
+            "session_uid",
+            "credential_uid",
+            "delegator_uid",
+            "src_ip",
+            "user_agent",
+            "trace_uid",
+            "span_uid",
+            "parent_span_uid",
+            "tool_name",
+        ),
+    )
+    base.update(source="github_audit", target_system="github", account_uid="acme", status="success")
+    base.update(columns)
+    return base
+
+
+# --------------------------------------------------------------------------------------------
+# Detection
+
+
+def _records(path: Path) -> list[object]:
+    return [r for item in discover([path]) for r in sample_records(item)]
+
+
+@pytest.mark.parametrize("path", [PAGE, STREAM], ids=lambda p: p.name)
+def test_sniff_accepts_each_shape(path: Path) -> None:
+    assert github_audit.sniff(_records(path))
+
+
+def test_sniff_rejects_other_formats() -> None:
+    cloudtrail = {
+        "eventVersion": "1.09",
+        "eventTime": "2024-06-12T08:00:00Z",
+        "eventSource": "iam.amazonaws.com",
+        "eventName": "CreateUser",
+        "awsRegion": "us-east-1",
+    }
+    webhook = {
+        "action": "created",
+        "sender": {"login": "dana-eng"},
+        "repository": {"full_name": "acme/widgets"},
+    }
+    assert not github_audit.sniff([cloudtrail, webhook])
+    assert not github_audit.sniff(_records(SAMPLES / "okta"))
+
+
+@pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="no conformance corpus")
+def test_sniff_rejects_every_other_conformance_folder() -> None:
+    for folder in sorted(p for p in CONFORMANCE.iterdir() if p.is_dir() and p.name != "github_audit"):
+        for item in discover([folder]):
+            assert not github_audit.sniff(sample_records(item)), item.display
+
+
+# --------------------------------------------------------------------------------------------
+# Normalization
+
+
+def test_rest_api_page(tmp_path: Path) -> None:
+    case, summary = load(tmp_path, PAGE)
+    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (6, 6, 0, 0)
+    assert quarantine(case) == []
+    assert [r["evidence_path"] for r in rows(case)] == [f"$[{i}]" for i in range(6)]
+
+
+def test_repo_create_by_a_human(tmp_path: Path) -> None:
+    case, _ = load(tmp_path, PAGE)
+    row = one(case, "operation = 'repo.create'")
+    want = expected(
+        event_uid="a1B2c3D4e5F6g7H8i9J0kA",
+        time=at("2024-06-12T10:00:00.123"),
+        class_name="api_activity",
+        operation="repo.create",
+        actor_uid="dana-eng",
+        actor_type="human",
+        actor_name="dana-eng",
+        target_uid="acme/widgets",
+        target_type="repository",
+        target_name="widgets",
+        resources=gh(("acme/widgets", "repository"), ("acme", "organization"), ("acme-corp", "enterprise")),
+        user_agent="Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+        evidence_offset=2,
+        evidence_path="$[0]",
+    )
+    assert subset(row, want) == want
+
+
+def test_org_add_member_targets_the_org_and_names_the_user(tmp_path: Path) -> None:
+    case, _ = load(tmp_path, PAGE)
+    row = one(case, "operation = 'org.add_member'")
+    want = expected(
+        event_uid="b2C3d4E5f6G7h8I9j0K1lB",
+        time=at("2024-06-12T10:10:00.456"),
+        class_name="account_change",
+        operation="org.add_member",
+        actor_uid="octo-admin",
+        actor_type="human",
+        actor_name="octo-admin",
+        target_uid="acme",
+        target_type="organization",
+        target_name="acme",
+        resources=gh(("mallory-dev", "user"), ("acme", "organization")),
+    )
+    assert subset(row, want) == want
+
+
+def test_team_add_member_targets_the_team(tmp_path: Path) -> None:
+    case, _ = load(tmp_path, PAGE)
+    row = one(case, "operation = 'team.add_member'")
+    want = expected(
+        event_uid="c3D4e5F6g7H8i9J0k1L2mC",
+        time=at("2024-06-12T10:11:00.789"),
+        class_name="account_change",
+        operation="team.add_member",
+        actor_uid="octo-admin",
+        actor_type="human",
+        actor_name="octo-admin",
+        target_uid="acme/platform-admins",
+        target_type="team",
+        target_name="platform-admins",
+        resources=gh(("acme/platform-admins", "team"), ("mallory-dev", "user"), ("acme", "organization")),
+    )
+    assert subset(row, want) == want
+
+
+def test_app_bot_with_server_to_server_token(tmp_path: Path) -> None:
+    case, _ = load(tmp_path, PAGE)
+    row = one(case, "operation = 'protected_branch.update'")
+    want = expected(
+        event_uid="d4E5f6G7h8I9j0K1l2M3nD",
+        time=at("2024-06-12T10:30:00"),
+        class_name="api_activity",
+        operation="protected_branch.update",
+        actor_uid="release-bot[bot]",
+        actor_type="service",
+        actor_name="release-bot[bot]",
+        credential_uid="Jm4v0pQ9r8S7t6U5v4W3x2Y1z0A9b8C7d6E5f4G3h2I=",
+        target_uid="acme/widgets",
+        target_type="repository",
+        target_name="widgets",
+        resources=gh(("acme/widgets", "repository"), ("acme", "organization"), ("release-bot", "app")),
+        src_ip="140.82.112.5",
+        user_agent="release-bot/2.3.1 (octokit.js)",
+    )
+    assert subset(row, want) == want
+
+
+def test_deploy_key_added_with_a_classic_pat(tmp_path: Path) -> None:
+    case, _ = load(tmp_path, PAGE)
+    row = one(case, "operation = 'public_key.create'")
+    want = expected(
+        event_uid="e5F6g7H8i9J0k1L2m3N4oE",
+        time=at("2024-06-12T10:45:00.321"),
+        class_name="account_change",
+        operation="public_key.create",
+        actor_uid="mallory-dev",
+        actor_type="human",
+        actor_name="mallory-dev",
+        credential_uid="88776655",  # token_id: no hashed_token in this event
+        target_uid="acme/widgets",
+        target_type="repository",
+        target_name="widgets",
+        resources=gh(
+            ("acme/widgets", "repository"),
+            ("acme", "organization"),
+            ("SHA256:7pXq2Lk9vB4nM1cR6tY8uI3oP0aS5dF2gH7jK4lZ9xW", "credential"),
+        ),
+        src_ip="203.0.113.99",
+        user_agent="curl/8.7.1",
+    )
+    assert subset(row, want) == want
+
+
+def test_fine_grained_pat_grant_is_authentication(tmp_path: Path) -> None:
+    case, _ = load(tmp_path, PAGE)
+    row = one(case, "operation = 'personal_access_token.access_granted'")
+    want = expected(
+        event_uid="f6G7h8I9j0K1l2M3n4O5pF",
+        time=at("2024-06-12T11:00:00.999"),
+        class_name="authentication",
+        operation="personal_access_token.access_granted",
+        actor_uid="octo-admin",
+        actor_type="human",
+        actor_name="octo-admin",
+        credential_uid="55443322",
+        target_uid="mallory-dev",
+        target_type="user",
+        target_name="mallory-dev",
+        resources=gh(("mallory-dev", "user"), ("acme", "organization"), ("55443322", "credential")),
+    )
+    assert subset(row, want) == want
+
+
+def test_streaming_api_request_failure(tmp_path: Path) -> None:
+    case, summary = load(tmp_path, STREAM)
+    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (3, 3, 0, 0)
+    assert quarantine(case) == []
+    row = one(case, "operation = 'api.request'")
+    want = expected(
+        event_uid="g7H8i9J0k1L2m3N4o5P6qG",
+        time=at("2024-06-12T11:30:00.500"),  # "@timestamp" as a string
+        class_name="api_activity",
+        operation="api.request",
+        status="failure",
+        status_detail="HTTP 404 DELETE /repos/{owner}/{repo}/hooks/{hook_id}",
+        actor_uid="triage-agent[bot]",
+        actor_type="service",
+        actor_name="triage-agent[bot]",
+        account_uid="acme",  # org: ["acme"]
+        credential_uid="Qk7pL2m9N4b6V1c8X3z5A0s2D7f4G9h1J6k3L8q5W0e=",
+        target_uid="acme/widgets",
+        target_type="repository",
+        target_name="widgets",  # from url_path
+        resources=gh(
+            ("acme/widgets", "repository"),
+            ("acme", "organization"),
+            ("acme-corp", "enterprise"),
+            ("triage-agent", "app"),
+        ),
+        src_ip="198.51.100.40",
+        user_agent="triage-agent/0.4 python-httpx/0.27.0",
+        evidence_offset=1,
+        evidence_path="$",
+    )
+    assert subset(row, want) == want
+
+
+def test_git_push_through_a_user_to_server_token(tmp_path: Path) -> None:
+    case, _ = load(tmp_path, STREAM)
+    row = one(case, "operation = 'git.push'")
+    want = expected(
+        event_uid="h8I9j0K1l2M3n4O5p6Q7rH",
+        time=at("2024-06-12T11:31:40.250"),  # float epoch ms
+        class_name="api_activity",
+        operation="git.push",
+        actor_uid="dana-eng",
+        actor_type="human",
+        actor_name="dana-eng",
+        account_uid="acme",  # org: {"login": "acme", ...}
+        credential_uid="Zx9Cv8Bn7Mq6Wr5Et4Yu3Io2Pa1Sd0Fg9Hj8Kl7Zq6=",
+        delegator_uid="ai-code-assistant",  # the OAuth app the user acted through
+        target_uid="acme/widgets",
+        target_type="repository",
+        target_name="widgets",
+        resources=gh(("acme/widgets", "repository"), ("acme", "organization"), ("ai-code-assistant", "app")),
+        src_ip="192.0.2.15",
+        user_agent="git/2.45.1",
+    )
+    assert subset(row, want) == want
+
+
+def test_agent_actor_iso_time_and_hash_fallback_id(tmp_path: Path) -> None:
+    case, _ = load(tmp_path, STREAM)
+    row = one(case, "operation = 'repo.access'")
+    raw_line = STREAM.read_text().splitlines()[2]
+    want = expected(
+        event_uid=hashlib.sha256(raw_line.encode()).hexdigest(),
+        time=at("2024-06-12T11:50:00"),
+        class_name="api_activity",
+        operation="repo.access",
+        actor_uid="copilot-swe-agent",
+        actor_type="agent",
+        actor_name="copilot-swe-agent",
+        target_uid="acme/widgets",
+        target_type="repository",
+        target_name="widgets",  # repo without owner
+        resources=gh(("acme/widgets", "repository"), ("acme", "organization")),
+        raw=raw_line,
+    )
+    assert subset(row, want) == want
+
+
+def test_what_is_not_an_audit_event_is_quarantined_with_a_reason(tmp_path: Path) -> None:
+    case, summary = load(tmp_path, NOT_EVENTS, source="github_audit")
+    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (3, 0, 3, 0)
+    reasons = [(q["evidence_offset"], q["reason"]) for q in quarantine(case)]
+    assert reasons[:2] == [
+        (1, "no action: not a GitHub audit log event"),
+        (2, "no readable @timestamp or created_at: absent"),
+    ]
+    assert reasons[2][0] == 3 and reasons[2][1].startswith("not valid JSON: ")
+
+
+# --------------------------------------------------------------------------------------------
+# Real records written by others
+
+
+@pytest.mark.skipif(not (CONFORMANCE / "github_audit").is_dir(), reason="no conformance corpus")
+def test_conformance_records_all_load(tmp_path: Path) -> None:
+    case, summary = load(tmp_path, CONFORMANCE / "github_audit")
+    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (2, 2, 0, 0)
+    request = one(case, "operation = 'api.request'")
+    assert (request["status"], request["credential_uid"], request["account_uid"]) == (
+        "success",
+        "E8Fzcgs3TQXqhrKKC/qNR+2XZnaK3ykQBSAt1kPMiJs=",
+        "user-delete",
+    )
+    assert one(case, "operation = 'repo.create'")["target_uid"] == "user-delete/private-repo"
