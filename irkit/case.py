@@ -19,14 +19,16 @@ from irkit import __version__, lake
 from irkit.db import connect, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
 from irkit.evidence import DEFAULT_MAX_BYTES
+from irkit.identity import IdentityCard, identity_card
 from irkit.ingest import IngestSummary, ingest
+from irkit.inventory import Inventory, load_inventory
 from irkit.schema import EVENT_COLUMNS, EVENT_SCHEMA, QUARANTINE_SCHEMA
 from irkit.sql import query
 
 SETTINGS = "case.json"
 
 #: Views derived from ``events``, each defined by ``irkit/sql/view_<name>.sql``.
-DERIVED_VIEWS: tuple[str, ...] = ()
+DERIVED_VIEWS: tuple[str, ...] = ("actors", "identity_links", "identity_edges")
 
 MANIFEST_SCHEMA = pa.schema(
     [
@@ -58,6 +60,7 @@ class Case:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._inventory: Inventory | None = None
 
     # -- settings -------------------------------------------------------------------------------
     @property
@@ -71,6 +74,27 @@ class Case:
         tmp = self.root / (SETTINGS + ".tmp")
         tmp.write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n")
         tmp.replace(self.root / SETTINGS)
+
+    # -- identities -----------------------------------------------------------------------------
+    @property
+    def inventory(self) -> Inventory:
+        """The identity inventory last given to this case (empty when none was)."""
+        if self._inventory is None:
+            path = self.settings.get("inventory")
+            self._inventory = load_inventory(path) if path else Inventory()
+        return self._inventory
+
+    def use_inventory(self, path: str | Path) -> Inventory:
+        """Load an inventory file and remember it for this case."""
+        self._inventory = load_inventory(path)
+        self.remember(inventory=str(Path(path).resolve()))
+        if self._con is not None:
+            self._refresh_views()
+        return self._inventory
+
+    def identity(self, name: str) -> IdentityCard:
+        """The identity card for an id, alias or actor uid: aliases, owners, credentials, delegation tree."""
+        return identity_card(self.con, self.inventory, name)
 
     # -- storage --------------------------------------------------------------------------------
     @property
@@ -96,6 +120,8 @@ class Case:
         ]
         con.register("manifest_table", pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA))
         con.execute("CREATE OR REPLACE VIEW manifest AS SELECT * FROM manifest_table")
+        con.register("inventory_aliases", self.inventory.alias_table())
+        con.register("inventory_identities", self.inventory.identity_table())
         for name in DERIVED_VIEWS:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS " + run_script(con, query(f"view_{name}")))
 
