@@ -1,0 +1,171 @@
+-- MCP JSON-RPC traffic -> normalized events, one row per message.
+-- Input: records(file_id, evidence_offset, evidence_path, raw). Binds nothing.
+-- One fixed struct reads both shapes: a gateway record (timestamp, direction, type or event,
+-- server_id, session_id, method, payload = the JSON-RPC message) and a bare JSON-RPC message (the
+-- same message fields at the top level). `error` is JSON because it is the gateway's error string in
+-- one shape and the JSON-RPC error object in the other. Only tool, resource and prompt names are read
+-- from results, never their contents, except the first text of a failed tool call (its error).
+-- The client's identity comes from the message itself (2026 `_meta` clientInfo) or from the last
+-- `initialize` before it in the same file, server and session: a window, so it holds within one
+-- ingest flush (a file is split into flushes only past ~96 MB).
+
+CREATE OR REPLACE TEMP MACRO mcp_parse(txt) AS TRY(json_transform(txt, '{
+    "timestamp": "VARCHAR", "direction": "VARCHAR", "type": "VARCHAR", "event": "VARCHAR",
+    "server_id": "VARCHAR", "session_id": "VARCHAR",
+    "tool_name": "VARCHAR", "reason": "VARCHAR", "author_login": "VARCHAR", "html_url": "VARCHAR",
+    "path": "VARCHAR", "action": "VARCHAR",
+    "payload": {"jsonrpc": "VARCHAR", "id": "JSON", "method": "VARCHAR",
+        "params": {"name": "VARCHAR", "uri": "VARCHAR", "protocolVersion": "VARCHAR",
+            "clientInfo": {"name": "VARCHAR", "version": "VARCHAR"},
+            "_meta": {"io.modelcontextprotocol/clientInfo": {"name": "VARCHAR", "version": "VARCHAR"},
+                      "traceparent": "VARCHAR"}},
+        "result": {"isError": "BOOLEAN", "content": [{"type": "VARCHAR", "text": "VARCHAR"}],
+            "tools": [{"name": "VARCHAR"}], "resources": [{"uri": "VARCHAR"}], "contents": [{"uri": "VARCHAR"}],
+            "prompts": [{"name": "VARCHAR"}], "messages": [{"role": "VARCHAR"}],
+            "serverInfo": {"name": "VARCHAR", "version": "VARCHAR"}},
+        "error": "JSON"},
+    "jsonrpc": "VARCHAR", "id": "JSON", "method": "VARCHAR",
+    "params": {"name": "VARCHAR", "uri": "VARCHAR", "protocolVersion": "VARCHAR",
+        "clientInfo": {"name": "VARCHAR", "version": "VARCHAR"},
+        "_meta": {"io.modelcontextprotocol/clientInfo": {"name": "VARCHAR", "version": "VARCHAR"},
+                  "traceparent": "VARCHAR"}},
+    "result": {"isError": "BOOLEAN", "content": [{"type": "VARCHAR", "text": "VARCHAR"}],
+        "tools": [{"name": "VARCHAR"}], "resources": [{"uri": "VARCHAR"}], "contents": [{"uri": "VARCHAR"}],
+        "prompts": [{"name": "VARCHAR"}], "messages": [{"role": "VARCHAR"}],
+        "serverInfo": {"name": "VARCHAR", "version": "VARCHAR"}},
+    "error": "JSON"
+}'));
+
+WITH parsed AS (
+    SELECT r.*, mcp_parse(r.raw) AS o FROM records r
+),
+messages AS (
+    SELECT file_id, evidence_offset, evidence_path, raw, o,
+        upper(coalesce(o.type, o.event)) AS gw_type,
+        o.payload IS NOT NULL OR coalesce(o.type, o.event) IS NOT NULL AS gateway,
+        CASE WHEN o.payload IS NOT NULL THEN o.payload
+             WHEN o.jsonrpc IS NOT NULL
+                 THEN struct_pack(jsonrpc := o.jsonrpc, id := o.id, method := o.method, params := o.params,
+                                  result := o.result, error := o.error)
+        END AS m,
+        irkit_nz(o.server_id) AS server,
+        irkit_nz(o.session_id) AS session,
+        irkit_ts(o.timestamp) AS ts
+    FROM parsed
+),
+kinds AS (
+    SELECT *,
+        coalesce(m.method, CASE WHEN gateway THEN o.method END) AS method,
+        CASE
+            WHEN gw_type = 'DIFC_FILTERED' THEN 'difc_filtered'
+            WHEN m.method IS NOT NULL AND m.method LIKE 'notifications/%' THEN 'notification'
+            WHEN m.method IS NOT NULL THEN 'request'
+            WHEN m.result IS NOT NULL OR m.error IS NOT NULL THEN 'response'
+            WHEN gw_type IN ('REQUEST', 'RPC_REQUEST') THEN 'request'
+            WHEN gw_type IN ('RESPONSE', 'RPC_RESPONSE') THEN 'response'
+            WHEN gw_type IS NOT NULL THEN 'gateway_event'
+        END AS kind,
+        CASE WHEN gateway AND json_type(o.error) = 'VARCHAR' THEN irkit_nz(o.error ->> '$') END AS gateway_error,
+        CASE WHEN m.error IS NOT NULL AND json_type(m.error) = 'OBJECT'
+             THEN concat_ws(': ', m.error ->> '$.code', m.error ->> '$.message') END AS rpc_error,
+        coalesce(m.params._meta."io.modelcontextprotocol/clientInfo",
+                 CASE WHEN m.method = 'initialize' THEN m.params.clientInfo END) AS own_client
+    FROM messages
+),
+clients AS (
+    SELECT *,
+        coalesce(own_client,
+            last_value(own_client IGNORE NULLS) OVER (
+                PARTITION BY file_id, server, session ORDER BY evidence_offset, evidence_path
+                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+            first_value(own_client IGNORE NULLS) OVER (
+                PARTITION BY file_id, server, session ORDER BY evidence_offset, evidence_path
+                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) AS client,
+        CASE
+            WHEN kind <> 'response' THEN method
+            WHEN m.result.content IS NOT NULL OR m.result.isError IS NOT NULL THEN 'tools/call response'
+            WHEN m.result.tools IS NOT NULL THEN 'tools/list response'
+            WHEN m.result.serverInfo IS NOT NULL THEN 'initialize response'
+            WHEN m.result.resources IS NOT NULL THEN 'resources/list response'
+            WHEN m.result.contents IS NOT NULL THEN 'resources/read response'
+            WHEN m.result.prompts IS NOT NULL THEN 'prompts/list response'
+            WHEN m.result.messages IS NOT NULL THEN 'prompts/get response'
+            ELSE 'response'
+        END AS rpc_operation,
+        CASE
+            WHEN kind = 'difc_filtered' THEN struct_pack(uid := irkit_nz(o.tool_name), type := 'mcp_tool')
+            WHEN method = 'tools/call' AND kind = 'request' THEN struct_pack(uid := irkit_nz(m.params.name), type := 'mcp_tool')
+            WHEN method IN ('resources/read', 'resources/subscribe', 'resources/unsubscribe') AND kind = 'request'
+                THEN struct_pack(uid := irkit_nz(m.params.uri), type := 'mcp_resource')
+            WHEN method = 'prompts/get' AND kind = 'request' THEN struct_pack(uid := irkit_nz(m.params.name), type := 'mcp_prompt')
+            WHEN kind = 'gateway_event' AND o.path IS NOT NULL THEN struct_pack(uid := o.path, type := 'url_path')
+            WHEN server IS NOT NULL THEN struct_pack(uid := server, type := 'mcp_server')
+        END AS t,
+        'mcp' || coalesce(':' || server, '') AS system,
+        CASE WHEN length(m.params._meta.traceparent) = 55 THEN lower(m.params._meta.traceparent) END AS traceparent
+    FROM kinds
+)
+SELECT
+    file_id, evidence_offset, evidence_path, raw,
+    'mcp' AS source,
+    sha256(raw) AS event_uid,
+    ts AS time,
+    CASE
+        WHEN rpc_operation IN ('tools/call', 'tools/call response') THEN 'tool_call'
+        WHEN kind = 'difc_filtered' THEN 'authorization'
+        ELSE 'api_activity'
+    END AS class_name,
+    CASE WHEN kind IN ('difc_filtered', 'gateway_event') THEN lower(gw_type) ELSE rpc_operation END AS operation,
+    CASE
+        WHEN gateway_error IS NOT NULL OR rpc_error IS NOT NULL THEN 'failure'
+        WHEN kind = 'difc_filtered' THEN 'failure'
+        WHEN kind = 'response' AND m.result.isError THEN 'failure'
+        WHEN kind = 'response' THEN 'success'
+        WHEN kind = 'gateway_event' AND o.action LIKE 'passthrough%' THEN 'success'
+        ELSE 'unknown'
+    END AS status,
+    CASE
+        WHEN gateway_error IS NOT NULL OR rpc_error IS NOT NULL THEN concat_ws('; ', rpc_error, gateway_error)
+        WHEN kind = 'difc_filtered' THEN irkit_nz(o.reason)
+        WHEN kind = 'response' AND m.result.isError
+            THEN coalesce(left([c.text FOR c IN m.result.content IF c.text IS NOT NULL][1], 500), 'isError')
+        WHEN kind = 'gateway_event' THEN o.action
+    END AS status_detail,
+    irkit_nz(client.name) AS actor_uid,
+    CASE WHEN irkit_nz(client.name) IS NOT NULL THEN 'agent' END AS actor_type,
+    irkit_nz(client.name) AS actor_name,
+    CAST(NULL AS VARCHAR) AS account_uid,
+    session AS session_uid,
+    CAST(NULL AS VARCHAR) AS credential_uid,
+    CAST(NULL AS VARCHAR) AS delegator_uid,
+    t.uid AS target_uid,
+    CASE WHEN t.uid IS NOT NULL THEN t.type END AS target_type,
+    t.uid AS target_name,
+    system AS target_system,
+    list_concat(
+        [struct_pack(uid := t.uid, type := t.type, system := system) FOR x IN [1] IF t.uid IS NOT NULL],
+        [struct_pack(uid := tool.name, type := 'mcp_tool', system := system)
+            FOR tool IN coalesce(m.result.tools, []) IF tool.name IS NOT NULL],
+        [struct_pack(uid := r.uri, type := 'mcp_resource', system := system)
+            FOR r IN coalesce(m.result.resources, []) IF r.uri IS NOT NULL],
+        [struct_pack(uid := p.name, type := 'mcp_prompt', system := system)
+            FOR p IN coalesce(m.result.prompts, []) IF p.name IS NOT NULL],
+        [struct_pack(uid := u, type := 'url', system := CASE WHEN u LIKE 'https://github.com/%' THEN 'github' END)
+            FOR u IN [irkit_nz(o.html_url)] IF u IS NOT NULL],
+        [struct_pack(uid := a, type := 'github_user', system := 'github')
+            FOR a IN [irkit_nz(o.author_login)] IF a IS NOT NULL]
+    ) AS resources,
+    CAST(NULL AS VARCHAR) AS src_ip,
+    irkit_nz(client.name) || coalesce('/' || irkit_nz(client.version), '') AS user_agent,
+    split_part(traceparent, '-', 2) AS trace_uid,
+    CAST(NULL AS VARCHAR) AS span_uid,
+    split_part(traceparent, '-', 3) AS parent_span_uid,
+    CASE WHEN kind = 'difc_filtered' THEN irkit_nz(o.tool_name)
+         WHEN method = 'tools/call' AND kind = 'request' THEN irkit_nz(m.params.name) END AS tool_name,
+    CASE
+        WHEN o IS NULL THEN 'not valid JSON'
+        WHEN kind IS NULL THEN 'not an MCP JSON-RPC message or gateway record'
+        WHEN ts IS NULL AND NOT gateway AND o.timestamp IS NULL THEN 'no timestamp: a bare JSON-RPC message'
+        WHEN ts IS NULL THEN 'no readable timestamp: ' || coalesce(o.timestamp, 'absent')
+    END AS quarantine_reason
+FROM clients
