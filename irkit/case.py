@@ -7,6 +7,7 @@ of which lives in its own module as a function over tables.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,12 @@ import polars as pl
 import pyarrow as pa
 
 from irkit import __version__, lake
-from irkit.db import connect, parquet_source, run_script
+from irkit.db import connect, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
 from irkit.evidence import DEFAULT_MAX_BYTES
-from irkit.identity import IdentityCard, identity_card
+from irkit.identity import IdentityCard, identity_card, resolve_name
+from irkit.sessions import sessions as build_sessions
+from irkit.timeutil import parse_duration, parse_time
 from irkit.ingest import IngestSummary, ingest
 from irkit.inventory import Inventory, load_inventory
 from irkit.schema import EVENT_COLUMNS, EVENT_SCHEMA, QUARANTINE_SCHEMA
@@ -96,6 +99,23 @@ class Case:
         """The identity card for an id, alias or actor uid: aliases, owners, credentials, delegation tree."""
         return identity_card(self.con, self.inventory, name)
 
+    def sessions(
+        self,
+        identity: str | None = None,
+        *,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+        gap: str | timedelta = timedelta(minutes=30),
+    ) -> pl.DataFrame:
+        """Sessions (native ids first, then inactivity gaps) per canonical identity; see :mod:`irkit.sessions`."""
+        ident = self.identity_id(identity) if identity else None
+        return build_sessions(self.con, ident, parse_time(since, "since"), parse_time(until, "until"),
+                              parse_duration(gap, "gap"))
+
+    def identity_id(self, name: str) -> str:
+        """The canonical identity id for an id, alias or actor uid."""
+        return resolve_name(self.con, self.inventory, name).id
+
     # -- storage --------------------------------------------------------------------------------
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -146,8 +166,7 @@ class Case:
     def sql(self, query: str, **params: Any) -> pl.DataFrame:
         """Run DuckDB SQL over the lake (views ``events``, ``quarantine``, ``manifest``); parameters are bound."""
         try:
-            table = self.con.sql(query, params=params or None).to_arrow_table()
-            return pl.from_arrow(table)  # type: ignore[return-value]
+            return frame(self.con, query, params)
         except duckdb.Error as exc:
             raise UsageError(f"query failed: {exc}") from exc
 

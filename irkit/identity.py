@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from irkit.db import frame
 from irkit.errors import UsageError
 from irkit.inventory import Identity, Inventory
 
@@ -89,7 +90,10 @@ def resolve_name(con: duckdb.DuckDBPyConnection, inventory: Inventory, name: str
     if declared is not None:
         return declared
     found = con.execute(
-        "SELECT identity_id FROM actors WHERE actor_uid = $n OR identity_id = $n LIMIT 1", {"n": name}
+        "SELECT identity_id FROM actors WHERE actor_uid = $n OR identity_id = $n "
+        "UNION ALL SELECT src_identity FROM identity_edges WHERE src = $n OR src_identity = $n "
+        "UNION ALL SELECT dst_identity FROM identity_edges WHERE dst = $n OR dst_identity = $n LIMIT 1",
+        {"n": name},
     ).fetchone()
     if found is None:
         raise UsageError(f"no identity, alias or actor called {name!r} in the inventory or the logs")
@@ -122,12 +126,12 @@ def identity_card(con: duckdb.DuckDBPyConnection, inventory: Inventory, name: st
 
 
 def _delegation_edges(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    table = con.execute(
+    return frame(
+        con,
         "SELECT src_identity AS src, dst_identity AS dst, kind, event_uid, first_time FROM identity_edges "
-        "WHERE kind IN (SELECT unnest($k)) AND src_identity <> dst_identity ORDER BY first_time",
+        "WHERE list_contains($k, kind) AND src_identity <> dst_identity ORDER BY first_time",
         {"k": list(DELEGATION_KINDS)},
-    ).to_arrow_table()
-    return pl.from_arrow(table)  # type: ignore[return-value]
+    )
 
 
 def walk(edges: pl.DataFrame, start: str, *, upstream: bool) -> list[Hop]:

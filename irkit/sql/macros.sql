@@ -27,3 +27,10 @@ CREATE OR REPLACE MACRO irkit_epoch(x) AS (
 CREATE OR REPLACE MACRO irkit_nz(s) AS (
     CASE WHEN s IS NULL OR trim(s) IN ('', 'null', 'NULL', 'None', 'unknown', '-') THEN NULL ELSE s END
 );
+
+-- The IAM role behind an assumed-role session ARN (arn:aws:sts::A:assumed-role/R/S -> arn:aws:iam::A:role/R),
+-- else NULL. Roles with a path lose it in the session ARN; events' delegator_uid keeps the exact one.
+CREATE OR REPLACE MACRO irkit_session_role(u) AS (
+    CASE WHEN u LIKE 'arn:aws:sts::%:assumed-role/%'
+         THEN regexp_replace(u, '^arn:aws:sts::([0-9]*):assumed-role/([^/]+)/.*$', 'arn:aws:iam::\1:role/\2') END
+);
