@@ -1,24 +1,34 @@
 """AWS CloudTrail, in every shape it arrives in.
 
-Shapes (all detected by content): the S3 delivery file ``{"Records": [...]}`` (gzip'd or not), one
-event per line, the ``aws cloudtrail lookup-events`` output (PascalCase envelope whose ``CloudTrailEvent``
-is the event as a JSON string; the envelope is kept as ``raw``), and events re-shipped by log shippers
-with ``@timestamp`` instead of ``eventTime``.
+Shapes (all detected by content): the S3 delivery file ``{"Records": [...]}`` (gzip'd or not, Insights
+files included), one event per line, the ``aws cloudtrail lookup-events`` output (PascalCase envelope
+whose ``CloudTrailEvent`` is the event as a JSON string; the envelope is kept as ``raw``), and events
+re-shipped by log shippers with ``@timestamp`` instead of ``eventTime``.
 
 Mapping (see docs/normalization.md):
 
 =================  ==========================================================================
-actor_uid          AssumedRole/IAMUser/Root/FederatedUser/Role: ``arn``; AWSService: ``invokedBy``;
-                   WebIdentityUser/SAMLUser: ``userName``; IdentityCenterUser: ``onBehalfOf.userId``;
-                   AWSAccount/Unknown: ``principalId``/``accountId``; Insight events: none
-delegator_uid      ``sessionContext.sessionIssuer.arn`` (empty issuer: none); web identity / SAML provider
+event_uid          ``eventID`` (lookup-events: the inner event's, so both shapes dedup); else
+                   SHA-256 of the raw record
+actor_uid          AssumedRole/Root/FederatedUser/Role: ``arn``; IAMUser: ``arn``, rebuilt from
+                   account and ``userName`` where sign-in records leave it out; AWSService:
+                   ``invokedBy``; WebIdentityUser/SAMLUser: ``userName``; IdentityCenterUser:
+                   ``onBehalfOf.userId``; Unknown: ``userName``; AWSAccount: ``principalId``, else
+                   ``accountId``; Insight events: none. ``HIDDEN_DUE_TO_SECURITY_REASONS`` is no name.
+actor_type         AWSService → service; Root, SAMLUser, IdentityCenterUser and AWSReservedSSO_*
+                   role sessions → human; service-linked role sessions → service; else unknown
+delegator_uid      ``sessionContext.sessionIssuer.arn`` (empty issuer: none), web identity provider;
+                   SAMLUser: the SAML provider (``requestParameters.principalArn``)
 session_uid        ``accessKeyId`` when temporary (``ASIA…``)
-credential_uid     ``accessKeyId``
+credential_uid     ``accessKeyId`` (temporary or long-term), else the bearer ``credentialId``
 target             S3 bucket/key from ``requestParameters``; IAM user/role names as ARNs; the role of
                    AssumeRole*; else the first ``resources[].ARN``
-resources          ``resources[]``, created access keys and issued temporary keys (type ``credential``),
-                   the assumed-role session ARN
-status             ``errorCode`` → failure with ``errorCode: errorMessage``
+resources          ``resources[]`` (well-known types renamed: s3_object, iam_role, ...), names the
+                   lookup-events envelope adds, created access keys and issued temporary keys
+                   (``credential``), the assumed-role session ARN, IAM policies and groups named by
+                   the request, and ``sourceIdentity`` (type ``source_identity``)
+status             ``errorCode`` → failure with ``errorCode: errorMessage``; sign-in events whose
+                   ``responseElements`` say ``Failure`` → failure; Insight events → unknown
 =================  ==========================================================================
 """
 
@@ -27,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "cloudtrail"
-VERSION = "1.0"
+VERSION = "1.1"
 DESCRIPTION = "AWS CloudTrail: S3 delivery files, JSON lines, lookup-events output, re-shipped events"
 
 
@@ -38,6 +48,8 @@ def sniff(records: Sequence[object]) -> bool:
         if isinstance(record.get("CloudTrailEvent"), str):
             return True
         if "eventVersion" in record and ("eventName" in record or "eventSource" in record):
+            return True
+        if "eventVersion" in record and isinstance(record.get("insightDetails"), dict):
             return True
         if "eventSource" in record and "awsRegion" in record:
             return True

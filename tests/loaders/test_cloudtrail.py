@@ -1,0 +1,544 @@
+"""CloudTrail loader: every shape CloudTrail arrives in, every userIdentity type, one whole row per case.
+
+The samples in ``samples/cloudtrail/`` were written from AWS's documented record format (CloudTrail
+userIdentity element, record contents, S3 data events, STS AssumeRole*, sign-in events, Insights,
+``aws cloudtrail lookup-events``):
+
+* ``<acct>_CloudTrail_<region>_<time>_<id>.json.gz``: an S3 delivery file, management and data events;
+* ``<acct>_CloudTrail_<region>_<time>_<id>.json``: the same shape decompressed (sign-in, errors, Identity Center);
+* ``<acct>_CloudTrail-Insight_...json.gz``: an Insights delivery file (events without userIdentity);
+* ``events.jsonl``: one event per line, the remaining userIdentity types and STS federation;
+* ``lookup-events.json`` / ``lookup-events.jsonl``: the CLI's PascalCase envelopes, as printed and one per line;
+* ``reshipped.jsonl``: events a log shipper re-emitted with ``@timestamp`` instead of ``eventTime``;
+* ``timestamps.jsonl``, ``types-vary.jsonl``: time formats and JSON types seen in the wild;
+* ``no-event-id*.jsonl``: eventVersion 1.0 records without ``eventID``;
+* ``damaged.jsonl``: a truncated line and a JSON line that is not CloudTrail, among good ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from irkit import loaders
+from irkit.evidence import EvidenceItem, sample_records
+from irkit.schema import EVENT_COLUMNS
+from tests.loaders.helpers import SAMPLES, conformance_dir, load, one, quarantine, rows, subset
+
+HERE = SAMPLES / "cloudtrail"
+DELIVERY_GZ = HERE / "111122223333_CloudTrail_us-east-1_20250312T1005Z_Xk3sQ9bT2mLp7aZr.json.gz"
+DELIVERY = HERE / "111122223333_CloudTrail_us-east-1_20250312T0945Z_Qm8WzR1cVb4Tn6Yd.json"
+INSIGHTS = HERE / "111122223333_CloudTrail-Insight_us-east-1_20250312T1025Z_Hd2Kq7Vw9Zp3Lx5M.json.gz"
+EVENTS = HERE / "events.jsonl"
+LOOKUP = HERE / "lookup-events.json"
+LOOKUP_LINES = HERE / "lookup-events.jsonl"
+RESHIPPED = HERE / "reshipped.jsonl"
+TIMESTAMPS = HERE / "timestamps.jsonl"
+TYPES = HERE / "types-vary.jsonl"
+NO_ID = HERE / "no-event-id.jsonl"
+NO_ID_AGAIN = HERE / "no-event-id-again.jsonl"
+DAMAGED = HERE / "damaged.jsonl"
+
+ACCT = "111122223333"
+UA_BOTO = (
+    "Boto3/1.34.62 md/Botocore#1.34.62 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.11.8 "
+    "cfg/retry-mode#standard Botocore/1.34.62"
+)
+UA_CLI = "aws-cli/2.15.30 Python/3.11.8 Linux/6.1.0 exe/x86_64.ubuntu.22 prompt/off command/iam"
+UA_FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0"
+UA_CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36"
+)
+UA_JS = "aws-sdk-js/3.535.0 ua/2.0 os/linux#6.5.0-1016-azure lang/js md/nodejs#20.11.1 api/"
+
+AGENT = f"arn:aws:sts::{ACCT}:assumed-role/agent-runner/agent-7f3c"
+AGENT_ROLE = f"arn:aws:iam::{ACCT}:role/agent-runner"
+AGENT_KEY = "ASIAY34FZKBOKMUTVV7A"
+READER = f"arn:aws:sts::{ACCT}:assumed-role/data-reader/agent-7f3c-reader"
+READER_ROLE = f"arn:aws:iam::{ACCT}:role/data-reader"
+READER_KEY = "ASIAY34FZKBOJWBQX3HE"
+ALICE_SOURCE = {"uid": "alice@example.com", "type": "source_identity", "system": "aws:sts"}
+OIDC = f"arn:aws:iam::{ACCT}:oidc-provider/token.actions.githubusercontent.com"
+
+#: Every normalized column but the raw text and the file hash (checked separately).
+CHECKED = tuple(c for c in EVENT_COLUMNS if c not in {"raw", "evidence_sha256"})
+
+
+def t(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+
+
+def res(uid: str, type_: str, system: str) -> dict[str, str]:
+    return {"uid": uid, "type": type_, "system": system}
+
+
+def row(file: Path, offset: int, path: str, **columns: Any) -> dict[str, Any]:
+    """A whole expected row: every column named, unnamed ones NULL (resources empty)."""
+    expected: dict[str, Any] = {c: None for c in CHECKED}
+    expected.update(source="cloudtrail", resources=[], account_uid=ACCT)
+    expected.update(evidence_file=str(file), evidence_offset=offset, evidence_path=path)
+    unknown = set(columns) - set(CHECKED)
+    assert not unknown, f"not event columns: {unknown}"
+    expected.update(columns)
+    return expected
+
+
+def agent_call(**columns: Any) -> dict[str, Any]:
+    """The columns every call of the agent-runner session shares."""
+    return dict(
+        actor_uid=AGENT, actor_type="unknown", actor_name="agent-7f3c", session_uid=AGENT_KEY,
+        credential_uid=AGENT_KEY, delegator_uid=AGENT_ROLE, src_ip="10.0.12.7", user_agent=UA_BOTO,
+        resources=[ALICE_SOURCE], **columns,
+    )
+
+
+def reader_call(**columns: Any) -> dict[str, Any]:
+    return dict(
+        actor_uid=READER, actor_type="unknown", actor_name="agent-7f3c-reader", session_uid=READER_KEY,
+        credential_uid=READER_KEY, delegator_uid=READER_ROLE, src_ip="10.0.12.7", **columns,
+    )
+
+
+CASES: dict[str, dict[str, Any]] = {
+    # --- S3 delivery file, gzip'd ---------------------------------------------------------------
+    "IAMUser with a long-term key creates an access key": row(
+        DELIVERY_GZ, 1, "$.Records[0]",
+        event_uid="0f6a2b1e-3c4d-4e5f-8a9b-0c1d2e3f4a51", time=t(2025, 3, 12, 10, 1, 12),
+        class_name="account_change", operation="CreateAccessKey", status="success",
+        actor_uid=f"arn:aws:iam::{ACCT}:user/deploy-bot", actor_type="unknown", actor_name="deploy-bot",
+        credential_uid="AKIAIOSFODNN7EXAMPLE",
+        target_uid=f"arn:aws:iam::{ACCT}:user/svc-reporting", target_type="iam_user", target_name="svc-reporting",
+        target_system="aws:iam", resources=[res("AKIAI44QH8DHBEXAMPLE", "credential", "aws:iam")],
+        src_ip="198.51.100.23", user_agent=UA_CLI + ".create-access-key",
+    ),
+    "AssumedRole session assumes a role with sourceIdentity": row(
+        DELIVERY_GZ, 1, "$.Records[1]",
+        **agent_call(
+            event_uid="7d3e9a10-2b4c-4d6e-8f01-a2b3c4d5e6f7", time=t(2025, 3, 12, 10, 2, 40),
+            class_name="authentication", operation="AssumeRole", status="success",
+            target_uid=READER_ROLE, target_type="iam_role", target_name="data-reader", target_system="aws:sts",
+        )
+        | {"resources": [
+            res(READER_ROLE, "iam_role", "aws:iam"),
+            res(READER_KEY, "credential", "aws:sts"),
+            res(READER, "iam_role_session", "aws:sts"),
+            ALICE_SOURCE,
+        ]},
+    ),
+    "AssumedRole with an empty sessionIssuer lists buckets": row(
+        DELIVERY_GZ, 1, "$.Records[2]",
+        **agent_call(
+            event_uid="3b8f5c21-6d7e-4f80-9a1b-2c3d4e5f6a72", time=t(2025, 3, 12, 10, 2, 5),
+            class_name="api_activity", operation="ListBuckets", status="success", target_system="aws:s3",
+        )
+        | {"delegator_uid": None, "resources": [], "user_agent": f"[{UA_BOTO}]"},
+    ),
+    "S3 GetObject data event": row(
+        DELIVERY_GZ, 1, "$.Records[3]",
+        **reader_call(
+            event_uid="c4a9e6d2-8b1f-4c3e-a5d7-9f0e1b2c3d84", time=t(2025, 3, 12, 10, 3, 11),
+            class_name="data_access", operation="GetObject", status="success",
+            target_uid="arn:aws:s3:::acme-customer-exports/2025/03/customers.csv", target_type="s3_object",
+            target_name="2025/03/customers.csv", target_system="aws:s3", user_agent=f"[{UA_BOTO}]",
+            resources=[
+                res("arn:aws:s3:::acme-customer-exports/2025/03/customers.csv", "s3_object", "aws:s3"),
+                res("arn:aws:s3:::acme-customer-exports", "s3_bucket", "aws:s3"),
+                ALICE_SOURCE,
+            ],
+        ),
+    ),
+    "S3 PutObject data event": row(
+        DELIVERY_GZ, 1, "$.Records[4]",
+        **reader_call(
+            event_uid="e5b0f7a3-9c2d-4e1f-b6a8-0d1e2f3a4b95", time=t(2025, 3, 12, 10, 4, 37),
+            class_name="data_access", operation="PutObject", status="success",
+            target_uid="arn:aws:s3:::acme-agent-scratch/out/customers.csv.gz", target_type="s3_object",
+            target_name="out/customers.csv.gz", target_system="aws:s3", user_agent=f"[{UA_BOTO}]",
+            resources=[
+                res("arn:aws:s3:::acme-agent-scratch/out/customers.csv.gz", "s3_object", "aws:s3"),
+                res("arn:aws:s3:::acme-agent-scratch", "s3_bucket", "aws:s3"),
+                ALICE_SOURCE,
+            ],
+        ),
+    ),
+    # --- S3 delivery file, not gzip'd -----------------------------------------------------------
+    "Root signs in to the console": row(
+        DELIVERY, 1, "$.Records[0]",
+        event_uid="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c01", time=t(2025, 3, 12, 8, 15, 40),
+        class_name="authentication", operation="ConsoleLogin", status="success",
+        actor_uid=f"arn:aws:iam::{ACCT}:root", actor_type="human", actor_name="root",
+        target_system="aws:signin", src_ip="203.0.113.50", user_agent=UA_FIREFOX,
+    ),
+    "IAMUser fails to sign in (no arn in the record)": row(
+        DELIVERY, 1, "$.Records[1]",
+        event_uid="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c02", time=t(2025, 3, 12, 8, 14, 2),
+        class_name="authentication", operation="ConsoleLogin", status="failure", status_detail="Failed authentication",
+        actor_uid=f"arn:aws:iam::{ACCT}:user/dana", actor_type="unknown", actor_name="dana",
+        target_system="aws:signin", src_ip="203.0.113.77", user_agent=UA_CHROME,
+    ),
+    "sign-in with a mistyped user name (HIDDEN_DUE_TO_SECURITY_REASONS)": row(
+        DELIVERY, 1, "$.Records[2]",
+        event_uid="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c03", time=t(2025, 3, 12, 8, 14, 31),
+        class_name="authentication", operation="ConsoleLogin", status="failure", status_detail="Failed authentication",
+        actor_uid=ACCT, actor_type="unknown", target_system="aws:signin", src_ip="203.0.113.77", user_agent=UA_CHROME,
+    ),
+    "error: errorCode and errorMessage": row(
+        DELIVERY, 1, "$.Records[3]",
+        **agent_call(
+            event_uid="4f5e6d7c-8b9a-4c0d-9e1f-2a3b4c5d6e07", time=t(2025, 3, 12, 10, 6, 58),
+            class_name="account_change", operation="CreateUser", status="failure",
+            status_detail=(
+                f"AccessDenied: User: {AGENT} is not authorized to perform: iam:CreateUser on resource: "
+                f"arn:aws:iam::{ACCT}:user/backup-admin because no identity-based policy allows the iam:CreateUser action"
+            ),
+            target_system="aws:iam",
+        )
+        | {"resources": []},
+    ),
+    "IdentityCenterUser (onBehalfOf, bearer credentialId)": row(
+        DELIVERY, 1, "$.Records[4]",
+        event_uid="6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c08", time=t(2025, 3, 12, 9, 41, 19),
+        class_name="api_activity", operation="ListApplications", status="success",
+        actor_uid="94482488-3041-7026-18f3-be45837cd0e4", actor_type="human",
+        credential_uid="EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE",
+        target_system="aws:sso", src_ip="203.0.113.50", user_agent=UA_FIREFOX,
+    ),
+    "Unknown identity type": row(
+        DELIVERY, 1, "$.Records[5]",
+        event_uid="6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c09", time=t(2025, 3, 12, 9, 40, 57),
+        class_name="api_activity", operation="UserAuthentication", status="success",
+        actor_uid="dana@example.com", actor_type="unknown", actor_name="dana@example.com",
+        target_system="aws:signin", src_ip="203.0.113.50", user_agent=UA_FIREFOX,
+    ),
+    # --- Insights delivery file -----------------------------------------------------------------
+    "Insight start (no userIdentity)": row(
+        INSIGHTS, 1, "$.Records[0]",
+        event_uid="9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f21", time=t(2025, 3, 12, 10, 6),
+        class_name="insight", operation="GetObject", status="unknown", status_detail="ApiCallRateInsight Start",
+        target_system="aws:s3",
+    ),
+    "Insight end": row(
+        INSIGHTS, 1, "$.Records[1]",
+        event_uid="9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f22", time=t(2025, 3, 12, 10, 21),
+        class_name="insight", operation="GetObject", status="unknown", status_detail="ApiCallRateInsight End",
+        target_system="aws:s3",
+    ),
+    # --- one event per line ---------------------------------------------------------------------
+    "AWSService (invokedBy)": row(
+        EVENTS, 1, "$",
+        event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e11", time=t(2025, 3, 12, 10, 5, 2),
+        class_name="api_activity", operation="Decrypt", status="success",
+        actor_uid="secretsmanager.amazonaws.com", actor_type="service", actor_name="secretsmanager.amazonaws.com",
+        target_uid=f"arn:aws:kms:us-east-1:{ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        target_type="AWS::KMS::Key", target_name="1234abcd-12ab-34cd-56ef-1234567890ab", target_system="aws:kms",
+        resources=[res(f"arn:aws:kms:us-east-1:{ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab", "AWS::KMS::Key", "aws:kms")],
+        src_ip="secretsmanager.amazonaws.com", user_agent="secretsmanager.amazonaws.com",
+    ),
+    "Role identity": row(
+        EVENTS, 2, "$",
+        event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e12", time=t(2025, 3, 12, 10, 5, 3),
+        class_name="api_activity", operation="GetSecretValue", status="success",
+        actor_uid=f"arn:aws:iam::{ACCT}:role/agent-gateway", actor_type="unknown", actor_name="agent-gateway",
+        target_system="aws:secretsmanager", src_ip="10.0.40.9", user_agent=UA_BOTO,
+    ),
+    "FederatedUser (GetFederationToken session)": row(
+        EVENTS, 3, "$",
+        event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e13", time=t(2025, 3, 12, 10, 5, 4),
+        class_name="api_activity", operation="DescribeInstances", status="success",
+        actor_uid=f"arn:aws:sts::{ACCT}:federated-user/alice", actor_type="unknown", actor_name="alice",
+        session_uid="ASIAY34FZKBOFEDEXMPL", credential_uid="ASIAY34FZKBOFEDEXMPL",
+        delegator_uid=f"arn:aws:iam::{ACCT}:user/sso-broker",
+        target_system="aws:ec2", src_ip="203.0.113.50", user_agent="aws-cli/2.15.30",
+    ),
+    "WebIdentityUser assumes a role (GitHub OIDC)": row(
+        EVENTS, 4, "$",
+        event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e14", time=t(2025, 3, 12, 10, 5, 5),
+        class_name="authentication", operation="AssumeRoleWithWebIdentity", status="success",
+        actor_uid="repo:acme/agent-tools:ref:refs/heads/main", actor_type="unknown",
+        actor_name="repo:acme/agent-tools:ref:refs/heads/main", delegator_uid=OIDC,
+        target_uid=f"arn:aws:iam::{ACCT}:role/gha-deployer", target_type="iam_role", target_name="gha-deployer",
+        target_system="aws:sts",
+        resources=[
+            res(f"arn:aws:iam::{ACCT}:role/gha-deployer", "iam_role", "aws:iam"),
+            res("ASIAY34FZKBOGHAEXMPL", "credential", "aws:sts"),
+            res(f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", "iam_role_session", "aws:sts"),
+        ],
+        src_ip="192.0.2.200", user_agent=UA_JS + "sts#3.535.0",
+    ),
+    "AssumedRole session from web identity (webIdFederationData)": row(
+        EVENTS, 5, "$",
+        event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e15", time=t(2025, 3, 12, 10, 5, 48),
+        class_name="api_activity", operation="UpdateFunctionCode20150331v2", status="success",
+        actor_uid=f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", actor_type="unknown",
+        actor_name="GitHubActions", session_uid="ASIAY34FZKBOGHAEXMPL", credential_uid="ASIAY34FZKBOGHAEXMPL",
+        delegator_uid=f"arn:aws:iam::{ACCT}:role/gha-deployer",
+        target_system="aws:lambda", src_ip="192.0.2.200", user_agent=UA_JS + "lambda#3.535.0",
+    ),
+    "SAMLUser assumes a role": row(
+        EVENTS, 6, "$",
+        event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e16", time=t(2025, 3, 12, 9, 30),
+        class_name="authentication", operation="AssumeRoleWithSAML", status="success",
+        actor_uid="alice@example.com", actor_type="human", actor_name="alice@example.com",
+        delegator_uid=f"arn:aws:iam::{ACCT}:saml-provider/Okta",
+        target_uid=f"arn:aws:iam::{ACCT}:role/okta-admin", target_type="iam_role", target_name="okta-admin",
+        target_system="aws:sts",
+        resources=[
+            res(f"arn:aws:iam::{ACCT}:role/okta-admin", "iam_role", "aws:iam"),
+            res(f"arn:aws:iam::{ACCT}:saml-provider/Okta", "AWS::IAM::SAMLProvider", "aws:iam"),
+            res("ASIAY34FZKBOSAMLEXPL", "credential", "aws:sts"),
+            res(f"arn:aws:sts::{ACCT}:assumed-role/okta-admin/alice@example.com", "iam_role_session", "aws:sts"),
+        ],
+        src_ip="203.0.113.50", user_agent=UA_FIREFOX,
+    ),
+    "AWSAccount assumes a role with requestParameters.sourceIdentity": row(
+        EVENTS, 7, "$",
+        event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e17", time=t(2025, 3, 12, 10, 5, 7),
+        class_name="authentication", operation="AssumeRole", status="success",
+        actor_uid="AIDAJ45Q7YFFAREXAMPLE", actor_type="unknown",
+        target_uid=f"arn:aws:iam::{ACCT}:role/partner-audit", target_type="iam_role", target_name="partner-audit",
+        target_system="aws:sts",
+        resources=[
+            res(f"arn:aws:iam::{ACCT}:role/partner-audit", "iam_role", "aws:iam"),
+            res("ASIAY34FZKBOXACCTEXM", "credential", "aws:sts"),
+            res(f"arn:aws:sts::{ACCT}:assumed-role/partner-audit/audit-2025-03", "iam_role_session", "aws:sts"),
+            res("bob@partner.example", "source_identity", "aws:sts"),
+        ],
+        src_ip="198.51.100.140", user_agent="aws-cli/2.15.30",
+    ),
+    # --- aws cloudtrail lookup-events -------------------------------------------------------------
+    "lookup-events envelope (Resources beside the event)": row(
+        LOOKUP, 3, "$.Events[0]",
+        **agent_call(
+            event_uid="ad1e2f3a-4b5c-4d6e-9f7a-8b9c0d1e2f31", time=t(2025, 3, 12, 10, 7, 30),
+            class_name="api_activity", operation="StopLogging", status="success",
+            target_uid=f"arn:aws:cloudtrail:us-east-1:{ACCT}:trail/org-trail", target_type="AWS::CloudTrail::Trail",
+            target_name="org-trail", target_system="aws:cloudtrail",
+        )
+        | {"resources": [res(f"arn:aws:cloudtrail:us-east-1:{ACCT}:trail/org-trail", "AWS::CloudTrail::Trail", "aws:cloudtrail"),
+                         ALICE_SOURCE]},
+    ),
+    "lookup-events objects one per line": row(
+        LOOKUP_LINES, 1, "$",
+        event_uid="ad1e2f3a-4b5c-4d6e-9f7a-8b9c0d1e2f32", time=t(2025, 3, 12, 9, 58, 44),
+        class_name="account_change", operation="AttachRolePolicy", status="success",
+        actor_uid=f"arn:aws:iam::{ACCT}:user/deploy-bot", actor_type="unknown", actor_name="deploy-bot",
+        credential_uid="AKIAIOSFODNN7EXAMPLE",
+        target_uid=AGENT_ROLE, target_type="iam_role", target_name="agent-runner", target_system="aws:iam",
+        resources=[res("arn:aws:iam::aws:policy/AdministratorAccess", "iam_policy", "aws:iam")],
+        src_ip="198.51.100.23", user_agent=UA_CLI + ".attach-role-policy",
+    ),
+    "lookup-events with ReadOnly 'true' and no Resources": row(
+        LOOKUP_LINES, 2, "$",
+        **agent_call(
+            event_uid="ad1e2f3a-4b5c-4d6e-9f7a-8b9c0d1e2f33", time=t(2025, 3, 12, 9, 55, 10),
+            class_name="api_activity", operation="GetCallerIdentity", status="success", target_system="aws:sts",
+        ),
+    ),
+    # --- re-shipped by a log shipper --------------------------------------------------------------
+    "re-shipped with an ISO @timestamp": row(
+        RESHIPPED, 1, "$",
+        event_uid="be2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a61", time=datetime(2025, 3, 12, 10, 8, 0, 123000, tzinfo=UTC),
+        class_name="api_activity", operation="DescribeSecret", status="success",
+        actor_uid=f"arn:aws:iam::{ACCT}:role/agent-gateway", actor_type="unknown", actor_name="agent-gateway",
+        target_system="aws:secretsmanager", src_ip="10.0.40.9", user_agent=UA_BOTO,
+    ),
+    "re-shipped with an epoch-milliseconds @timestamp": row(
+        RESHIPPED, 2, "$",
+        event_uid="be2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a62", time=t(2025, 3, 12, 10, 8, 1),
+        class_name="api_activity", operation="ListSecrets", status="success",
+        actor_uid=f"arn:aws:iam::{ACCT}:role/agent-gateway", actor_type="unknown", actor_name="agent-gateway",
+        target_system="aws:secretsmanager", src_ip="10.0.40.9", user_agent=UA_BOTO,
+    ),
+    # --- JSON types that vary between records -------------------------------------------------
+    "readOnly as a boolean, accountId as a number": row(
+        TYPES, 1, "$",
+        **reader_call(
+            event_uid="d04b5c6d-7e8f-4a9b-8c1d-2e3f4a5b6c81", time=t(2025, 3, 12, 10, 50),
+            class_name="data_access", operation="GetObject", status="success",
+            target_uid="arn:aws:s3:::acme-customer-exports/2025/03/customers.csv", target_type="s3_object",
+            target_name="2025/03/customers.csv", target_system="aws:s3", user_agent=f"[{UA_BOTO}]",
+            resources=[
+                res("arn:aws:s3:::acme-customer-exports/2025/03/customers.csv", "s3_object", "aws:s3"),
+                res("arn:aws:s3:::acme-customer-exports", "s3_bucket", "aws:s3"),
+                ALICE_SOURCE,
+            ],
+        ),
+    ),
+    "requestParameters as a string, numbers as strings, resources null": row(
+        TYPES, 2, "$",
+        **reader_call(
+            event_uid="d04b5c6d-7e8f-4a9b-8c1d-2e3f4a5b6c82", time=t(2025, 3, 12, 10, 50, 1),
+            class_name="data_access", operation="GetObject", status="success",
+            target_system="aws:s3", user_agent=f"[{UA_BOTO}]", resources=[ALICE_SOURCE],
+        ),
+    ),
+    "readOnly as a string, a number where a string is expected": row(
+        TYPES, 3, "$",
+        **reader_call(
+            event_uid="d04b5c6d-7e8f-4a9b-8c1d-2e3f4a5b6c83", time=t(2025, 3, 12, 10, 50, 2),
+            class_name="data_access", operation="GetObject", status="success",
+            target_uid="arn:aws:s3:::acme-customer-exports/20250312", target_type="s3_object",
+            target_name="20250312", target_system="aws:s3", user_agent=f"[{UA_BOTO}]",
+            resources=[res("arn:aws:s3:::acme-customer-exports/20250312", "s3_object", "aws:s3"), ALICE_SOURCE],
+        ),
+    ),
+}
+
+#: Per file: read, loaded, quarantined, duplicates when the whole sample folder is ingested at once.
+COUNTS = {
+    DELIVERY_GZ.name: (5, 5, 0, 0),
+    DELIVERY.name: (6, 6, 0, 0),
+    INSIGHTS.name: (2, 2, 0, 0),
+    EVENTS.name: (7, 7, 0, 0),
+    LOOKUP.name: (2, 1, 0, 1),  # the CreateAccessKey event is also in the S3 delivery file
+    LOOKUP_LINES.name: (2, 2, 0, 0),
+    RESHIPPED.name: (2, 2, 0, 0),
+    TIMESTAMPS.name: (7, 7, 0, 0),
+    TYPES.name: (3, 3, 0, 0),
+    NO_ID_AGAIN.name: (2, 2, 0, 0),
+    NO_ID.name: (1, 0, 0, 1),  # the same record, read first from no-event-id-again.jsonl
+    DAMAGED.name: (4, 2, 2, 0),
+}
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory):
+    return load(tmp_path_factory.mktemp("cloudtrail"), HERE)
+
+
+def test_every_sample_file_is_detected_and_accounted_for(ingested) -> None:
+    case, summary = ingested
+    manifest = case.sql("SELECT file, source, read, loaded, quarantined, duplicates FROM manifest").to_dicts()
+    got = {Path(m["file"]).name: (m["read"], m["loaded"], m["quarantined"], m["duplicates"]) for m in manifest}
+    assert got == COUNTS, str(summary)
+    assert {m["source"] for m in manifest} == {"cloudtrail"}
+
+
+def test_only_the_damaged_lines_are_quarantined(ingested) -> None:
+    case, _ = ingested
+    truncated = DAMAGED.read_text().splitlines()[1]
+    with pytest.raises(ValueError) as parse_error:
+        json.loads(truncated)
+    got = [subset(q, {"evidence_file": None, "evidence_offset": None, "evidence_path": None, "source": None,
+                      "reason": None, "raw": None}) for q in quarantine(case)]
+    assert got == [
+        {"evidence_file": str(DAMAGED), "evidence_offset": 2, "evidence_path": "$", "source": "cloudtrail",
+         "reason": f"not valid JSON: {parse_error.value}", "raw": truncated},
+        {"evidence_file": str(DAMAGED), "evidence_offset": 4, "evidence_path": "$", "source": "cloudtrail",
+         "reason": "no eventName: not a CloudTrail event", "raw": DAMAGED.read_text().splitlines()[3]},
+    ]
+    loaded = rows(case, "evidence_file = $f", f=str(DAMAGED))
+    assert [(r["evidence_offset"], r["event_uid"]) for r in loaded] == [
+        (1, "e15c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d91"),
+        (3, "e15c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d93"),
+    ]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_case_row(ingested, name: str) -> None:
+    case, _ = ingested
+    expected = CASES[name]
+    got = one(case, "event_uid = $id", id=expected["event_uid"])
+    assert subset(got, expected) == expected
+
+
+def test_raw_is_the_record_text(ingested) -> None:
+    case, _ = ingested
+    line = EVENTS.read_text().splitlines()[3]
+    assert one(case, "event_uid = $id", id="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e14")["raw"] == line
+    envelope = json.loads(LOOKUP.read_text())["Events"][0]
+    stored = json.loads(one(case, "event_uid = $id", id=envelope["EventId"])["raw"])
+    assert stored == envelope, "lookup-events keeps the whole envelope as raw"
+
+
+STAMPS = [
+    ("Z", t(2025, 3, 12, 10, 40, 0)),
+    ("+11:00 offset", t(2025, 3, 12, 10, 40, 1)),
+    ("space-separated, no zone", t(2025, 3, 12, 10, 40, 2)),
+    ("1 fraction digit", datetime(2025, 3, 12, 10, 40, 3, 500000, tzinfo=UTC)),
+    ("6 fraction digits", datetime(2025, 3, 12, 10, 40, 4, 123456, tzinfo=UTC)),
+    ("9 fraction digits, -05:30 offset", datetime(2025, 3, 12, 10, 40, 5, 123456, tzinfo=UTC)),
+    ("2 fraction digits, +00:00", datetime(2025, 3, 12, 10, 40, 6, 120000, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(("line", "form", "utc"), [(i + 1, form, utc) for i, (form, utc) in enumerate(STAMPS)],
+                         ids=[form for form, _ in STAMPS])
+def test_timestamp_forms_become_utc(ingested, line: int, form: str, utc: datetime) -> None:
+    case, _ = ingested
+    expected = row(
+        TIMESTAMPS, line, "$",
+        **agent_call(event_uid=f"cf3a4b5c-6d7e-4f8a-9b0c-1d2e3f4a5b{69 + line}", time=utc,
+                     class_name="api_activity", operation="GetCallerIdentity", status="success", target_system="aws:sts"),
+    )
+    got = one(case, "event_uid = $id", id=expected["event_uid"])
+    assert subset(got, expected) == expected, form
+
+
+def test_record_without_event_id_gets_a_stable_hash(tmp_path: Path) -> None:
+    line = NO_ID.read_text().splitlines()[0]
+    digest = hashlib.sha256(line.encode()).hexdigest()
+    case, first = load(tmp_path, NO_ID)
+    assert (first.read, first.loaded, first.quarantined, first.duplicates) == (1, 1, 0, 0)
+    expected = row(
+        NO_ID, 1, "$",
+        event_uid=digest, time=t(2014, 3, 6, 21, 1, 59), class_name="api_activity", operation="StopInstances",
+        status="success", actor_uid=f"arn:aws:iam::{ACCT}:user/deploy-bot", actor_type="unknown",
+        actor_name="deploy-bot", credential_uid="AKIAIOSFODNN7EXAMPLE", target_system="aws:ec2",
+        src_ip="198.51.100.23", user_agent="ec2-api-tools 1.6.12.2",
+    )
+    assert subset(one(case, "true"), expected) == expected
+    # Another file delivering the same record again: same hash, stored once.
+    again = case.ingest([NO_ID_AGAIN], progress=False)
+    assert (again.read, again.loaded, again.quarantined, again.duplicates) == (2, 1, 0, 1)
+    assert case.sql("SELECT count(*) AS n FROM events WHERE event_uid = $d", d=digest)["n"][0] == 1
+
+
+def test_lookup_events_and_s3_delivery_of_one_event_are_stored_once(tmp_path: Path) -> None:
+    case, _ = load(tmp_path, DELIVERY_GZ)
+    later = case.ingest([LOOKUP], progress=False)
+    assert (later.read, later.loaded, later.quarantined, later.duplicates) == (2, 1, 0, 1)
+    kept = one(case, "event_uid = $id", id="0f6a2b1e-3c4d-4e5f-8a9b-0c1d2e3f4a51")
+    assert kept["evidence_file"] == str(DELIVERY_GZ)
+
+
+def records_of(path: Path) -> list[object]:
+    return sample_records(EvidenceItem(path))
+
+
+@pytest.mark.parametrize("path", sorted(HERE.iterdir()), ids=lambda p: p.name)
+def test_sniff_accepts_every_shape(path: Path) -> None:
+    assert loaders.get("cloudtrail").sniff(records_of(path))
+
+
+def test_sniff_accepts_an_insights_only_file() -> None:
+    records = records_of(INSIGHTS)
+    assert all("userIdentity" not in r and "eventName" not in r for r in records)  # type: ignore[operator]
+    assert loaders.get("cloudtrail").sniff(records)
+
+
+def test_sniff_rejects_look_alikes() -> None:
+    sniff = loaders.get("cloudtrail").sniff
+    eventbridge = {"version": "0", "id": "6f1e", "detail-type": "AWS API Call via CloudTrail", "source": "aws.s3",
+                   "account": ACCT, "time": "2025-03-12T10:03:11Z", "region": "us-east-1", "resources": [],
+                   "detail": {"eventSource": "s3.amazonaws.com", "eventName": "GetObject"}}
+    okta = {"uuid": "5e0bd5a8", "published": "2025-03-12T10:00:00.000Z", "eventType": "user.session.start",
+            "version": "0", "actor": {"id": "00u1", "type": "User"}}
+    heartbeat = json.loads(DAMAGED.read_text().splitlines()[3])
+    assert not sniff([eventbridge, okta, heartbeat])
+
+
+def test_sniff_rejects_the_other_conformance_formats() -> None:
+    root = conformance_dir()
+    if root is None:
+        pytest.skip("IRKIT_CONFORMANCE_DIR is not set")
+    sniff = loaders.get("cloudtrail").sniff
+    others = [f for d in sorted(root.iterdir()) if d.is_dir() and d.name != "cloudtrail" for f in sorted(d.iterdir())]
+    assert others, f"no other formats under {root}"
+    accepted = [f.name for f in others if sniff(records_of(f))]
+    assert accepted == []
