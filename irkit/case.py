@@ -20,6 +20,7 @@ from irkit import __version__, lake
 from irkit.db import connect, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
 from irkit.evidence import DEFAULT_MAX_BYTES
+from irkit.attribution import attribute
 from irkit.identity import IdentityCard, identity_card, resolve_name
 from irkit.sessions import sessions as build_sessions
 from irkit.timeutil import parse_duration, parse_time
@@ -111,6 +112,11 @@ class Case:
         ident = self.identity_id(identity) if identity else None
         return build_sessions(self.con, ident, parse_time(since, "since"), parse_time(until, "until"),
                               parse_duration(gap, "gap"))
+
+    def attribute(self, identity: str, *, window: str | timedelta = timedelta(seconds=5)) -> pl.DataFrame:
+        """Each API call made with the agent's credentials, paired with the tool call that caused it;
+        see :mod:`irkit.attribution`."""
+        return attribute(self.con, self.identity_id(identity), parse_duration(window, "window"))
 
     def identity_id(self, name: str) -> str:
         """The canonical identity id for an id, alias or actor uid."""
