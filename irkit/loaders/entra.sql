@@ -70,9 +70,10 @@ CREATE OR REPLACE TEMP MACRO entra_provider_path(rid) AS (
         THEN substr(rid, length(rid) - strpos(reverse(lower(rid)), '/sredivorp/') + 2) END
 );
 
--- The resource type of an Azure resource id: 'Microsoft.Compute/virtualMachines',
--- 'Microsoft.EventHub/namespaces/authorizationRules', 'Microsoft.Resources/resourceGroups'.
-CREATE OR REPLACE TEMP MACRO entra_resource_type(rid) AS (
+-- The resource type of an Azure resource id, lower-cased (the diagnostic export upper-cases resource
+-- ids, the REST API does not): 'microsoft.compute/virtualmachines',
+-- 'microsoft.eventhub/namespaces/authorizationrules', 'microsoft.resources/resourcegroups'.
+CREATE OR REPLACE TEMP MACRO entra_resource_type(rid) AS lower(
     CASE
         WHEN rid IS NULL THEN NULL
         WHEN entra_provider_path(rid) IS NOT NULL THEN
@@ -215,7 +216,9 @@ SELECT
         WHEN 'entra_signin' THEN
             CASE WHEN signin_code <> '0' THEN signin_code
                 || coalesce(': ' || coalesce(irkit_nz(g_status.failureReason), irkit_nz(o.resultDescription)), '') END
-        WHEN 'entra_audit' THEN coalesce(irkit_nz(coalesce(o.properties.resultReason, o.resultReason)), irkit_nz(o.resultDescription))
+        WHEN 'entra_audit' THEN coalesce(irkit_nz(coalesce(o.properties.resultReason, o.resultReason)), irkit_nz(o.resultDescription),
+                                         CASE WHEN lower(coalesce(o.properties.result, o.result)) NOT IN ('success', 'failure')
+                                              THEN coalesce(o.properties.result, o.result) END)
         WHEN 'azure_activity' THEN nullif(concat_ws(': ', irkit_nz(act_status), act_sub_status), '')
     END AS status_detail,
     -- Users are named by their object id (stable across renames and shared with the Activity log's oid
@@ -285,7 +288,7 @@ SELECT
             CASE audit_target.type
                 WHEN 'ServicePrincipal' THEN 'service_principal' WHEN 'AdministrativeUnit' THEN 'administrative_unit'
                 ELSE lower(irkit_nz(audit_target.type)) END
-        WHEN 'azure_activity' THEN coalesce(irkit_nz(o.resourceType.value), irkit_nz(o.resource_type.value), entra_resource_type(act_resource_id))
+        WHEN 'azure_activity' THEN lower(coalesce(irkit_nz(o.resourceType.value), irkit_nz(o.resource_type.value), entra_resource_type(act_resource_id)))
     END AS target_type,
     CASE src
         WHEN 'entra_signin' THEN irkit_nz(coalesce(o.properties.resourceDisplayName, o.resourceDisplayName))
@@ -300,7 +303,6 @@ SELECT
     CASE src
         WHEN 'entra_signin' THEN list_sort(list_distinct(list_filter([
             struct_pack(uid := irkit_nz(g_app_id), type := 'application', system := 'entra'),
-            struct_pack(uid := irkit_nz(g_sp_id), type := 'service_principal', system := 'entra'),
             struct_pack(uid := irkit_nz(coalesce(o.properties.resourceServicePrincipalId, o.resourceServicePrincipalId)),
                         type := 'service_principal', system := 'entra'),
             struct_pack(uid := irkit_nz(coalesce(o.properties.servicePrincipalCredentialKeyId, o.servicePrincipalCredentialKeyId)),

@@ -21,7 +21,8 @@ CREATE OR REPLACE TEMP MACRO gcp_audit_parse(txt) AS TRY(json_transform(txt, '{
         "requestMetadata": {"callerIp": "VARCHAR", "callerSuppliedUserAgent": "VARCHAR"},
         "request": {"name": "VARCHAR"},
         "response": {"name": "VARCHAR", "email": "VARCHAR"},
-        "metadata": {"identityDelegationChain": ["VARCHAR"]}
+        "metadata": {"identityDelegationChain": ["VARCHAR"]},
+        "serviceData": {"policyDelta": {"bindingDeltas": [{"member": "VARCHAR"}]}}
     }
 }'));
 
@@ -32,11 +33,19 @@ CREATE OR REPLACE TEMP MACRO gcp_audit_code_name(c) AS (
      'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'][c]
 );
 
--- A principal named in a delegation chain or key: service account or other principal.
+-- A principal named by a record: a service account (by e-mail when the name holds one:
+-- 'projects/-/serviceAccounts/<email>' -> '<email>') or another principal.
 CREATE OR REPLACE TEMP MACRO gcp_audit_principal(p) AS struct_pack(
-    uid := p,
+    uid := CASE WHEN p LIKE '%/serviceAccounts/%@%' THEN split_part(split_part(p, '/serviceAccounts/', 2), '/', 1) ELSE p END,
     type := CASE WHEN p LIKE '%gserviceaccount.com' OR p LIKE '%/serviceAccounts/%' THEN 'service_account' ELSE 'principal' END,
     system := 'gcp:iam'
+);
+
+-- The resource type an authorizationInfo entry gives: its attributes' type, else its permission
+-- without the verb ('storage.objects.get' -> 'storage.objects').
+CREATE OR REPLACE TEMP MACRO gcp_audit_authz_type(a) AS coalesce(
+    irkit_nz(a.resourceAttributes.type),
+    nullif(left(a.permission, length(a.permission) - strpos(reverse(a.permission), '.')), '')
 );
 
 WITH parsed AS (
@@ -122,7 +131,10 @@ SELECT
     chain[1] AS delegator_uid,
     CASE WHEN is_k8s THEN k8s_object ELSE irkit_nz(p.resourceName) END AS target_uid,
     CASE
-        WHEN NOT is_k8s THEN coalesce(irkit_nz(p.authorizationInfo[1].resourceAttributes.type), irkit_nz(e.resource.type))
+        WHEN NOT is_k8s THEN coalesce(
+            irkit_nz(p.authorizationInfo[1].resourceAttributes.type),
+            CASE WHEN p.authorizationInfo[1].resource = p.resourceName THEN gcp_audit_authz_type(p.authorizationInfo[1]) END,
+            irkit_nz(e.resource.type))
         WHEN k8s_object = p.resourceName AND len(k8s_parts) <= 2 THEN 'non_resource_url'
         WHEN k8s_object LIKE 'namespaces/%/%' THEN split_part(k8s_object, '/', 3)
         ELSE split_part(k8s_object, '/', 1)
@@ -132,8 +144,7 @@ SELECT
     list_sort(list_distinct(list_filter(list_concat(
         [struct_pack(
             uid := coalesce(irkit_nz(a.resource), irkit_nz(a.resourceAttributes.name)),
-            type := coalesce(irkit_nz(a.resourceAttributes.type),
-                             nullif(left(a.permission, length(a.permission) - strpos(reverse(a.permission), '.')), '')),
+            type := gcp_audit_authz_type(a),
             system := system)
             FOR a IN coalesce(p.authorizationInfo, [])],
         [struct_pack(uid := irkit_nz(a.resourceAttributes.name), type := irkit_nz(a.resourceAttributes.type), system := system)
@@ -141,6 +152,9 @@ SELECT
         [gcp_audit_principal(d) FOR d IN chain],
         [gcp_audit_principal(d) FOR d IN coalesce(p.metadata.identityDelegationChain, [])],
         [gcp_audit_principal(irkit_nz(e.resource.labels.email_id))],
+        -- Principals granted or removed by an IAM policy change ('serviceAccount:' / 'user:' prefix dropped).
+        [gcp_audit_principal(regexp_replace(b.member, '^(serviceAccount|user):', ''))
+            FOR b IN coalesce(p.serviceData.policyDelta.bindingDeltas, []) IF irkit_nz(b.member) IS NOT NULL],
         [gcp_audit_principal(x) FOR x IN [p.request.name, p.response.email] IF x LIKE '%/serviceAccounts/%' OR x LIKE '%gserviceaccount.com'],
         [struct_pack(uid := irkit_nz(ai.serviceAccountKeyName), type := 'credential', system := 'gcp:iam')],
         [struct_pack(uid := k, type := 'credential', system := 'gcp:iam')
