@@ -20,11 +20,12 @@ from irkit import __version__, lake
 from irkit.db import connect, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
 from irkit.evidence import DEFAULT_MAX_BYTES
-from irkit.attribution import attribute
+from irkit.attribution import attribute, created_credentials, reached_identities
 from irkit.identity import IdentityCard, identity_card, resolve_name
 from irkit.sessions import sessions as build_sessions
 from irkit.timeutil import parse_duration, parse_time
 from irkit.ingest import IngestSummary, ingest
+from irkit.incident import Incident, load_incident
 from irkit.inventory import Inventory, load_inventory
 from irkit.schema import EVENT_COLUMNS, EVENT_SCHEMA, QUARANTINE_SCHEMA
 from irkit.sql import query
@@ -117,6 +118,30 @@ class Case:
         """Each API call made with the agent's credentials, paired with the tool call that caused it;
         see :mod:`irkit.attribution`."""
         return attribute(self.con, self.identity_id(identity), parse_duration(window, "window"))
+
+    def timeline(
+        self, identity: str, *, since: str | datetime | None = None, until: str | datetime | None = None
+    ) -> pl.DataFrame:
+        """Every event of the identity and of everything it reached (sub-agents, assumed roles,
+        credentials it created), across all sources, in time order."""
+        ident = self.identity_id(identity)
+        identities = reached_identities(self.con, ident)
+        params = {"identities": identities, "credentials": created_credentials(self.con, identities),
+                  "since": parse_time(since, "since"), "until": parse_time(until, "until")}
+        return frame(self.con, query("timeline"), params)
+
+    # -- the incident ---------------------------------------------------------------------------
+    @property
+    def incident(self) -> Incident:
+        """Suspect, detection time and revocations from the incident file last given (empty if none)."""
+        path = self.settings.get("incident")
+        return load_incident(path) if path else Incident()
+
+    def use_incident(self, path: str | Path) -> Incident:
+        """Load an incident file (suspect, detected_at, revocations) and remember it for this case."""
+        incident = load_incident(path)
+        self.remember(incident=str(Path(path).resolve()))
+        return incident
 
     def identity_id(self, name: str) -> str:
         """The canonical identity id for an id, alias or actor uid."""
