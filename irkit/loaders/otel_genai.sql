@@ -1,0 +1,244 @@
+-- OpenTelemetry GenAI spans -> normalized events, one row per span.
+-- Input: records(file_id, evidence_offset, evidence_path, raw). Binds nothing.
+--
+-- A record is either an OTLP/JSON document ({"resourceSpans": [...]}, one span per output row,
+-- evidence_path '<record path>.resourceSpans[i].scopeSpans[j].spans[k]') or one span dumped on its
+-- own: a ReadableSpan-like object (Vercel AI SDK / OTel JS: spanContext, startTime [sec, nanos]), the
+-- Python SDK's console form (context.trace_id '0x…', start_time ISO), an OTLP span outside its
+-- envelope, or a bare attribute map ({"gen_ai.operation.name": …}).
+-- Parsing: the record once (documents: spans kept as JSON text), each span once more against a fixed
+-- struct; the attribute maps of the flat forms once more as MAP(VARCHAR, VARCHAR). Attributes of
+-- every form become one list of (key, value) text pairs, span attributes before resource attributes,
+-- and each mapped attribute is the first pair with its key.
+
+CREATE OR REPLACE TEMP MACRO otel_doc(txt) AS TRY(json_transform(txt, '{
+    "resourceSpans": [{"resource": "JSON", "schemaUrl": "VARCHAR",
+        "scopeSpans": [{"scope": "JSON", "schemaUrl": "VARCHAR", "spans": ["JSON"]}]}]
+}'));
+
+CREATE OR REPLACE TEMP MACRO otel_span(txt) AS TRY(json_transform(txt, '{
+    "traceId": "VARCHAR", "spanId": "VARCHAR", "parentSpanId": "VARCHAR", "name": "VARCHAR", "kind": "VARCHAR",
+    "startTimeUnixNano": "VARCHAR", "startTime": "VARCHAR", "start_time": "VARCHAR",
+    "status": {"code": "VARCHAR", "message": "VARCHAR", "status_code": "VARCHAR", "description": "VARCHAR"},
+    "attributes": [{"key": "VARCHAR", "value": {"stringValue": "VARCHAR", "intValue": "VARCHAR",
+        "boolValue": "VARCHAR", "doubleValue": "VARCHAR", "bytesValue": "VARCHAR",
+        "arrayValue": "JSON", "kvlistValue": "JSON"}}],
+    "spanContext": {"traceId": "VARCHAR", "spanId": "VARCHAR"},
+    "parentSpanContext": {"spanId": "VARCHAR"},
+    "context": {"trace_id": "VARCHAR", "span_id": "VARCHAR"},
+    "parent_id": "VARCHAR"
+}'));
+
+-- OTLP attributes [{key, value: {stringValue|intValue|...}}] as (key, value text) pairs.
+CREATE OR REPLACE TEMP MACRO otel_kv(attrs) AS list_transform(coalesce(attrs, []), lambda a: struct_pack(
+    key := a.key,
+    value := coalesce(a.value.stringValue, a.value.intValue, a.value.boolValue, a.value.doubleValue,
+                      a.value.bytesValue, CAST(a.value.arrayValue AS VARCHAR), CAST(a.value.kvlistValue AS VARCHAR))));
+
+-- OTLP resource (JSON text) -> its attribute pairs.
+CREATE OR REPLACE TEMP MACRO otel_resource_kv(res) AS otel_kv(TRY(json_transform(res, '{
+    "attributes": [{"key": "VARCHAR", "value": {"stringValue": "VARCHAR", "intValue": "VARCHAR",
+        "boolValue": "VARCHAR", "doubleValue": "VARCHAR", "bytesValue": "VARCHAR",
+        "arrayValue": "JSON", "kvlistValue": "JSON"}}]
+}')).attributes);
+
+-- The attribute maps of the flat forms: span attributes, resource attributes.
+CREATE OR REPLACE TEMP MACRO otel_flat(txt) AS TRY(json_transform(txt, '{
+    "attributes": "MAP(VARCHAR, VARCHAR)", "resource": {"attributes": "MAP(VARCHAR, VARCHAR)"}
+}'));
+
+-- First value of attribute k, given the pairs kv and their keys (list_position: no lambda per lookup).
+CREATE OR REPLACE TEMP MACRO otel_attr(kv, keys, k) AS irkit_nz(kv[list_position(keys, k)].value);
+
+-- Whether a span is server side. OTLP numbers SERVER 2 (or names SPAN_KIND_SERVER), the Python SDK
+-- writes SpanKind.SERVER, OTel JS (spans dumped with spanContext) numbers it 1.
+CREATE OR REPLACE TEMP MACRO otel_server_kind(s) AS (
+    CASE WHEN s.spanContext IS NOT NULL THEN s.kind = '1' ELSE s.kind IN ('2', 'SPAN_KIND_SERVER', 'SpanKind.SERVER') END
+);
+
+-- A trace or span id as lower-case hex: '0x' prefixes dropped, base64 ids (12 or 24 characters, from
+-- exporters using protobuf's own JSON mapping; hex ids are 16 or 32) decoded, the all-zero (invalid) id
+-- and empty values NULL.
+CREATE OR REPLACE TEMP MACRO otel_id(x) AS (
+    CASE
+        WHEN irkit_nz(x) IS NULL OR ltrim(lower(x), '0x') = '' THEN NULL
+        WHEN starts_with(lower(x), '0x') THEN lower(x[3:])
+        WHEN length(x) IN (12, 24) THEN coalesce(lower(hex(TRY(from_base64(x)))), lower(x))
+        ELSE lower(x)
+    END
+);
+
+-- OTel JS HrTime [seconds, nanoseconds].
+CREATE OR REPLACE TEMP MACRO otel_hrtime(h) AS (
+    CASE WHEN len(h) = 2 AND h[1] > 0 THEN make_timestamptz(h[1] * 1000000 + h[2] // 1000) END
+);
+
+-- Start time: OTLP unix nanos (string or number, integer arithmetic so no precision is lost);
+-- OTel JS HrTime [seconds, nanos]; else any timestamp text irkit_ts reads.
+CREATE OR REPLACE TEMP MACRO otel_time(nanos, hr, iso) AS coalesce(
+    CASE WHEN TRY_CAST(nanos AS HUGEINT) > 0 THEN make_timestamptz(CAST(TRY_CAST(nanos AS HUGEINT) // 1000 AS BIGINT))
+         WHEN TRY_CAST(nanos AS DOUBLE) > 0 THEN irkit_epoch(TRY_CAST(nanos AS DOUBLE)) END,
+    CASE WHEN starts_with(ltrim(hr), '[') THEN otel_hrtime(TRY_CAST(string_split(trim(hr, '[] '), ',') AS BIGINT[]))
+         ELSE irkit_ts(hr) END,
+    irkit_ts(iso)
+);
+
+WITH counted AS (
+    SELECT *,
+        d.resourceSpans IS NOT NULL AS is_doc,
+        coalesce(list_sum([coalesce(list_sum([len(coalesce(ss.spans, [])) FOR ss IN coalesce(rs.scopeSpans, [])]), 0)
+                           FOR rs IN d.resourceSpans]), 0) AS n_spans
+    FROM (SELECT r.*, otel_doc(r.raw) AS d FROM records r)
+),
+resources AS (  -- one row per resourceSpans entry of a document that holds spans
+    SELECT file_id, evidence_offset, evidence_path, raw, n_spans,
+        unnest(list_transform(d.resourceSpans, lambda rs, i: struct_pack(i := i - 1, rs := rs))) AS x
+    FROM counted WHERE is_doc AND n_spans > 0
+),
+doc_spans AS (
+    SELECT file_id, evidence_offset, evidence_path, raw, n_spans, x,
+        otel_resource_kv(x.rs.resource) AS resource_kv,
+        unnest(flatten(list_transform(coalesce(x.rs.scopeSpans, []), lambda ss, j:
+            list_transform(coalesce(ss.spans, []), lambda sp, k: struct_pack(
+                path := '.scopeSpans[' || (j - 1) || '].spans[' || (k - 1) || ']',
+                scope := CAST(ss.scope AS VARCHAR), schema_url := ss.schemaUrl,
+                span := CAST(sp AS VARCHAR)))))) AS y
+    FROM resources
+),
+units AS (  -- one row per span to normalize, plus one per record that yields no span
+    SELECT file_id, evidence_offset,
+        evidence_path || '.resourceSpans[' || x.i || ']' || y.path AS evidence_path,
+        CASE WHEN n_spans = 1 THEN raw ELSE
+            '{"resourceSpans":[{' || coalesce('"resource":' || x.rs.resource || ',', '')
+            || coalesce('"schemaUrl":' || to_json(x.rs.schemaUrl) || ',', '')
+            || '"scopeSpans":[{' || coalesce('"scope":' || y.scope || ',', '')
+            || coalesce('"schemaUrl":' || to_json(y.schema_url) || ',', '')
+            || '"spans":[' || y.span || ']}]}]}'
+        END AS raw,
+        y.span AS span_text, resource_kv AS extra_kv, CAST(NULL AS VARCHAR) AS problem
+    FROM doc_spans
+    UNION ALL
+    SELECT file_id, evidence_offset, evidence_path, raw, raw AS span_text,
+        list_concat(map_entries(f.attributes), map_entries(CASE WHEN f.attributes IS NULL THEN TRY(json_transform(raw, '"MAP(VARCHAR, VARCHAR)"')) END),
+                    map_entries(f.resource.attributes)) AS extra_kv,
+        NULL AS problem
+    FROM (SELECT *, otel_flat(raw) AS f FROM counted WHERE d IS NOT NULL AND NOT is_doc)
+    UNION ALL
+    SELECT file_id, evidence_offset, evidence_path, raw, NULL, NULL,
+        CASE WHEN d IS NULL THEN 'not valid JSON' ELSE 'OTLP document holds no spans' END
+    FROM counted WHERE d IS NULL OR (is_doc AND n_spans = 0)
+),
+parsed AS (
+    SELECT *, otel_span(span_text) AS s FROM units
+),
+attrs AS (
+    SELECT *, list_transform(kv, lambda a: a.key) AS keys
+    FROM (SELECT *, list_concat(otel_kv(s.attributes), extra_kv) AS kv FROM parsed)
+),
+fields AS (
+    SELECT file_id, evidence_offset, evidence_path, raw, problem, s, kv,
+        otel_attr(kv, keys, 'gen_ai.operation.name') AS op,
+        otel_attr(kv, keys, 'mcp.method.name') AS mcp_method,
+        coalesce(otel_attr(kv, keys, 'gen_ai.agent.id'), otel_attr(kv, keys, 'gen_ai.agent.name')) AS agent_uid,
+        otel_attr(kv, keys, 'gen_ai.agent.name') AS agent_name,
+        otel_attr(kv, keys, 'service.name') AS service,
+        otel_attr(kv, keys, 'gen_ai.conversation.id') AS conversation,
+        otel_attr(kv, keys, 'mcp.session.id') AS mcp_session,
+        coalesce(otel_attr(kv, keys, 'gen_ai.tool.name'), otel_attr(kv, keys, 'ai.toolCall.name')) AS tool,
+        coalesce(otel_attr(kv, keys, 'gen_ai.tool.call.id'), otel_attr(kv, keys, 'ai.toolCall.id')) AS tool_call,
+        coalesce(otel_attr(kv, keys, 'gen_ai.provider.name'), otel_attr(kv, keys, 'gen_ai.system'), otel_attr(kv, keys, 'ai.model.provider')) AS provider,
+        coalesce(otel_attr(kv, keys, 'gen_ai.request.model'), otel_attr(kv, keys, 'gen_ai.response.model'), otel_attr(kv, keys, 'ai.model.id')) AS model,
+        otel_attr(kv, keys, 'gen_ai.data_source.id') AS data_source,
+        otel_attr(kv, keys, 'gen_ai.prompt.name') AS prompt,
+        otel_attr(kv, keys, 'mcp.resource.uri') AS mcp_resource,
+        -- the MCP server: named, else the address a client span called, else (server side) the service itself
+        coalesce(otel_attr(kv, keys, 'mcp.server.name'),
+                 CASE WHEN otel_attr(kv, keys, 'mcp.method.name') IS NOT NULL OR otel_attr(kv, keys, 'gen_ai.operation.name') = 'execute_tool'
+                      THEN coalesce(otel_attr(kv, keys, 'server.address'),
+                                    CASE WHEN otel_attr(kv, keys, 'mcp.method.name') IS NOT NULL AND otel_server_kind(s)
+                                         THEN otel_attr(kv, keys, 'service.name') END) END) AS mcp_server,
+        coalesce(otel_attr(kv, keys, 'user.id'), otel_attr(kv, keys, 'enduser.id')) AS on_behalf_of,
+        otel_attr(kv, keys, 'session.id') AS other_session,
+        otel_attr(kv, keys, 'error.type') AS error_type,
+        otel_attr(kv, keys, 'client.address') AS client_address,
+        coalesce(otel_attr(kv, keys, 'user_agent.original'), otel_attr(kv, keys, 'ai.request.headers.user-agent')) AS agent_string,
+        otel_attr(kv, keys, 'cloud.account.id') AS account,
+        otel_id(coalesce(s.traceId, s.spanContext.traceId, s.context.trace_id)) AS trace_id,
+        otel_id(coalesce(s.spanId, s.spanContext.spanId, s.context.span_id)) AS span_id,
+        otel_id(coalesce(s.parentSpanId, s.parentSpanContext.spanId, s.parent_id)) AS parent_id,
+        otel_time(s.startTimeUnixNano, s.startTime, s.start_time) AS ts,
+        coalesce(s.status.code, s.status.status_code) IN ('2', 'STATUS_CODE_ERROR', 'ERROR') AS status_error
+    FROM attrs
+),
+classified AS (
+    SELECT *,
+        CASE
+            WHEN op IN ('invoke_agent', 'create_agent') THEN 'agent_invocation'
+            WHEN op = 'execute_tool' OR (op IS NULL AND (mcp_method = 'tools/call' OR tool IS NOT NULL)) THEN 'tool_call'
+            ELSE 'api_activity'
+        END AS class_name,
+        CASE WHEN mcp_server IS NOT NULL THEN 'mcp:' || mcp_server END AS mcp_system,
+        CASE WHEN provider IS NOT NULL THEN 'genai:' || provider ELSE 'genai' END AS model_system
+    FROM fields
+),
+targets AS (
+    SELECT *,
+        CASE
+            WHEN class_name = 'tool_call' AND tool IS NOT NULL
+                THEN struct_pack(uid := tool, type := 'tool', name := tool, system := coalesce(mcp_system, 'genai'))
+            WHEN class_name = 'agent_invocation' AND agent_uid IS NOT NULL
+                THEN struct_pack(uid := agent_uid, type := 'agent', name := agent_name, system := 'genai')
+            WHEN mcp_resource IS NOT NULL
+                THEN struct_pack(uid := mcp_resource, type := 'mcp_resource', name := mcp_resource, system := coalesce(mcp_system, 'mcp'))
+            WHEN prompt IS NOT NULL AND mcp_method IS NOT NULL
+                THEN struct_pack(uid := prompt, type := 'mcp_prompt', name := prompt, system := coalesce(mcp_system, 'mcp'))
+            WHEN model IS NOT NULL AND mcp_method IS NULL
+                THEN struct_pack(uid := model, type := 'model', name := model, system := model_system)
+        END AS t
+    FROM classified
+)
+SELECT
+    file_id, evidence_offset, evidence_path, raw,
+    'otel_genai' AS source,
+    coalesce(trace_id || ':' || span_id, sha256(raw)) AS event_uid,
+    ts AS time,
+    class_name,
+    coalesce(op, mcp_method, irkit_nz(s.name)) AS operation,
+    CASE WHEN status_error OR error_type IS NOT NULL THEN 'failure' ELSE 'success' END AS status,
+    nullif(concat_ws(': ', error_type, irkit_nz(coalesce(s.status.message, s.status.description))), '') AS status_detail,
+    coalesce(agent_uid, service) AS actor_uid,
+    CASE WHEN agent_uid IS NOT NULL THEN 'agent' WHEN service IS NOT NULL THEN 'service' ELSE 'unknown' END AS actor_type,
+    CASE WHEN agent_uid IS NOT NULL THEN agent_name ELSE service END AS actor_name,
+    account AS account_uid,
+    coalesce(conversation, mcp_session, other_session) AS session_uid,
+    CAST(NULL AS VARCHAR) AS credential_uid,
+    on_behalf_of AS delegator_uid,
+    t.uid AS target_uid,
+    t.type AS target_type,
+    t.name AS target_name,
+    t.system AS target_system,
+    [struct_pack(uid := r.uid, type := r.type, system := r.system) FOR r IN [
+        struct_pack(uid := tool, type := 'tool', system := coalesce(mcp_system, 'genai')),
+        struct_pack(uid := tool_call, type := 'tool_call', system := coalesce(mcp_system, 'genai')),
+        struct_pack(uid := agent_uid, type := 'agent', system := 'genai'),
+        struct_pack(uid := model, type := 'model', system := model_system),
+        struct_pack(uid := conversation, type := 'conversation', system := 'genai'),
+        struct_pack(uid := mcp_session, type := 'mcp_session', system := coalesce(mcp_system, 'mcp')),
+        struct_pack(uid := mcp_resource, type := 'mcp_resource', system := coalesce(mcp_system, 'mcp')),
+        struct_pack(uid := prompt, type := 'prompt', system := coalesce(mcp_system, 'genai')),
+        struct_pack(uid := data_source, type := 'data_source', system := 'genai')
+    ] IF r.uid IS NOT NULL] AS resources,
+    client_address AS src_ip,
+    agent_string AS user_agent,
+    trace_id AS trace_uid,
+    span_id AS span_uid,
+    parent_id AS parent_span_uid,
+    tool AS tool_name,
+    CASE
+        WHEN problem IS NOT NULL THEN problem
+        WHEN NOT starts_with(ltrim(raw), '{') THEN 'not a span: the record is not a JSON object'
+        WHEN ts IS NULL AND trace_id IS NULL AND span_id IS NULL AND coalesce(len(kv), 0) = 0
+            THEN 'not a span: no trace or span id, start time or GenAI/MCP attribute'
+        WHEN ts IS NULL THEN 'span has no start time (startTimeUnixNano, startTime or start_time)'
+    END AS quarantine_reason
+FROM targets
