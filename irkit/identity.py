@@ -94,10 +94,10 @@ def resolve_name(con: duckdb.DuckDBPyConnection, inventory: Inventory, name: str
         "UNION ALL SELECT src_identity FROM identity_edges WHERE src = $n OR src_identity = $n "
         "UNION ALL SELECT dst_identity FROM identity_edges WHERE dst = $n OR dst_identity = $n LIMIT 1",
         {"n": name},
-    ).fetchone()
-    if found is None:
+    ).fetchall()
+    if not found:
         raise UsageError(f"no identity, alias or actor called {name!r} in the inventory or the logs")
-    return inventory.resolve(found[0]) or Identity(id=found[0], declared=False)
+    return inventory.resolve(found[0][0]) or Identity(id=found[0][0], declared=False)
 
 
 def identity_card(con: duckdb.DuckDBPyConnection, inventory: Inventory, name: str) -> IdentityCard:

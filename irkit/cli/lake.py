@@ -1,92 +1,16 @@
-"""The ``irkit`` command line: a thin layer over the library.
-
-Exit codes: 0 ok, 1 findings or verification failure, 2 usage or input error (one line naming the file).
-"""
+"""``irkit ingest``, ``sql``, ``verify``, ``sources``, ``synth``: the evidence lake commands."""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
-import sys
-from collections.abc import Callable, Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from irkit.errors import IrkitError, UsageError
-
-Handler = Callable[[argparse.Namespace], int]
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except IrkitError as exc:
-        print(f"irkit: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("irkit: interrupted", file=sys.stderr)
-        return 130
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="irkit",
-        description="Incident-response forensics for AI agents: audit logs in, sessions, attribution, "
-        "triggers, blast radius and reports out.",
-    )
-    from irkit import __version__
-
-    parser.add_argument("--version", action="version", version=f"irkit {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for register in COMMANDS:
-        register(commands)
-    return parser
-
-
-# ------------------------------------------------------------------------------------------------
-# output helpers
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return value
-
-
-def emit(frame: pl.DataFrame, fmt: str) -> None:
-    """Print a frame as an aligned table, JSON (a list of row objects) or CSV."""
-    if fmt == "json":
-        rows = [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dicts()]
-        print(json.dumps(rows, indent=2, default=str))
-    elif fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(frame.columns)
-        for row in frame.iter_rows():
-            writer.writerow(["" if v is None else _jsonable(v) for v in row])
-        sys.stdout.write(out.getvalue())
-    else:
-        with pl.Config(tbl_rows=200, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=240, tbl_hide_dataframe_shape=True,
-                       tbl_hide_column_data_types=True):
-            print(frame)
-
-
-def _format_arg(parser: argparse.ArgumentParser, choices: Sequence[str] = ("table", "json")) -> None:
-    parser.add_argument("--format", choices=list(choices), default="table", help="output format (default: table)")
-
-
-def _case(path: str, create: bool = False) -> Any:
-    from irkit.case import open_case
-
-    return open_case(path, create=create)
-
+from irkit.cli._common import emit, format_arg, open_existing
+from irkit.errors import UsageError
 
 # ------------------------------------------------------------------------------------------------
 # commands
@@ -102,7 +26,7 @@ def _register_ingest(commands: Any) -> None:
     p.add_argument("--mapping", help="YAML field mapping for --source jsonl (see docs/jsonl_mapping.md)")
     p.add_argument("--max-bytes", type=int, default=None, help="bound on the decompressed size of one file")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    _format_arg(p)
+    format_arg(p)
     p.set_defaults(handler=_ingest)
 
 
@@ -114,7 +38,7 @@ def _ingest(args: argparse.Namespace) -> int:
         if args.source != "jsonl":
             raise UsageError("--mapping goes with --source jsonl")
         options = _jsonl_options(Path(args.mapping))
-    case = _case(args.case, create=True)
+    case = _create(args.case)
     summary = case.ingest(
         args.paths,
         source=args.source,
@@ -148,7 +72,7 @@ def _register_sql(commands: Any) -> None:
     p.add_argument("case", help="case folder")
     p.add_argument("query", help="SQL text")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind $NAME to VALUE")
-    _format_arg(p, ("table", "json", "csv"))
+    format_arg(p, ("table", "json", "csv"))
     p.set_defaults(handler=_sql)
 
 
@@ -159,7 +83,7 @@ def _sql(args: argparse.Namespace) -> int:
         if not sep or not name:
             raise UsageError(f"--param takes NAME=VALUE, got {item!r}")
         params[name] = value
-    emit(_case(args.case).sql(args.query, **params), args.format)
+    emit(open_existing(args.case).sql(args.query, **params), args.format)
     return 0
 
 
@@ -167,12 +91,12 @@ def _register_verify(commands: Any) -> None:
     p = commands.add_parser("verify", help="re-hash evidence and lake files against the manifest",
                             description="Re-hash every evidence and lake file the manifest names. Exit 1 if anything changed.")
     p.add_argument("case", help="case folder")
-    _format_arg(p)
+    format_arg(p)
     p.set_defaults(handler=_verify)
 
 
 def _verify(args: argparse.Namespace) -> int:
-    report = _case(args.case).verify()
+    report = open_existing(args.case).verify()
     if args.format == "json":
         print(json.dumps(report, indent=2))
     else:
@@ -187,7 +111,7 @@ def _register_sources(commands: Any) -> None:
     p = commands.add_parser("sources", help="list the loaders and what they detect",
                             description="List every loader, its version and what it reads; --schema prints the normalized event schema.")
     p.add_argument("--schema", action="store_true", help="print the normalized event schema instead")
-    _format_arg(p)
+    format_arg(p)
     p.set_defaults(handler=_sources)
 
 
@@ -232,13 +156,14 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: list[Callable[[Any], None]] = [
-    _register_ingest,
-    _register_sql,
-    _register_verify,
-    _register_sources,
-    _register_synth,
-]
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+
+def _create(path: str) -> Any:
+    from irkit.case import open_case
+
+    return open_case(path, create=True)
+
+
+def register(commands: Any) -> None:
+    for add in (_register_ingest, _register_sql, _register_verify, _register_sources, _register_synth):
+        add(commands)
