@@ -170,7 +170,7 @@ def test_records_without_a_readable_time_are_quarantined(tmp_path: Path) -> None
 
 def test_the_documented_example_mapping_is_valid() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "jsonl_mapping.md").read_text()
-    block = re.search(r"```yaml\n(.*?)```", doc, re.S)
+    block = re.search(r"```yaml\n(.*?)```", doc, re.DOTALL)
     assert block, "docs/jsonl_mapping.md has a ```yaml example"
     options = mapping_options(yaml.safe_load(block.group(1)))
     assert set(options) == set(KEYS)
