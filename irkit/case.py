@@ -20,7 +20,7 @@ from irkit import __version__, lake
 from irkit.db import connect, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
 from irkit.evidence import DEFAULT_MAX_BYTES
-from irkit.attribution import attribute, created_credentials, reached_identities
+from irkit.attribution import attribute, created_credentials, delegation_chain, reached_identities
 from irkit.identity import IdentityCard, identity_card, resolve_name
 from irkit.sessions import sessions as build_sessions
 from irkit.timeutil import parse_duration, parse_time
@@ -108,10 +108,15 @@ class Case:
         since: str | datetime | None = None,
         until: str | datetime | None = None,
         gap: str | timedelta = timedelta(minutes=30),
+        reach: bool = False,
     ) -> pl.DataFrame:
-        """Sessions (native ids first, then inactivity gaps) per canonical identity; see :mod:`irkit.sessions`."""
-        ident = self.identity_id(identity) if identity else None
-        return build_sessions(self.con, ident, parse_time(since, "since"), parse_time(until, "until"),
+        """Sessions (native ids first, then inactivity gaps) in which the identity acted (every session
+        when None); ``reach=True`` adds what it reached (sub-agents, assumed roles); see :mod:`irkit.sessions`."""
+        idents = None
+        if identity:
+            ident = self.identity_id(identity)
+            idents = reached_identities(self.con, ident) if reach else [ident]
+        return build_sessions(self.con, idents, parse_time(since, "since"), parse_time(until, "until"),
                               parse_duration(gap, "gap"))
 
     def attribute(self, identity: str, *, window: str | timedelta = timedelta(seconds=5)) -> pl.DataFrame:
@@ -142,6 +147,20 @@ class Case:
         incident = load_incident(path)
         self.remember(incident=str(Path(path).resolve()))
         return incident
+
+    def delegation_chain(self, identity: str, *, since: str | datetime) -> list[dict[str, object]]:
+        """Human → agent → sub-agent → principal → assumed role for the incident starting at ``since``,
+        each hop with its proving event; see :func:`irkit.attribution.delegation_chain`."""
+        at = parse_time(since, "since")
+        if at is None:
+            raise UsageError("delegation_chain needs a since time (the compromise or detection)")
+        return delegation_chain(self.con, self.identity_id(identity), at)
+
+    def ownership(self, *, since: str | datetime | None = None, until: str | datetime | None = None) -> pl.DataFrame:
+        """Every identity active in the window with its owners and revocation path; ``gaps`` lists what
+        is missing ('not in inventory' for identities seen only in the logs). Gaps first."""
+        params = {"since": parse_time(since, "since"), "until": parse_time(until, "until")}
+        return frame(self.con, query("ownership"), params)
 
     def identity_id(self, name: str) -> str:
         """The canonical identity id for an id, alias or actor uid."""

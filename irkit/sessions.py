@@ -23,7 +23,8 @@ from irkit.sql import query
 SESSION_COLUMNS = {
     "session_id": "native session id, or identity|account|start for gap-cut sessions",
     "session_kind": "native or gap",
-    "identity_id": "canonical identity (inventory id, role, or the actor uid when unknown)",
+    "identity_id": "canonical identity (inventory id, role, or the actor uid when unknown); the most active one",
+    "identities": "every canonical identity acting in the session (a conversation may hold several agents)",
     "sources": "log sources seen in the session",
     "accounts": "accounts / tenants seen",
     "start": "first event (UTC)",
@@ -39,8 +40,8 @@ SESSION_COLUMNS = {
 }
 
 
-def session_events(con: duckdb.DuckDBPyConnection, identity: str | None = None) -> pl.DataFrame:
-    return frame(con, query("session_events"), {"identity": identity})
+def session_events(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return frame(con, query("session_events"))
 
 
 def assign_sessions(events: pl.DataFrame, gap: timedelta = timedelta(minutes=30)) -> pl.DataFrame:
@@ -88,7 +89,8 @@ def summarize(events: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema={"session_id": pl.String})
     summary = events.group_by("session_id").agg(
         pl.col("session_kind").first(),
-        pl.col("identity_id").mode().first(),
+        pl.col("identity_id").mode().sort().first(),
+        pl.col("identity_id").unique().sort().alias("identities"),
         pl.col("source").unique().sort().alias("sources"),
         pl.col("account_uid").filter(pl.col("account_uid") != "").unique().sort().alias("accounts"),
         pl.col("time").min().alias("start"),
@@ -119,14 +121,19 @@ def summarize(events: pl.DataFrame) -> pl.DataFrame:
 
 def sessions(
     con: duckdb.DuckDBPyConnection,
-    identity: str | None = None,
+    identities: list[str] | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     gap: timedelta = timedelta(minutes=30),
 ) -> pl.DataFrame:
-    """Sessions of one identity (or all), overlapping [since, until]; first-seen items are judged
-    against the identity's whole history, not only the window."""
-    events = assign_sessions(session_events(con, identity), gap)
+    """Sessions in which any of ``identities`` (or anyone) acted, overlapping [since, until].
+
+    A native session is summarized over every record that carries its id, whoever acted in it; first-
+    seen items are judged against each identity's whole history, not only the window."""
+    events = assign_sessions(session_events(con), gap)
+    if identities is not None:
+        wanted = events.filter(pl.col("identity_id").is_in(identities)).select("session_id").unique()
+        events = events.join(wanted, on="session_id", how="semi")
     result = summarize(events)
     if result.is_empty():
         return result

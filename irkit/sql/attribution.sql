@@ -4,7 +4,9 @@
 --        its tool call). Uses: events, actors, identity_edges.
 -- A tool call is an OpenTelemetry execute_tool span (corroborated by the MCP tools/call request of the
 -- same tool within 2 s) or, where no span exists, the MCP request alone. The nearest preceding tool
--- call within the window wins; every other candidate is listed, so ambiguity is reported, not hidden.
+-- call within the window wins, unless exactly the tool call whose arguments name the API operation or
+-- the resource's last path segment (aws_cli "sts assume-role" for AssumeRole) is a candidate; either
+-- way every candidate is listed, so ambiguity is reported, not hidden.
 WITH agent_events AS (
     SELECT e.*, a.identity_id
     FROM events e JOIN actors a USING (actor_uid)
@@ -15,7 +17,10 @@ spans AS (
     FROM agent_events WHERE source = 'otel_genai' AND class_name = 'tool_call'
 ),
 mcp_requests AS (
-    SELECT event_uid, time, identity_id AS agent_id, tool_name, session_uid
+    SELECT event_uid, time, identity_id AS agent_id, tool_name, session_uid,
+        lower(regexp_replace(CAST(coalesce(json_extract(raw, '$.payload.params.arguments'),
+                                           json_extract(raw, '$.params.arguments')) AS VARCHAR),
+                             '[^A-Za-z0-9]', '', 'g')) AS args_key
     FROM agent_events WHERE source = 'mcp' AND operation = 'tools/call'
 ),
 span_mcp AS (
@@ -25,10 +30,11 @@ span_mcp AS (
     QUALIFY row_number() OVER (PARTITION BY s.event_uid ORDER BY abs(epoch(m.time) - epoch(s.time))) = 1
 ),
 calls AS (
-    SELECT s.event_uid AS call_uid, sm.mcp_uid, s.time, s.agent_id, s.tool_name, s.session_uid, s.trace_uid
+    SELECT s.event_uid AS call_uid, sm.mcp_uid, s.time, s.agent_id, s.tool_name, s.session_uid, s.trace_uid, m.args_key
     FROM spans s LEFT JOIN span_mcp sm ON sm.span_uid = s.event_uid
+    LEFT JOIN mcp_requests m ON m.event_uid = sm.mcp_uid
     UNION ALL
-    SELECT m.event_uid, m.event_uid, m.time, m.agent_id, m.tool_name, m.session_uid, NULL
+    SELECT m.event_uid, m.event_uid, m.time, m.agent_id, m.tool_name, m.session_uid, NULL, m.args_key
     FROM mcp_requests m WHERE m.event_uid NOT IN (SELECT mcp_uid FROM span_mcp)
 ),
 trace_humans AS (
@@ -46,12 +52,15 @@ api AS (
     WHERE source NOT IN ('otel_genai', 'mcp') AND class_name NOT IN ('tool_call', 'agent_invocation')
 ),
 candidates AS (
-    SELECT a.event_uid AS api_event_uid, c.*, epoch(a.time) - epoch(c.time) AS delta_s
+    SELECT a.event_uid AS api_event_uid, c.*, epoch(a.time) - epoch(c.time) AS delta_s,
+        coalesce(contains(c.args_key, lower(regexp_replace(a.operation, '[^A-Za-z0-9]', '', 'g')))
+              OR contains(c.args_key, lower(regexp_replace(split_part(a.target_uid, '/', -1), '[^A-Za-z0-9]', '', 'g'))), false)
+            AS named_in_arguments
     FROM api a JOIN calls c ON c.time <= a.time AND a.time <= c.time + to_microseconds(CAST($window_s * 1000000 AS BIGINT))
 ),
 ranked AS (
     SELECT *,
-        row_number() OVER (PARTITION BY api_event_uid ORDER BY delta_s, call_uid) AS rank,
+        row_number() OVER (PARTITION BY api_event_uid ORDER BY named_in_arguments DESC, delta_s, call_uid) AS rank,
         count(*) OVER (PARTITION BY api_event_uid) AS n_candidates,
         list(call_uid) OVER (PARTITION BY api_event_uid ORDER BY delta_s, call_uid
                              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS candidate_uids
@@ -66,6 +75,7 @@ SELECT a.event_uid AS api_event_uid, a.time AS api_time, a.source AS api_source,
        th.human, th.human_event_uid,
        coalesce(r.n_candidates, 0) AS candidates,
        coalesce(r.n_candidates, 0) > 1 AS ambiguous,
+       CASE WHEN r.n_candidates > 1 THEN CASE WHEN r.named_in_arguments THEN 'arguments' ELSE 'nearest' END END AS resolved_by,
        coalesce(r.candidate_uids, []) AS candidate_uids
 FROM api a
 LEFT JOIN ranked r ON r.api_event_uid = a.event_uid AND r.rank = 1
