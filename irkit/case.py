@@ -32,8 +32,11 @@ from irkit.sql import query
 
 SETTINGS = "case.json"
 
-#: Views derived from ``events``, each defined by ``irkit/sql/view_<name>.sql``.
-DERIVED_VIEWS: tuple[str, ...] = ("actors", "identity_links", "identity_edges")
+#: Tables derived from ``events`` and the inventory, each defined by ``irkit/sql/view_<name>.sql``;
+#: materialized whenever the lake or the inventory changes, because every analysis joins them.
+DERIVED_TABLES: tuple[str, ...] = ("actors", "identity_links", "identity_edges")
+#: Views derived from ``events``, computed when queried.
+DERIVED_VIEWS: tuple[str, ...] = ()
 
 MANIFEST_SCHEMA = pa.schema(
     [
@@ -192,6 +195,8 @@ class Case:
         con.execute("CREATE OR REPLACE VIEW manifest AS SELECT * FROM manifest_table")
         con.register("inventory_aliases", self.inventory.alias_table())
         con.register("inventory_identities", self.inventory.identity_table())
+        for name in DERIVED_TABLES:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS " + run_script(con, query(f"view_{name}")))
         for name in DERIVED_VIEWS:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS " + run_script(con, query(f"view_{name}")))
 
