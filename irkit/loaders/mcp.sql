@@ -6,8 +6,8 @@
 -- one shape and the JSON-RPC error object in the other. Only tool, resource and prompt names are read
 -- from results, never their contents, except the first text of a failed tool call (its error).
 -- The client's identity comes from the message itself (2026 `_meta` clientInfo) or from the last
--- `initialize` before it in the same file, server and session: a window, so it holds within one
--- ingest flush (a file is split into flushes only past ~96 MB).
+-- `initialize` before it in the same file, server and session: found within one ingest flush (a file
+-- is split into flushes only past ~96 MB).
 
 CREATE OR REPLACE TEMP MACRO mcp_parse(txt) AS TRY(json_transform(txt, '{
     "timestamp": "VARCHAR", "direction": "VARCHAR", "type": "VARCHAR", "event": "VARCHAR",
@@ -72,15 +72,45 @@ kinds AS (
                  CASE WHEN m.method = 'initialize' THEN m.params.clientInfo END) AS own_client
     FROM messages
 ),
+-- The client of each message: its own, else the last one named before it in the same file, server
+-- and session, else the first one named after it there. Only the messages whose text mentions
+-- clientInfo are read for this (a second, small parse of those few); each run of messages naming the
+-- same client becomes one interval of lines, and messages join the interval they fall in. (Deriving it
+-- from the main parse instead would make DuckDB materialize every parsed message, raw text included,
+-- and a window or ASOF join over every message would sort them all: either costs 2-3x the load time.)
+named AS (
+    SELECT file_id, coalesce(irkit_nz(c.server_id), '') AS server_key,
+        coalesce(irkit_nz(c.session_id), '') AS session_key, evidence_offset,
+        coalesce(c.payload.params._meta."io.modelcontextprotocol/clientInfo",
+                 CASE WHEN c.payload.method = 'initialize' THEN c.payload.params.clientInfo END,
+                 CASE WHEN c.payload IS NULL THEN c.params._meta."io.modelcontextprotocol/clientInfo" END,
+                 CASE WHEN c.payload IS NULL AND c.method = 'initialize' THEN c.params.clientInfo END) AS named_client
+    FROM (
+        SELECT file_id, evidence_offset, TRY(json_transform(raw, '{
+            "server_id": "VARCHAR", "session_id": "VARCHAR", "method": "VARCHAR",
+            "params": {"clientInfo": {"name": "VARCHAR", "version": "VARCHAR"},
+                "_meta": {"io.modelcontextprotocol/clientInfo": {"name": "VARCHAR", "version": "VARCHAR"}}},
+            "payload": {"method": "VARCHAR",
+                "params": {"clientInfo": {"name": "VARCHAR", "version": "VARCHAR"},
+                    "_meta": {"io.modelcontextprotocol/clientInfo": {"name": "VARCHAR", "version": "VARCHAR"}}}}
+        }')) AS c
+        FROM records
+        WHERE contains(raw, 'clientInfo')
+    )
+    WHERE named_client IS NOT NULL
+    QUALIFY named_client IS DISTINCT FROM lag(named_client) OVER (
+        PARTITION BY file_id, server_key, session_key ORDER BY evidence_offset)
+),
+intervals AS (
+    SELECT file_id, server_key, session_key, named_client AS interval_client,
+        CASE WHEN row_number() OVER w = 1 THEN -1 ELSE evidence_offset END AS from_offset,
+        coalesce(lead(evidence_offset) OVER w, 9223372036854775807) AS to_offset
+    FROM named
+    WINDOW w AS (PARTITION BY file_id, server_key, session_key ORDER BY evidence_offset)
+),
 clients AS (
-    SELECT *,
-        coalesce(own_client,
-            last_value(own_client IGNORE NULLS) OVER (
-                PARTITION BY file_id, server, session ORDER BY evidence_offset, evidence_path
-                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-            first_value(own_client IGNORE NULLS) OVER (
-                PARTITION BY file_id, server, session ORDER BY evidence_offset, evidence_path
-                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) AS client,
+    SELECT k.*,
+        coalesce(k.own_client, i.interval_client) AS client,
         CASE
             WHEN kind <> 'response' THEN method
             WHEN m.result.content IS NOT NULL OR m.result.isError IS NOT NULL THEN 'tools/call response'
@@ -101,9 +131,12 @@ clients AS (
             WHEN kind = 'gateway_event' AND o.path IS NOT NULL THEN struct_pack(uid := o.path, type := 'url_path')
             WHEN server IS NOT NULL THEN struct_pack(uid := server, type := 'mcp_server')
         END AS t,
-        'mcp' || coalesce(':' || server, '') AS system,
+        'mcp' || coalesce(':' || k.server, '') AS system,
         CASE WHEN length(m.params._meta.traceparent) = 55 THEN lower(m.params._meta.traceparent) END AS traceparent
-    FROM kinds
+    FROM kinds k
+    LEFT JOIN intervals i
+        ON i.file_id = k.file_id AND i.server_key = coalesce(k.server, '') AND i.session_key = coalesce(k.session, '')
+       AND k.evidence_offset >= i.from_offset AND k.evidence_offset < i.to_offset
 )
 SELECT
     file_id, evidence_offset, evidence_path, raw,
