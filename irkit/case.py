@@ -36,7 +36,7 @@ SETTINGS = "case.json"
 #: materialized whenever the lake or the inventory changes, because every analysis joins them.
 DERIVED_TABLES: tuple[str, ...] = ("actors", "identity_links", "identity_edges")
 #: Views derived from ``events``, computed when queried.
-DERIVED_VIEWS: tuple[str, ...] = ()
+DERIVED_VIEWS: tuple[str, ...] = ("tool_calls",)
 
 MANIFEST_SCHEMA = pa.schema(
     [
