@@ -2,7 +2,7 @@
 -- Input: records(file_id, evidence_offset, evidence_path, raw). Binds nothing.
 -- Each record is parsed once against a fixed struct. Numbers that arrive as int, float or string
 -- (timestamps, ids, status codes) are typed VARCHAR, which keeps any of them as text; `org` is a
--- string, a list or an object depending on the exporter, so it is typed JSON and read by its kind.
+-- string, a list or an object depending on the exporter (see github_org).
 
 CREATE OR REPLACE TEMP MACRO github_parse(txt) AS TRY(json_transform(txt, '{
     "_document_id": "VARCHAR", "@timestamp": "VARCHAR", "created_at": "VARCHAR", "action": "VARCHAR",
@@ -11,17 +11,18 @@ CREATE OR REPLACE TEMP MACRO github_parse(txt) AS TRY(json_transform(txt, '{
     "programmatic_access_type": "VARCHAR", "hashed_token": "VARCHAR", "token_id": "VARCHAR",
     "token_scopes": "VARCHAR", "oauth_application_id": "VARCHAR", "oauth_application_name": "VARCHAR",
     "integration": "VARCHAR", "integration_id": "VARCHAR",
-    "org": "JSON", "business": "VARCHAR", "repo": "VARCHAR", "repository": "VARCHAR",
+    "org": "VARCHAR", "business": "VARCHAR", "repo": "VARCHAR", "repository": "VARCHAR",
     "team": "VARCHAR", "user": "VARCHAR", "target_login": "VARCHAR",
     "deploy_key_fingerprint": "VARCHAR", "fingerprint": "VARCHAR",
     "request_method": "VARCHAR", "route": "VARCHAR", "url_path": "VARCHAR", "status_code": "VARCHAR"
 }'));
 
--- The organization login, whether `org` is "acme", ["acme", ...] or {"login": "acme", ...}.
-CREATE OR REPLACE TEMP MACRO github_org(j) AS irkit_nz(CASE json_type(j)
-    WHEN 'VARCHAR' THEN j ->> '$'
-    WHEN 'ARRAY' THEN j ->> '$[0]'
-    WHEN 'OBJECT' THEN coalesce(j ->> '$.login', j ->> '$.name')
+-- The organization login, whether `org` is "acme", ["acme", ...] or {"login": "acme", ...} (typed
+-- VARCHAR, a list or an object arrives as its JSON text; only those are parsed again).
+CREATE OR REPLACE TEMP MACRO github_org(o) AS irkit_nz(CASE
+    WHEN starts_with(o, '[') THEN TRY(o ->> '$[0]')
+    WHEN starts_with(o, '{') THEN TRY(coalesce(o ->> '$.login', o ->> '$.name'))
+    ELSE o
 END);
 
 WITH parsed AS (

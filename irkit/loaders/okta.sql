@@ -37,17 +37,18 @@ hooks AS (
                        OR (o.uuid IS NULL AND o.data.events IS NOT NULL), false) AS is_hook
     FROM outer_parsed
 ),
+-- One row per LogEvent (i = 0) or per event of a hook delivery (i = 1..n; i = 0 when it holds none).
+expanded AS (
+    SELECT *,
+        unnest(CASE WHEN is_hook AND len(o.data.events) > 0 THEN range(1, len(o.data.events) + 1) ELSE [0] END) AS i
+    FROM hooks
+),
 parsed AS (
-    SELECT file_id, evidence_offset, evidence_path, raw, o, o AS e, false AS empty_hook
-    FROM hooks WHERE NOT is_hook
-    UNION ALL
-    SELECT h.file_id, h.evidence_offset, h.evidence_path || '.data.events[' || (u.i - 1) || ']', h.raw,
-           h.o, okta_parse(u.ev), false
-    FROM hooks h, unnest(h.o.data.events) WITH ORDINALITY AS u(ev, i)
-    WHERE h.is_hook
-    UNION ALL
-    SELECT file_id, evidence_offset, evidence_path, raw, o, NULL, true
-    FROM hooks WHERE is_hook AND len(coalesce(o.data.events, [])) = 0
+    SELECT file_id, evidence_offset, raw, o,
+        CASE WHEN i = 0 THEN evidence_path ELSE evidence_path || '.data.events[' || (i - 1) || ']' END AS evidence_path,
+        CASE WHEN NOT is_hook THEN o WHEN i > 0 THEN okta_parse(o.data.events[i]) END AS e,
+        is_hook AND i = 0 AS empty_hook
+    FROM expanded
 ),
 fields AS (
     SELECT *,
