@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import irkit
 from irkit.evidence import discover, sample_records
 from irkit.loaders import github_audit
 from tests.loaders.helpers import SAMPLES, load, one, quarantine, rows, subset
@@ -93,6 +94,13 @@ def test_sniff_rejects_every_other_conformance_folder() -> None:
 # Normalization
 
 
+@pytest.fixture(scope="module")
+def page_case(tmp_path_factory: pytest.TempPathFactory) -> irkit.Case:
+    """The API page, ingested once for the tests that only read it."""
+    case, _ = load(tmp_path_factory.mktemp("page_case"), PAGE)
+    return case
+
+
 def test_rest_api_page(tmp_path: Path) -> None:
     case, summary = load(tmp_path, PAGE)
     assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (6, 6, 0, 0)
@@ -100,8 +108,8 @@ def test_rest_api_page(tmp_path: Path) -> None:
     assert [r["evidence_path"] for r in rows(case)] == [f"$[{i}]" for i in range(6)]
 
 
-def test_repo_create_by_a_human(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_repo_create_by_a_human(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'repo.create'")
     want = expected(
         event_uid="a1B2c3D4e5F6g7H8i9J0kA",
@@ -122,8 +130,8 @@ def test_repo_create_by_a_human(tmp_path: Path) -> None:
     assert subset(row, want) == want
 
 
-def test_org_add_member_targets_the_org_and_names_the_user(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_org_add_member_targets_the_org_and_names_the_user(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'org.add_member'")
     want = expected(
         event_uid="b2C3d4E5f6G7h8I9j0K1lB",
@@ -141,8 +149,8 @@ def test_org_add_member_targets_the_org_and_names_the_user(tmp_path: Path) -> No
     assert subset(row, want) == want
 
 
-def test_team_add_member_targets_the_team(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_team_add_member_targets_the_team(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'team.add_member'")
     want = expected(
         event_uid="c3D4e5F6g7H8i9J0k1L2mC",
@@ -160,8 +168,8 @@ def test_team_add_member_targets_the_team(tmp_path: Path) -> None:
     assert subset(row, want) == want
 
 
-def test_app_bot_with_server_to_server_token(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_app_bot_with_server_to_server_token(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'protected_branch.update'")
     want = expected(
         event_uid="d4E5f6G7h8I9j0K1l2M3nD",
@@ -182,8 +190,8 @@ def test_app_bot_with_server_to_server_token(tmp_path: Path) -> None:
     assert subset(row, want) == want
 
 
-def test_deploy_key_added_with_a_classic_pat(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_deploy_key_added_with_a_classic_pat(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'public_key.create'")
     want = expected(
         event_uid="e5F6g7H8i9J0k1L2m3N4oE",
@@ -208,8 +216,8 @@ def test_deploy_key_added_with_a_classic_pat(tmp_path: Path) -> None:
     assert subset(row, want) == want
 
 
-def test_fine_grained_pat_grant_is_authentication(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_fine_grained_pat_grant_is_authentication(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'personal_access_token.access_granted'")
     want = expected(
         event_uid="f6G7h8I9j0K1l2M3n4O5pF",

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import irkit
 from irkit.evidence import discover, sample_records
 from irkit.loaders import okta
 from tests.loaders.helpers import SAMPLES, load, one, quarantine, rows, subset
@@ -100,6 +101,13 @@ def test_sniff_rejects_every_other_conformance_folder() -> None:
 # Normalization
 
 
+@pytest.fixture(scope="module")
+def page_case(tmp_path_factory: pytest.TempPathFactory) -> irkit.Case:
+    """The API page, ingested once for the tests that only read it."""
+    case, _ = load(tmp_path_factory.mktemp("page_case"), PAGE)
+    return case
+
+
 def test_api_page(tmp_path: Path) -> None:
     case, summary = load(tmp_path, PAGE)
     assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (8, 8, 0, 0)
@@ -108,8 +116,8 @@ def test_api_page(tmp_path: Path) -> None:
     assert all(r["raw"].startswith("{") and r["raw"].endswith("}") for r in rows(case))
 
 
-def test_user_session_start(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_user_session_start(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'user.session.start'")
     want = expected(
         event_uid="5f0b7c1e-2a3d-11ef-9a1b-0b5e6c7d8e9f",
@@ -129,8 +137,8 @@ def test_user_session_start(tmp_path: Path) -> None:
     assert subset(row, want) == want
 
 
-def test_client_credentials_grant_acts_as_the_client_app(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_client_credentials_grant_acts_as_the_client_app(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'app.oauth2.as.token.grant.access_token'")
     want = expected(
         event_uid="6a1c8d2f-2a3d-11ef-9a1b-0b5e6c7d8e9f",
@@ -157,8 +165,8 @@ def test_client_credentials_grant_acts_as_the_client_app(tmp_path: Path) -> None
     assert subset(row, want) == want
 
 
-def test_token_grant_on_behalf_of_a_user_names_the_user_as_delegator(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_token_grant_on_behalf_of_a_user_names_the_user_as_delegator(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'app.oauth2.as.token.grant.refresh_token'")
     want = expected(
         event_uid="7b2d9e3a-2a3d-11ef-9a1b-0b5e6c7d8e9f",
@@ -182,8 +190,8 @@ def test_token_grant_on_behalf_of_a_user_names_the_user_as_delegator(tmp_path: P
     assert subset(row, want) == want
 
 
-def test_mfa_failure_with_java_map_and_json_text_debug_data(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_mfa_failure_with_java_map_and_json_text_debug_data(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'user.authentication.auth_via_mfa'")
     want = expected(
         event_uid="8c3e0f4b-2a3d-11ef-9a1b-0b5e6c7d8e9f",
@@ -210,8 +218,8 @@ def test_mfa_failure_with_java_map_and_json_text_debug_data(tmp_path: Path) -> N
     )
 
 
-def test_admin_change_through_an_api_token(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_admin_change_through_an_api_token(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'group.user_membership.add'")
     want = expected(
         event_uid="9d4f1a5c-2a3d-11ef-9a1b-0b5e6c7d8e9f",
@@ -233,8 +241,8 @@ def test_admin_change_through_an_api_token(tmp_path: Path) -> None:
     assert subset(row, want) == want
 
 
-def test_policy_deny_is_a_failure(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_policy_deny_is_a_failure(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'policy.evaluate_sign_on'")
     want = expected(
         event_uid="ae5a2b6d-2a3d-11ef-9a1b-0b5e6c7d8e9f",
@@ -257,8 +265,8 @@ def test_policy_deny_is_a_failure(tmp_path: Path) -> None:
     assert subset(row, want) == want
 
 
-def test_system_principal_with_null_client(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_system_principal_with_null_client(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'user.lifecycle.deactivate'")
     want = expected(
         event_uid="bf6b3c7e-2a3d-11ef-9a1b-0b5e6c7d8e9f",
@@ -277,8 +285,8 @@ def test_system_principal_with_null_client(tmp_path: Path) -> None:
     assert subset(row, want) == want
 
 
-def test_string_null_ip_and_challenge_outcome(tmp_path: Path) -> None:
-    case, _ = load(tmp_path, PAGE)
+def test_string_null_ip_and_challenge_outcome(page_case: irkit.Case) -> None:
+    case = page_case
     row = one(case, "operation = 'user.authentication.sso'")
     want = expected(
         event_uid="c07c4d8f-2a3d-11ef-9a1b-0b5e6c7d8e9f",
