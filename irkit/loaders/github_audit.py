@@ -12,12 +12,14 @@ event_uid          ``_document_id``; else SHA-256 of the raw record
 operation          ``action`` (``repo.create``, ``git.clone``, ``org.add_member``, ``api.request`` ...)
 actor_uid          ``actor`` login (an App acts as ``<app-slug>[bot]``); else ``actor_id``
 actor_type         ``actor_is_agent``: agent; ``<login>[bot]``, ``actor_is_bot``, a server-to-server
-                   token, or an ``integration`` not acting for a user: service; else human
+                   token: service; ``actor_is_bot: false`` or an ``integration*`` action (the App is
+                   then the object, not the actor): human; another event naming an ``integration``
+                   without a user-to-server/OAuth token: service; else human
 credential_uid     ``hashed_token``, else ``token_id`` (0 means none)
 delegator_uid      the App or OAuth app (``integration`` / ``oauth_application_name`` / ``_id``)
                    through which a user acted (user-to-server or OAuth token)
 target             ``team.*``: the team (``<org>/<team>``); ``org.*``: the org; ``business.*``: the
-                   enterprise; else the repository (``<org>/<repo>``: ``repo``, ``repository``, or the
+                   enterprise; ``integration*``: the App; else the repository (``<org>/<repo>``: ``repo``, ``repository``, or the
                    ``/repos/<owner>/<repo>`` of an ``api.request`` ``url_path``), the team, the affected
                    ``user``, the org; system ``github``
 resources          repository, team, affected user, org, enterprise, deploy/SSH key fingerprint and

@@ -59,10 +59,12 @@ derived AS (
              ELSE org || '/' || team END AS team_uid,
         CASE
             WHEN lower(e.actor_is_agent) = 'true' THEN 'agent'
-            WHEN actor LIKE '%[bot]' OR lower(e.actor_is_bot) = 'true' OR access LIKE '%server_to_server%'
-                 OR ((irkit_nz(e.integration) IS NOT NULL OR irkit_nz(e.integration_id) IS NOT NULL)
-                     AND access NOT LIKE '%user_to_server%' AND access NOT LIKE 'oauth%') THEN 'service'
+            WHEN actor LIKE '%[bot]' OR lower(e.actor_is_bot) = 'true' OR access LIKE '%server_to_server%' THEN 'service'
             WHEN actor IS NULL THEN 'unknown'
+            WHEN lower(e.actor_is_bot) = 'false' OR starts_with(e.action, 'integration') THEN 'human'
+            -- an App named without a user-to-server or OAuth token: the App itself acted
+            WHEN (irkit_nz(e.integration) IS NOT NULL OR irkit_nz(e.integration_id) IS NOT NULL)
+                 AND access NOT LIKE '%user_to_server%' AND access NOT LIKE 'oauth%' THEN 'service'
             ELSE 'human'
         END AS kind
     FROM fields
@@ -76,6 +78,8 @@ targets AS (
                 THEN struct_pack(uid := org, type := 'organization', name := org)
             WHEN e.action LIKE 'business.%' AND business IS NOT NULL
                 THEN struct_pack(uid := business, type := 'enterprise', name := business)
+            WHEN starts_with(e.action, 'integration') AND app IS NOT NULL
+                THEN struct_pack(uid := app, type := 'app', name := app)
             WHEN repo IS NOT NULL
                 THEN struct_pack(uid := repo, type := 'repository', name := split_part(repo, '/', -1))
             WHEN team_uid IS NOT NULL

@@ -103,9 +103,9 @@ def page_case(tmp_path_factory: pytest.TempPathFactory) -> irkit.Case:
 
 def test_rest_api_page(tmp_path: Path) -> None:
     case, summary = load(tmp_path, PAGE)
-    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (6, 6, 0, 0)
+    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (7, 7, 0, 0)
     assert quarantine(case) == []
-    assert [r["evidence_path"] for r in rows(case)] == [f"$[{i}]" for i in range(6)]
+    assert [r["evidence_path"] for r in rows(case)] == [f"$[{i}]" for i in range(7)]
 
 
 def test_repo_create_by_a_human(page_case: irkit.Case) -> None:
@@ -232,6 +232,25 @@ def test_fine_grained_pat_grant_is_authentication(page_case: irkit.Case) -> None
         target_type="user",
         target_name="mallory-dev",
         resources=gh(("mallory-dev", "user"), ("acme", "organization"), ("55443322", "credential")),
+    )
+    assert subset(row, want) == want
+
+
+def test_app_suspended_by_a_human_targets_the_app(page_case: irkit.Case) -> None:
+    row = one(page_case, "operation = 'integration_installation.suspend'")
+    want = expected(
+        event_uid="k1L2m3N4o5P6q7R8s9T0uK",
+        time=at("2024-06-12T11:10:00.042"),
+        class_name="account_change",
+        operation="integration_installation.suspend",
+        actor_uid="octo-admin",
+        actor_type="human",  # `integration` names the App acted on, not the actor
+        actor_name="octo-admin",
+        target_uid="triage-agent",
+        target_type="app",
+        target_name="triage-agent",
+        resources=gh(("acme", "organization"), ("triage-agent", "app")),
+        user_agent="Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
     )
     assert subset(row, want) == want
 
