@@ -341,7 +341,8 @@ def _flush(
         events_dir = staging / "events"
         con.execute(
             "COPY (" + query("ingest_events_out") + ") TO " + sql_string(str(events_dir))
-            + " (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (source, day), OVERWRITE_OR_IGNORE,"
+            + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARTITION_BY (source, day),"
+            + " OVERWRITE_OR_IGNORE,"
             + f" FILENAME_PATTERN 'part-{flush_no}-{{i}}')"
         )
         (staging / "quarantine").mkdir(exist_ok=True)
