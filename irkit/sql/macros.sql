@@ -1,17 +1,6 @@
 -- Scalar macros every irkit connection defines; loaders and analyses share them.
 -- No parameters are bound here: each macro is a pure function of its arguments.
 
--- A timestamp from text in any form audit logs use: ISO-8601 with 'T' or a space, 'Z', an offset or
--- none (UTC assumed), 0 to 9 fraction digits; or epoch seconds/milliseconds/microseconds/nanoseconds
--- as digits (the magnitude decides the unit).
-CREATE OR REPLACE MACRO irkit_ts(s) AS (
-    CASE
-        WHEN s IS NULL OR trim(s) = '' OR lower(s) = 'null' THEN NULL
-        WHEN regexp_full_match(trim(s), '-?[0-9]+(\.[0-9]+)?') THEN irkit_epoch(TRY_CAST(trim(s) AS DOUBLE))
-        ELSE TRY_CAST(TRY_CAST(trim(s) AS TIMESTAMPTZ) AS TIMESTAMPTZ)
-    END
-);
-
 -- A timestamp from an epoch number whose unit is read off its magnitude.
 CREATE OR REPLACE MACRO irkit_epoch(x) AS (
     CASE
@@ -20,6 +9,16 @@ CREATE OR REPLACE MACRO irkit_epoch(x) AS (
         WHEN abs(x) >= 1e14 THEN make_timestamptz(CAST(x AS BIGINT))
         WHEN abs(x) >= 1e11 THEN make_timestamptz(CAST(x * 1000 AS BIGINT))
         ELSE make_timestamptz(CAST(x * 1000000 AS BIGINT))
+    END
+);
+
+-- A timestamp from text in any form audit logs use: ISO-8601 with 'T' or a space, 'Z', an offset or
+-- none (UTC assumed), 0 to 9 fraction digits; or epoch seconds/milliseconds/microseconds/nanoseconds
+-- as digits (the magnitude decides the unit).
+CREATE OR REPLACE MACRO irkit_ts(s) AS (
+    CASE
+        WHEN isfinite(TRY_CAST(s AS TIMESTAMPTZ)) THEN TRY_CAST(s AS TIMESTAMPTZ)
+        WHEN isfinite(TRY_CAST(s AS DOUBLE)) THEN irkit_epoch(TRY_CAST(s AS DOUBLE))
     END
 );
 
