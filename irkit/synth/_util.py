@@ -61,11 +61,19 @@ def _day(sec: int) -> tuple[str, int]:
     return s, rem
 
 
+_hms_cache: dict[int, str] = {}
+
+
 def _hms(sec: int) -> str:
-    d, rem = _day(sec)
-    h, rem = divmod(rem, 3600)
-    m, s = divmod(rem, 60)
-    return f"{d}T{h:02d}:{m:02d}:{s:02d}"
+    s = _hms_cache.get(sec)
+    if s is None:
+        if len(_hms_cache) > 20_000:
+            _hms_cache.clear()
+        d, rem = _day(sec)
+        h, rem = divmod(rem, 3600)
+        m, s_ = divmod(rem, 60)
+        s = _hms_cache[sec] = f"{d}T{h:02d}:{m:02d}:{s_:02d}"
+    return s
 
 
 def iso_s(ns: int) -> str:

@@ -43,6 +43,10 @@ class RoleSession:
         return f"arn:aws:sts::{ACCOUNT}:assumed-role/{self.role_name}/{self.session_name}"
 
     def identity(self) -> JsonObj:
+        """The userIdentity block (built once per session: records share it, nobody mutates it)."""
+        cached = self.__dict__.get("_identity")
+        if cached is not None:
+            return cached
         ctx: JsonObj = {
             "sessionIssuer": {"type": "Role", "principalId": self.role_id, "arn": self.role_arn,
                               "accountId": ACCOUNT, "userName": self.role_name},
@@ -52,8 +56,10 @@ class RoleSession:
         ctx["attributes"] = {"creationDate": iso_s(self.created_ns), "mfaAuthenticated": str(self.mfa).lower()}
         if self.source_identity:
             ctx["sourceIdentity"] = self.source_identity
-        return {"type": "AssumedRole", "principalId": f"{self.role_id}:{self.session_name}", "arn": self.arn,
-                "accountId": ACCOUNT, "accessKeyId": self.key, "sessionContext": ctx}
+        ident = {"type": "AssumedRole", "principalId": f"{self.role_id}:{self.session_name}", "arn": self.arn,
+                 "accountId": ACCOUNT, "accessKeyId": self.key, "sessionContext": ctx}
+        self.__dict__["_identity"] = ident
+        return ident
 
 
 @dataclass
@@ -168,9 +174,9 @@ class CloudTrailWriter:
     """Groups records by hour into S3-delivery files; gzip with mtime=0 for byte-identical output."""
 
     def __init__(self, root: Path, seed: int, *, max_per_file: int = 5000, duplicate_every: int = 0,
-                 level: int = 6) -> None:
+                 level: int = 6, name_key: str = "") -> None:
         self.root = root / "AWSLogs" / ACCOUNT / "CloudTrail" / REGION
-        self.ids = Ids(random.Random(f"{seed}:cloudtrail-files"))
+        self.ids = Ids(random.Random(f"{seed}:cloudtrail-files" + (f":{name_key}" if name_key else "")))
         self.max_per_file = max_per_file
         self.duplicate_every = duplicate_every
         self.level = level

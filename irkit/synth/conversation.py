@@ -41,6 +41,10 @@ TOOLS: dict[str, dict[str, tuple[str, JsonObj]]] = {
                           {"ticket_id": {"type": "string"}, "status": {"type": "string"},
                            "note": {"type": "string"}}),
     },
+    "kb": {
+        "search_kb": ("Search the internal knowledge base.", {"query": {"type": "string"}}),
+        "summarize": ("Summarize a knowledge-base article.", {"query": {"type": "string"}}),
+    },
     "devtools": {
         "run_shell": ("Run a shell command in the agent sandbox.", {"command": {"type": "string"}}),
         "aws_cli": ("Run the AWS CLI with the given arguments.", {"args": {"type": "array"}}),
@@ -48,7 +52,7 @@ TOOLS: dict[str, dict[str, tuple[str, JsonObj]]] = {
         "http_request": ("Send an HTTP request.", {"method": {"type": "string"}, "url": {"type": "string"}}),
     },
 }
-SERVER_VERSIONS = {"docs": "0.9.1", "ledger": "1.2.0", "tickets": "2.0.3", "devtools": "0.3.0"}
+SERVER_VERSIONS = {"docs": "0.9.1", "ledger": "1.2.0", "tickets": "2.0.3", "devtools": "0.3.0", "kb": "1.0.0"}
 
 
 @dataclass

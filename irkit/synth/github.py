@@ -7,6 +7,7 @@ Keys are sorted (as GitHub emits them), ``@timestamp`` and ``created_at`` are ep
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from ._util import Ids, epoch_ms
@@ -32,7 +33,8 @@ def event(ids: Ids, ns: int, action: str, *, actor: str, actor_id: int, country:
         "operation_type": _operation(action),
     }
     if repo is not None:
-        r.update(repo=repo, repo_id=REPO_IDS[repo], repository=repo, repository_id=REPO_IDS[repo])
+        repo_id = REPO_IDS.get(repo) or 800_000_000 + zlib.crc32(repo.encode()) % 100_000_000
+        r.update(repo=repo, repo_id=repo_id, repository=repo, repository_id=repo_id)
     if ua is not None:
         r["user_agent"] = ua
     r.update(extra)

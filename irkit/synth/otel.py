@@ -56,6 +56,7 @@ class OtelWriter:
         self._day: str | None = None
         self._f: Any = None
         self._files: list[Path] = []
+        self.spans = 0
 
     def write_batch(self, items: list[tuple[int, int, bytes]]) -> None:
         for ns, _, line in items:
@@ -68,6 +69,7 @@ class OtelWriter:
                 self._files.append(path)
                 self._day = day
             self._f.write(line + b"\n")
+            self.spans += line.count(b'"spanId"')
 
     def close(self) -> None:
         if self._f:
