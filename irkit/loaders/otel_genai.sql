@@ -6,17 +6,29 @@
 -- own: a ReadableSpan-like object (Vercel AI SDK / OTel JS: spanContext, startTime [sec, nanos]), the
 -- Python SDK's console form (context.trace_id '0x…', start_time ISO), an OTLP span outside its
 -- envelope, or a bare attribute map ({"gen_ai.operation.name": …}).
--- Parsing: the record once (documents: spans kept as JSON text), each span once more against a fixed
--- struct; the attribute maps of the flat forms once more as MAP(VARCHAR, VARCHAR). Attributes of
--- every form become one list of (key, value) text pairs, span attributes before resource attributes,
--- and each mapped attribute is the first pair with its key.
+-- Parsing: the record once (a document's spans kept as JSON text), each span once more against a
+-- fixed struct (so a span of a document is read twice: the price of keeping its own JSON as raw); the
+-- attribute maps of the loose forms once more as MAP(VARCHAR, VARCHAR). Attributes of every form become
+-- one list of (key, value) text pairs, the span's before its resource's, and each mapped attribute is the
+-- first pair with its key. A document's raw text is never copied to its spans: each span's raw is a
+-- one-span document rebuilt from its resource, scope and span (the record itself when it holds one span).
 
 CREATE OR REPLACE TEMP MACRO otel_doc(txt) AS TRY(json_transform(txt, '{
     "resourceSpans": [{"resource": "JSON", "schemaUrl": "VARCHAR",
         "scopeSpans": [{"scope": "JSON", "schemaUrl": "VARCHAR", "spans": ["JSON"]}]}]
 }'));
 
+-- A span of an OTLP document (lean: every key more costs time on every span).
 CREATE OR REPLACE TEMP MACRO otel_span(txt) AS TRY(json_transform(txt, '{
+    "traceId": "VARCHAR", "spanId": "VARCHAR", "parentSpanId": "VARCHAR", "name": "VARCHAR", "kind": "VARCHAR",
+    "startTimeUnixNano": "VARCHAR", "status": {"code": "VARCHAR", "message": "VARCHAR"},
+    "attributes": [{"key": "VARCHAR", "value": {"stringValue": "VARCHAR", "intValue": "VARCHAR",
+        "boolValue": "VARCHAR", "doubleValue": "VARCHAR", "bytesValue": "VARCHAR",
+        "arrayValue": "JSON", "kvlistValue": "JSON"}}]
+}'));
+
+-- A span saved on its own, in any of the shapes above (attributes as an OTLP list or an object).
+CREATE OR REPLACE TEMP MACRO otel_loose_span(txt) AS TRY(json_transform(txt, '{
     "traceId": "VARCHAR", "spanId": "VARCHAR", "parentSpanId": "VARCHAR", "name": "VARCHAR", "kind": "VARCHAR",
     "startTimeUnixNano": "VARCHAR", "startTime": "VARCHAR", "start_time": "VARCHAR",
     "status": {"code": "VARCHAR", "message": "VARCHAR", "status_code": "VARCHAR", "description": "VARCHAR"},
@@ -27,6 +39,11 @@ CREATE OR REPLACE TEMP MACRO otel_span(txt) AS TRY(json_transform(txt, '{
     "parentSpanContext": {"spanId": "VARCHAR"},
     "context": {"trace_id": "VARCHAR", "span_id": "VARCHAR"},
     "parent_id": "VARCHAR"
+}'));
+
+-- The attribute maps of the loose forms: span attributes as an object, resource attributes.
+CREATE OR REPLACE TEMP MACRO otel_loose_maps(txt) AS TRY(json_transform(txt, '{
+    "attributes": "MAP(VARCHAR, VARCHAR)", "resource": {"attributes": "MAP(VARCHAR, VARCHAR)"}
 }'));
 
 -- OTLP attributes [{key, value: {stringValue|intValue|...}}] as (key, value text) pairs.
@@ -42,19 +59,8 @@ CREATE OR REPLACE TEMP MACRO otel_resource_kv(res) AS otel_kv(TRY(json_transform
         "arrayValue": "JSON", "kvlistValue": "JSON"}}]
 }')).attributes);
 
--- The attribute maps of the flat forms: span attributes, resource attributes.
-CREATE OR REPLACE TEMP MACRO otel_flat(txt) AS TRY(json_transform(txt, '{
-    "attributes": "MAP(VARCHAR, VARCHAR)", "resource": {"attributes": "MAP(VARCHAR, VARCHAR)"}
-}'));
-
 -- First value of attribute k, given the pairs kv and their keys (list_position: no lambda per lookup).
-CREATE OR REPLACE TEMP MACRO otel_attr(kv, keys, k) AS irkit_nz(kv[list_position(keys, k)].value);
-
--- Whether a span is server side. OTLP numbers SERVER 2 (or names SPAN_KIND_SERVER), the Python SDK
--- writes SpanKind.SERVER, OTel JS (spans dumped with spanContext) numbers it 1.
-CREATE OR REPLACE TEMP MACRO otel_server_kind(s) AS (
-    CASE WHEN s.spanContext IS NOT NULL THEN s.kind = '1' ELSE s.kind IN ('2', 'SPAN_KIND_SERVER', 'SpanKind.SERVER') END
-);
+CREATE OR REPLACE TEMP MACRO otel_attr(kv, keys, k) AS nullif(kv[list_position(keys, k)].value, '');
 
 -- A trace or span id as lower-case hex: '0x' prefixes dropped, base64 ids (12 or 24 characters, from
 -- exporters using protobuf's own JSON mapping; hex ids are 16 or 32) decoded, the all-zero (invalid) id
@@ -68,75 +74,96 @@ CREATE OR REPLACE TEMP MACRO otel_id(x) AS (
     END
 );
 
+-- OTLP unix nanoseconds (string or number), in integer arithmetic so that no precision is lost.
+CREATE OR REPLACE TEMP MACRO otel_nanos(nanos) AS (
+    CASE WHEN TRY_CAST(nanos AS HUGEINT) > 0 THEN make_timestamptz(CAST(TRY_CAST(nanos AS HUGEINT) // 1000 AS BIGINT))
+         WHEN TRY_CAST(nanos AS DOUBLE) > 0 THEN irkit_epoch(TRY_CAST(nanos AS DOUBLE)) END
+);
+
 -- OTel JS HrTime [seconds, nanoseconds].
 CREATE OR REPLACE TEMP MACRO otel_hrtime(h) AS (
     CASE WHEN len(h) = 2 AND h[1] > 0 THEN make_timestamptz(h[1] * 1000000 + h[2] // 1000) END
 );
 
--- Start time: OTLP unix nanos (string or number, integer arithmetic so no precision is lost);
--- OTel JS HrTime [seconds, nanos]; else any timestamp text irkit_ts reads.
-CREATE OR REPLACE TEMP MACRO otel_time(nanos, hr, iso) AS coalesce(
-    CASE WHEN TRY_CAST(nanos AS HUGEINT) > 0 THEN make_timestamptz(CAST(TRY_CAST(nanos AS HUGEINT) // 1000 AS BIGINT))
-         WHEN TRY_CAST(nanos AS DOUBLE) > 0 THEN irkit_epoch(TRY_CAST(nanos AS DOUBLE)) END,
-    CASE WHEN starts_with(ltrim(hr), '[') THEN otel_hrtime(TRY_CAST(string_split(trim(hr, '[] '), ',') AS BIGINT[]))
-         ELSE irkit_ts(hr) END,
-    irkit_ts(iso)
-);
+-- One span, whatever its shape, as the fields the mapping needs. kv: (key, value) attribute pairs,
+-- the span's before its resource's, so that a lookup finds the span's value first.
+CREATE OR REPLACE TEMP MACRO otel_core(trace, span, parent, name, server, ts, code, message, kv) AS
+    struct_pack(trace := otel_id(trace), span := otel_id(span), parent := otel_id(parent), name := irkit_nz(name),
+                server := server, ts := ts, error := code IN ('2', 'STATUS_CODE_ERROR', 'ERROR'),
+                message := irkit_nz(message), kv := kv);
 
-WITH counted AS (
-    SELECT *,
-        d.resourceSpans IS NOT NULL AS is_doc,
-        coalesce(list_sum([coalesce(list_sum([len(coalesce(ss.spans, [])) FOR ss IN coalesce(rs.scopeSpans, [])]), 0)
-                           FOR rs IN d.resourceSpans]), 0) AS n_spans
-    FROM (SELECT r.*, otel_doc(r.raw) AS d FROM records r)
+WITH docs AS (  -- a document's spans as one flat list of units, each with its resource and scope
+    SELECT *, coalesce(len(units), 0) AS n_spans
+    FROM (
+        SELECT r.*, d IS NOT NULL AND d.resourceSpans IS NOT NULL AS is_doc,
+            -- per resource: its attribute pairs, parsed once; per scope: the text a one-span document
+            -- of it starts with; then one unit per span
+            flatten(flatten(list_transform(
+                list_transform(d.resourceSpans, lambda rs, i: struct_pack(i := i - 1, rs := rs, kv := otel_resource_kv(rs.resource))),
+                lambda r: list_transform(
+                    list_transform(coalesce(r.rs.scopeSpans, []), lambda ss, j: struct_pack(
+                        path := '.resourceSpans[' || r.i || '].scopeSpans[' || (j - 1) || '].spans[',
+                        head := '{"resourceSpans":[{' || coalesce('"resource":' || CAST(r.rs.resource AS VARCHAR) || ',', '')
+                            || coalesce('"schemaUrl":' || to_json(r.rs.schemaUrl) || ',', '')
+                            || '"scopeSpans":[{' || coalesce('"scope":' || CAST(ss.scope AS VARCHAR) || ',', '')
+                            || coalesce('"schemaUrl":' || to_json(ss.schemaUrl) || ',', '') || '"spans":[',
+                        spans := ss.spans)),
+                    lambda sc: list_transform(coalesce(sc.spans, []), lambda sp, k: struct_pack(
+                        path := sc.path || (k - 1) || ']', head := sc.head, span := CAST(sp AS VARCHAR), resource_kv := r.kv)))))) AS units
+        FROM (SELECT r.*, otel_doc(r.raw) AS d FROM records r) r
+    )
 ),
-resources AS (  -- one row per resourceSpans entry of a document that holds spans
-    SELECT file_id, evidence_offset, evidence_path, raw, n_spans,
-        unnest(list_transform(d.resourceSpans, lambda rs, i: struct_pack(i := i - 1, rs := rs))) AS x
-    FROM counted WHERE is_doc AND n_spans > 0
-),
-doc_spans AS (
-    SELECT file_id, evidence_offset, evidence_path, raw, n_spans, x,
-        otel_resource_kv(x.rs.resource) AS resource_kv,
-        unnest(flatten(list_transform(coalesce(x.rs.scopeSpans, []), lambda ss, j:
-            list_transform(coalesce(ss.spans, []), lambda sp, k: struct_pack(
-                path := '.scopeSpans[' || (j - 1) || '].spans[' || (k - 1) || ']',
-                scope := CAST(ss.scope AS VARCHAR), schema_url := ss.schemaUrl,
-                span := CAST(sp AS VARCHAR)))))) AS y
-    FROM resources
-),
-units AS (  -- one row per span to normalize, plus one per record that yields no span
-    SELECT file_id, evidence_offset,
-        evidence_path || '.resourceSpans[' || x.i || ']' || y.path AS evidence_path,
-        CASE WHEN n_spans = 1 THEN raw ELSE
-            '{"resourceSpans":[{' || coalesce('"resource":' || x.rs.resource || ',', '')
-            || coalesce('"schemaUrl":' || to_json(x.rs.schemaUrl) || ',', '')
-            || '"scopeSpans":[{' || coalesce('"scope":' || y.scope || ',', '')
-            || coalesce('"schemaUrl":' || to_json(y.schema_url) || ',', '')
-            || '"spans":[' || y.span || ']}]}]}'
-        END AS raw,
-        y.span AS span_text, resource_kv AS extra_kv, CAST(NULL AS VARCHAR) AS problem
-    FROM doc_spans
-    UNION ALL
-    SELECT file_id, evidence_offset, evidence_path, raw, raw AS span_text,
-        list_concat(map_entries(f.attributes), map_entries(CASE WHEN f.attributes IS NULL THEN TRY(json_transform(raw, '"MAP(VARCHAR, VARCHAR)"')) END),
-                    map_entries(f.resource.attributes)) AS extra_kv,
-        NULL AS problem
-    FROM (SELECT *, otel_flat(raw) AS f FROM counted WHERE d IS NOT NULL AND NOT is_doc)
-    UNION ALL
-    SELECT file_id, evidence_offset, evidence_path, raw, NULL, NULL,
-        CASE WHEN d IS NULL THEN 'not valid JSON' ELSE 'OTLP document holds no spans' END
-    FROM counted WHERE d IS NULL OR (is_doc AND n_spans = 0)
+units AS (  -- one row per span of a document; one per other record (a loose span, or a problem)
+    SELECT file_id, evidence_offset, evidence_path, is_doc, n_spans,
+        CASE WHEN d IS NULL THEN 'not valid JSON' WHEN is_doc AND n_spans = 0 THEN 'OTLP document holds no spans' END AS problem,
+        CASE WHEN n_spans <= 1 THEN raw END AS record_raw,  -- never copied to every span of a document
+        unnest(CASE WHEN n_spans > 0 THEN units ELSE [NULL] END) AS u
+    FROM docs
 ),
 parsed AS (
-    SELECT *, otel_span(span_text) AS s FROM units
+    SELECT file_id, evidence_offset, evidence_path || coalesce(u.path, '') AS evidence_path, problem,
+        CASE
+            WHEN u IS NULL THEN record_raw
+            WHEN n_spans = 1 THEN record_raw
+            ELSE u.head || u.span || ']}]}]}'
+        END AS raw,
+        u.resource_kv,
+        CASE WHEN is_doc AND u IS NOT NULL THEN otel_span(u.span) END AS s,
+        CASE WHEN problem IS NULL AND NOT is_doc THEN otel_loose_span(record_raw) END AS l,
+        CASE WHEN problem IS NULL AND NOT is_doc THEN otel_loose_maps(record_raw) END AS m
+    FROM units
+),
+spans AS (
+    SELECT file_id, evidence_offset, evidence_path, raw, problem,
+        CASE WHEN s IS NOT NULL THEN otel_core(s.traceId, s.spanId, s.parentSpanId, s.name,
+                s.kind IN ('2', 'SPAN_KIND_SERVER'), otel_nanos(s.startTimeUnixNano), s.status.code, s.status.message,
+                list_concat(otel_kv(s.attributes), resource_kv))
+             WHEN l IS NOT NULL THEN otel_core(
+                coalesce(l.traceId, l.spanContext.traceId, l.context.trace_id),
+                coalesce(l.spanId, l.spanContext.spanId, l.context.span_id),
+                coalesce(l.parentSpanId, l.parentSpanContext.spanId, l.parent_id), l.name,
+                -- OTel JS (spanContext) numbers SERVER 1; OTLP 2; the Python SDK writes SpanKind.SERVER
+                CASE WHEN l.spanContext IS NOT NULL THEN l.kind = '1' ELSE l.kind IN ('2', 'SPAN_KIND_SERVER', 'SpanKind.SERVER') END,
+                coalesce(otel_nanos(l.startTimeUnixNano),
+                         CASE WHEN starts_with(ltrim(l.startTime), '[') THEN otel_hrtime(TRY_CAST(string_split(trim(l.startTime, '[] '), ',') AS BIGINT[]))
+                              ELSE irkit_ts(l.startTime) END,
+                         irkit_ts(l.start_time)),
+                coalesce(l.status.code, l.status.status_code), coalesce(l.status.message, l.status.description),
+                list_concat(otel_kv(l.attributes), map_entries(m.attributes),
+                            -- a bare attribute map: the record's own keys are the attributes
+                            CASE WHEN l.attributes IS NULL AND m.attributes IS NULL
+                                 THEN map_entries(TRY(json_transform(raw, '"MAP(VARCHAR, VARCHAR)"'))) END,
+                            map_entries(m.resource.attributes)))
+        END AS c
+    FROM parsed
 ),
 attrs AS (
-    SELECT *, list_transform(kv, lambda a: a.key) AS keys
-    FROM (SELECT *, list_concat(otel_kv(s.attributes), extra_kv) AS kv FROM parsed)
+    SELECT file_id, evidence_offset, evidence_path, raw, problem, c, c.kv AS kv,
+        list_transform(c.kv, lambda a: a.key) AS keys
+    FROM spans
 ),
 fields AS (
-    SELECT file_id, evidence_offset, evidence_path, raw, problem, s, kv,
+    SELECT file_id, evidence_offset, evidence_path, raw, problem, c, kv,
         otel_attr(kv, keys, 'gen_ai.operation.name') AS op,
         otel_attr(kv, keys, 'mcp.method.name') AS mcp_method,
         coalesce(otel_attr(kv, keys, 'gen_ai.agent.id'), otel_attr(kv, keys, 'gen_ai.agent.name')) AS agent_uid,
@@ -155,7 +182,7 @@ fields AS (
         coalesce(otel_attr(kv, keys, 'mcp.server.name'),
                  CASE WHEN otel_attr(kv, keys, 'mcp.method.name') IS NOT NULL OR otel_attr(kv, keys, 'gen_ai.operation.name') = 'execute_tool'
                       THEN coalesce(otel_attr(kv, keys, 'server.address'),
-                                    CASE WHEN otel_attr(kv, keys, 'mcp.method.name') IS NOT NULL AND otel_server_kind(s)
+                                    CASE WHEN otel_attr(kv, keys, 'mcp.method.name') IS NOT NULL AND c.server
                                          THEN otel_attr(kv, keys, 'service.name') END) END) AS mcp_server,
         coalesce(otel_attr(kv, keys, 'user.id'), otel_attr(kv, keys, 'enduser.id')) AS on_behalf_of,
         otel_attr(kv, keys, 'session.id') AS other_session,
@@ -163,11 +190,7 @@ fields AS (
         otel_attr(kv, keys, 'client.address') AS client_address,
         coalesce(otel_attr(kv, keys, 'user_agent.original'), otel_attr(kv, keys, 'ai.request.headers.user-agent')) AS agent_string,
         otel_attr(kv, keys, 'cloud.account.id') AS account,
-        otel_id(coalesce(s.traceId, s.spanContext.traceId, s.context.trace_id)) AS trace_id,
-        otel_id(coalesce(s.spanId, s.spanContext.spanId, s.context.span_id)) AS span_id,
-        otel_id(coalesce(s.parentSpanId, s.parentSpanContext.spanId, s.parent_id)) AS parent_id,
-        otel_time(s.startTimeUnixNano, s.startTime, s.start_time) AS ts,
-        coalesce(s.status.code, s.status.status_code) IN ('2', 'STATUS_CODE_ERROR', 'ERROR') AS status_error
+        c.trace AS trace_id, c.span AS span_id, c.parent AS parent_id, c.ts AS ts, c.error AS status_error
     FROM attrs
 ),
 classified AS (
@@ -191,7 +214,7 @@ targets AS (
             WHEN mcp_resource IS NOT NULL
                 THEN struct_pack(uid := mcp_resource, type := 'mcp_resource', name := mcp_resource, system := coalesce(mcp_system, 'mcp'))
             WHEN prompt IS NOT NULL AND mcp_method IS NOT NULL
-                THEN struct_pack(uid := prompt, type := 'mcp_prompt', name := prompt, system := coalesce(mcp_system, 'mcp'))
+                THEN struct_pack(uid := prompt, type := 'prompt', name := prompt, system := coalesce(mcp_system, 'mcp'))
             WHEN model IS NOT NULL AND mcp_method IS NULL
                 THEN struct_pack(uid := model, type := 'model', name := model, system := model_system)
         END AS t
@@ -203,9 +226,9 @@ SELECT
     coalesce(trace_id || ':' || span_id, sha256(raw)) AS event_uid,
     ts AS time,
     class_name,
-    coalesce(op, mcp_method, irkit_nz(s.name)) AS operation,
+    coalesce(op, mcp_method, c.name) AS operation,
     CASE WHEN status_error OR error_type IS NOT NULL THEN 'failure' ELSE 'success' END AS status,
-    nullif(concat_ws(': ', error_type, irkit_nz(coalesce(s.status.message, s.status.description))), '') AS status_detail,
+    nullif(concat_ws(': ', error_type, c.message), '') AS status_detail,
     coalesce(agent_uid, service) AS actor_uid,
     CASE WHEN agent_uid IS NOT NULL THEN 'agent' WHEN service IS NOT NULL THEN 'service' ELSE 'unknown' END AS actor_type,
     CASE WHEN agent_uid IS NOT NULL THEN agent_name ELSE service END AS actor_name,
