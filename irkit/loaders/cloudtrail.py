@@ -22,7 +22,8 @@ delegator_uid      ``sessionContext.sessionIssuer.arn`` (empty issuer: none), we
 session_uid        ``accessKeyId`` when temporary (``ASIA…``)
 credential_uid     ``accessKeyId`` (temporary or long-term), else the bearer ``credentialId``
 target             S3 bucket/key from ``requestParameters``; IAM user/role names as ARNs; the role of
-                   AssumeRole*; else the first ``resources[].ARN``
+                   AssumeRole*; else the first ``resources[].ARN``, else the first lookup-events
+                   ``Resources[].ResourceName``
 resources          ``resources[]`` (well-known types renamed: s3_object, iam_role, ...), names the
                    lookup-events envelope adds, created access keys and issued temporary keys
                    (``credential``), the assumed-role session ARN, IAM policies and groups named by

@@ -37,13 +37,13 @@ CREATE OR REPLACE TEMP MACRO cloudtrail_name(s) AS
     CASE WHEN s = 'HIDDEN_DUE_TO_SECURITY_REASONS' THEN NULL ELSE irkit_nz(s) END;
 
 -- The resource types irkit names itself (docs/normalization.md); other CloudTrail types pass through.
+-- (An access key a record merely names stays AWS::IAM::AccessKey: type 'credential' means created or issued.)
 CREATE OR REPLACE TEMP MACRO cloudtrail_rtype(t) AS
     CASE t
         WHEN 'AWS::S3::Object' THEN 's3_object'
         WHEN 'AWS::S3::Bucket' THEN 's3_bucket'
         WHEN 'AWS::IAM::Role' THEN 'iam_role'
         WHEN 'AWS::IAM::User' THEN 'iam_user'
-        WHEN 'AWS::IAM::AccessKey' THEN 'credential'
         WHEN 'AWS::IAM::Policy' THEN 'iam_policy'
         ELSE t
     END;
@@ -111,31 +111,44 @@ targets AS (
     FROM fields
 ),
 listed AS (
+    -- Most events name nothing beyond their resources[]: the other parts are built only for those that do
+    -- (list_concat skips the NULLs of parts that do not apply).
     SELECT *,
-        list_concat(
+        CASE WHEN env IS NULL AND re.accessKey.accessKeyId IS NULL AND re.credentials.accessKeyId IS NULL
+                  AND re.assumedRoleUser.arn IS NULL AND rp.policyArn IS NULL AND rp.groupName IS NULL
+                  AND ui.sessionContext.sourceIdentity IS NULL AND rp.sourceIdentity IS NULL
+        THEN coalesce([struct_pack(uid := x.ARN, type := cloudtrail_rtype(x.type), system := cloudtrail_system(x.ARN, service))
+                    FOR x IN e.resources IF irkit_nz(x.ARN) IS NOT NULL], [])
+        ELSE list_concat(
             -- the event's own resources[]
             [struct_pack(uid := x.ARN, type := cloudtrail_rtype(x.type), system := cloudtrail_system(x.ARN, service))
-                FOR x IN coalesce(e.resources, []) IF irkit_nz(x.ARN) IS NOT NULL],
-            -- the names lookup-events lists beside the event (envelopes only), unless it is the target's name
-            [struct_pack(uid := x.ResourceName, type := cloudtrail_rtype(x.ResourceType), system := cloudtrail_system(x.ResourceName, service))
-                FOR x IN coalesce(env.Resources, [])
-                IF irkit_nz(x.ResourceName) IS NOT NULL AND x.ResourceName IS DISTINCT FROM t.name],
+                FOR x IN e.resources IF irkit_nz(x.ARN) IS NOT NULL],
             -- credentials the event created or issued, and the role session it opened
-            [struct_pack(uid := k, type := 'credential', system := 'aws:' || service)
-                FOR k IN [re.accessKey.accessKeyId, re.credentials.accessKeyId] IF irkit_nz(k) IS NOT NULL],
-            [struct_pack(uid := a, type := 'iam_role_session', system := 'aws:sts')
-                FOR a IN [re.assumedRoleUser.arn] IF irkit_nz(a) IS NOT NULL],
+            CASE WHEN irkit_nz(re.accessKey.accessKeyId) IS NOT NULL THEN
+                [struct_pack(uid := re.accessKey.accessKeyId, type := 'credential', system := 'aws:' || service)] END,
+            CASE WHEN irkit_nz(re.credentials.accessKeyId) IS NOT NULL THEN
+                [struct_pack(uid := re.credentials.accessKeyId, type := 'credential', system := 'aws:' || service)] END,
+            CASE WHEN irkit_nz(re.assumedRoleUser.arn) IS NOT NULL THEN
+                [struct_pack(uid := re.assumedRoleUser.arn, type := 'iam_role_session', system := 'aws:sts')] END,
             -- policies and groups an IAM change names beside its target
-            [struct_pack(uid := p, type := 'iam_policy', system := 'aws:iam')
-                FOR p IN [rp.policyArn] IF service = 'iam' AND irkit_nz(p) IS NOT NULL],
-            [struct_pack(uid := 'arn:' || part || ':iam::' || coalesce(account, '') || ':group/' || g, type := 'iam_group', system := 'aws:iam')
-                FOR g IN [rp.groupName] IF service = 'iam' AND irkit_nz(g) IS NOT NULL],
+            CASE WHEN service = 'iam' AND irkit_nz(rp.policyArn) IS NOT NULL THEN
+                [struct_pack(uid := rp.policyArn, type := 'iam_policy', system := 'aws:iam')] END,
+            CASE WHEN service = 'iam' AND irkit_nz(rp.groupName) IS NOT NULL THEN
+                [struct_pack(uid := 'arn:' || part || ':iam::' || coalesce(account, '') || ':group/' || rp.groupName,
+                             type := 'iam_group', system := 'aws:iam')] END,
             -- the person or workload behind a role session, as set by sts:SourceIdentity
-            [struct_pack(uid := s, type := 'source_identity', system := 'aws:sts')
-                FOR s IN [ui.sessionContext.sourceIdentity,
-                          CASE WHEN rp.sourceIdentity IS DISTINCT FROM ui.sessionContext.sourceIdentity THEN rp.sourceIdentity END]
-                IF irkit_nz(s) IS NOT NULL]
-        ) AS res
+            CASE WHEN irkit_nz(ui.sessionContext.sourceIdentity) IS NOT NULL THEN
+                [struct_pack(uid := ui.sessionContext.sourceIdentity, type := 'source_identity', system := 'aws:sts')] END,
+            CASE WHEN irkit_nz(rp.sourceIdentity) IS NOT NULL AND rp.sourceIdentity IS DISTINCT FROM ui.sessionContext.sourceIdentity THEN
+                [struct_pack(uid := rp.sourceIdentity, type := 'source_identity', system := 'aws:sts')] END,
+            -- the names lookup-events lists beside the event (envelopes only), unless it is the target's name
+            CASE WHEN env IS NOT NULL THEN
+                [struct_pack(uid := x.ResourceName, type := cloudtrail_rtype(x.ResourceType), system := cloudtrail_system(x.ResourceName, service))
+                    FOR x IN coalesce(env.Resources, [])
+                    IF irkit_nz(x.ResourceName) IS NOT NULL AND x.ResourceName IS DISTINCT FROM t.name] END
+        ) END AS res,
+        -- only envelopes and policy changes can name one resource twice
+        env IS NOT NULL OR rp.policyArn IS NOT NULL AS may_repeat
     FROM targets
 )
 SELECT
@@ -186,7 +199,8 @@ SELECT
     t.name AS target_name,
     CASE WHEN service IS NOT NULL THEN 'aws:' || service END AS target_system,
     -- the first mention of each resource, in the order the record names them
-    [x FOR x, i IN res IF NOT list_contains([y.uid FOR y IN res[:i - 1]], x.uid)] AS resources,
+    CASE WHEN may_repeat THEN [x FOR x, i IN res IF NOT list_contains([y.uid FOR y IN res[:i - 1]], x.uid)]
+         ELSE res END AS resources,
     irkit_nz(e.sourceIPAddress) AS src_ip,
     e.userAgent AS user_agent,
     CAST(NULL AS VARCHAR) AS trace_uid,

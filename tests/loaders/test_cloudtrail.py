@@ -69,8 +69,8 @@ OIDC = f"arn:aws:iam::{ACCT}:oidc-provider/token.actions.githubusercontent.com"
 CHECKED = tuple(c for c in EVENT_COLUMNS if c not in {"raw", "evidence_sha256"})
 
 
-def t(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def t(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
 
 
 def res(uid: str, type_: str, system: str) -> dict[str, str]:
@@ -319,8 +319,8 @@ CASES: dict[str, dict[str, Any]] = {
             target_uid=f"arn:aws:cloudtrail:us-east-1:{ACCT}:trail/org-trail", target_type="AWS::CloudTrail::Trail",
             target_name="org-trail", target_system="aws:cloudtrail",
         )
-        | {"resources": [res(f"arn:aws:cloudtrail:us-east-1:{ACCT}:trail/org-trail", "AWS::CloudTrail::Trail", "aws:cloudtrail"),
-                         ALICE_SOURCE]},
+        | {"resources": [ALICE_SOURCE,
+                         res(f"arn:aws:cloudtrail:us-east-1:{ACCT}:trail/org-trail", "AWS::CloudTrail::Trail", "aws:cloudtrail")]},
     ),
     "lookup-events objects one per line": row(
         LOOKUP_LINES, 1, "$",
@@ -342,7 +342,7 @@ CASES: dict[str, dict[str, Any]] = {
     # --- re-shipped by a log shipper --------------------------------------------------------------
     "re-shipped with an ISO @timestamp": row(
         RESHIPPED, 1, "$",
-        event_uid="be2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a61", time=datetime(2025, 3, 12, 10, 8, 0, 123000, tzinfo=UTC),
+        event_uid="be2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a61", time=t(2025, 3, 12, 10, 8, 0, 123000),
         class_name="api_activity", operation="DescribeSecret", status="success",
         actor_uid=f"arn:aws:iam::{ACCT}:role/agent-gateway", actor_type="unknown", actor_name="agent-gateway",
         target_system="aws:secretsmanager", src_ip="10.0.40.9", user_agent=UA_BOTO,
@@ -460,10 +460,10 @@ STAMPS = [
     ("Z", t(2025, 3, 12, 10, 40, 0)),
     ("+11:00 offset", t(2025, 3, 12, 10, 40, 1)),
     ("space-separated, no zone", t(2025, 3, 12, 10, 40, 2)),
-    ("1 fraction digit", datetime(2025, 3, 12, 10, 40, 3, 500000, tzinfo=UTC)),
-    ("6 fraction digits", datetime(2025, 3, 12, 10, 40, 4, 123456, tzinfo=UTC)),
-    ("9 fraction digits, -05:30 offset", datetime(2025, 3, 12, 10, 40, 5, 123456, tzinfo=UTC)),
-    ("2 fraction digits, +00:00", datetime(2025, 3, 12, 10, 40, 6, 120000, tzinfo=UTC)),
+    ("1 fraction digit", t(2025, 3, 12, 10, 40, 3, 500000)),
+    ("6 fraction digits", t(2025, 3, 12, 10, 40, 4, 123456)),
+    ("9 fraction digits, -05:30 offset", t(2025, 3, 12, 10, 40, 5, 123456)),
+    ("2 fraction digits, +00:00", t(2025, 3, 12, 10, 40, 6, 120000)),
 ]
 
 
@@ -505,6 +505,23 @@ def test_lookup_events_and_s3_delivery_of_one_event_are_stored_once(tmp_path: Pa
     assert (later.read, later.loaded, later.quarantined, later.duplicates) == (2, 1, 0, 1)
     kept = one(case, "event_uid = $id", id="0f6a2b1e-3c4d-4e5f-8a9b-0c1d2e3f4a51")
     assert kept["evidence_file"] == str(DELIVERY_GZ)
+
+
+def test_lookup_events_resources_add_to_the_event_without_repeating_it(tmp_path: Path) -> None:
+    """The envelope names the created key (already a 'credential' from responseElements) and the target user
+    by its bare name (already the target): neither is listed twice."""
+    case, _ = load(tmp_path, LOOKUP)
+    expected = row(
+        LOOKUP, 19, "$.Events[1]",
+        event_uid="0f6a2b1e-3c4d-4e5f-8a9b-0c1d2e3f4a51", time=t(2025, 3, 12, 10, 1, 12),
+        class_name="account_change", operation="CreateAccessKey", status="success",
+        actor_uid=f"arn:aws:iam::{ACCT}:user/deploy-bot", actor_type="unknown", actor_name="deploy-bot",
+        credential_uid="AKIAIOSFODNN7EXAMPLE",
+        target_uid=f"arn:aws:iam::{ACCT}:user/svc-reporting", target_type="iam_user", target_name="svc-reporting",
+        target_system="aws:iam", resources=[res("AKIAI44QH8DHBEXAMPLE", "credential", "aws:iam")],
+        src_ip="198.51.100.23", user_agent=UA_CLI + ".create-access-key",
+    )
+    assert subset(one(case, "event_uid = $id", id=expected["event_uid"]), expected) == expected
 
 
 def records_of(path: Path) -> list[object]:
