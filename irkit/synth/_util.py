@@ -14,6 +14,7 @@ import json
 import random
 from typing import Any
 
+_orjson: Any
 try:  # orjson is ~5x faster; the stdlib path below writes the very same bytes.
     import orjson as _orjson
 except ImportError:  # pragma: no cover - exercised on machines without orjson
@@ -45,7 +46,7 @@ def sha256_hex(line: bytes) -> str:
 def ns_of(iso: str) -> int:
     """'2026-11-10T14:03:22.5Z' -> ns (test and story helper, not on hot paths)."""
     base, _, frac = iso.rstrip("Z").partition(".")
-    d = dt.datetime.fromisoformat(base).replace(tzinfo=dt.timezone.utc)
+    d = dt.datetime.fromisoformat(base).replace(tzinfo=dt.UTC)
     return int(d.timestamp()) * NS + int((frac + "000000000")[:9])
 
 
@@ -56,7 +57,7 @@ def _day(sec: int) -> tuple[str, int]:
     day, rem = divmod(sec, 86400)
     s = _day_cache.get(day)
     if s is None:
-        s = dt.datetime.fromtimestamp(day * 86400, dt.timezone.utc).strftime("%Y-%m-%d")
+        s = dt.datetime.fromtimestamp(day * 86400, dt.UTC).strftime("%Y-%m-%d")
         _day_cache[day] = s
     return s, rem
 
@@ -116,7 +117,7 @@ def date_parts(ns: int) -> tuple[str, str, str]:
 class Ids:
     """Identifier factory over one `random.Random`."""
 
-    __slots__ = ("rng", "_bits")
+    __slots__ = ("_bits", "rng")
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng

@@ -12,7 +12,7 @@ from .services import DEPLOYS, backup_night, ci_run, cluster_system, kms_rotatio
 
 
 def is_weekday(day: int) -> bool:
-    return dt.datetime.fromtimestamp(day // NS, dt.timezone.utc).weekday() < 5
+    return dt.datetime.fromtimestamp(day // NS, dt.UTC).weekday() < 5
 
 
 def background_day(ctx: Ctx, day: int) -> None:

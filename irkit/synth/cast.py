@@ -113,10 +113,10 @@ class Cast:
 
 
 _BROWSERS = (
-    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/141.0.0.0 Safari/537.36", "Mac OS X", "CHROME"),
-    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/141.0.0.0 Safari/537.36 Edg/141.0.0.0", "Windows 10", "EDGE"),
+    (("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/141.0.0.0 Safari/537.36"), "Mac OS X", "CHROME"),
+    (("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/141.0.0.0 Safari/537.36 Edg/141.0.0.0"), "Windows 10", "EDGE"),
     ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14.6; rv:144.0) Gecko/20100101 Firefox/144.0",
      "Mac OS X", "FIREFOX"),
 )

@@ -161,7 +161,7 @@ def aws_date(ns: int) -> str:
     """The `Nov 10, 2026, 3:04:33 PM` form CloudTrail uses inside responseElements."""
     import datetime as dt
 
-    d = dt.datetime.fromtimestamp(ns // NS, dt.timezone.utc)
+    d = dt.datetime.fromtimestamp(ns // NS, dt.UTC)
     return f"{d:%b} {d.day}, {d.year}, {d.hour % 12 or 12}:{d:%M:%S} {'AM' if d.hour < 12 else 'PM'}"
 
 

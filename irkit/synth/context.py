@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from . import cloudtrail as ct
+from . import cloudtrail
 from ._util import NS, SECOND, Ids, dumps, ns_of
 from .cast import EKS_OIDC, NAT_IPS, Agent, Cast
 from .sinks import Sinks
@@ -51,16 +51,16 @@ class Ctx:
         return rec
 
     # ------------------------------------------------------------ shared actions
-    def irsa_session(self, ids: Ids, agent: Agent, ns: int) -> ct.RoleSession:
+    def irsa_session(self, ids: Ids, agent: Agent, ns: int) -> cloudtrail.RoleSession:
         """The pod's web-identity token exchanged for role credentials (EKS IRSA)."""
         ns = ns - ns % SECOND
-        session = ct.RoleSession(agent.id, agent.role_id, f"botocore-session-{ns // NS}", ids.aws_key("ASIA"), ns,
+        session = cloudtrail.RoleSession(agent.id, agent.role_id, f"botocore-session-{ns // NS}", ids.aws_key("ASIA"), ns,
                                  web_identity_provider=EKS_OIDC)
-        self.ct(ns, ct.record(
-            ids, ns, ct.web_identity_user(EKS_OIDC, agent.sa, "sts.amazonaws.com"), "sts",
+        self.ct(ns, cloudtrail.record(
+            ids, ns, cloudtrail.web_identity_user(EKS_OIDC, agent.sa, "sts.amazonaws.com"), "sts",
             "AssumeRoleWithWebIdentity", ip=NAT_IPS[0], ua=BOTO_UA,
             params={"roleArn": agent.role, "roleSessionName": session.session_name},
-            response={"credentials": ct.credentials(ids, session.key, ns),
+            response={"credentials": cloudtrail.credentials(ids, session.key, ns),
                       "subjectFromWebIdentityToken": agent.sa,
                       "assumedRoleUser": {"assumedRoleId": f"{agent.role_id}:{session.session_name}",
                                           "arn": session.arn},

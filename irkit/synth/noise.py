@@ -24,7 +24,7 @@ JsonObj = dict[str, Any]
 
 MIX = (("cloudtrail", 0.62), ("k8s", 0.16), ("okta", 0.06), ("github", 0.05))  # the rest: MCP + OTel
 AGENT_TOOLS = {"kb": ("search_kb", "summarize")}
-READS = (("ec2", "DescribeInstances", {"instancesSet": {}, "filterSet": {}}),
+READS: tuple[tuple[str, str, JsonObj | None], ...] = (("ec2", "DescribeInstances", {"instancesSet": {}, "filterSet": {}}),
          ("s3", "ListBuckets", {"Host": f"s3.{REGION}.amazonaws.com"}),
          ("cloudwatch", "DescribeAlarms", {"maxRecords": 100}),
          ("logs", "DescribeLogGroups", {"limit": 50}),
@@ -94,7 +94,7 @@ def slice_weights(start: int, end: int) -> list[float]:
 
     out = []
     for t in range(start, end, SLICE):
-        d = dt.datetime.fromtimestamp(t // NS, dt.timezone.utc)
+        d = dt.datetime.fromtimestamp(t // NS, dt.UTC)
         w = 1.0 if 13 <= d.hour < 22 else 0.3
         out.append(w * (0.25 if d.weekday() >= 5 else 1.0))
     return out

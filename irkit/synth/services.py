@@ -9,7 +9,7 @@ from typing import Any
 
 from . import cloudtrail as ct
 from . import github, k8s
-from ._util import HOUR, MINUTE, MS, SECOND, Ids, date_parts
+from ._util import HOUR, MS, SECOND, Ids, date_parts
 from .cast import ACCOUNT, CLUSTER, GHA_OIDC, NAT_IPS, REGION, Human, role_arn
 from .context import BOTO_UA, PERIOD_START, Ctx
 

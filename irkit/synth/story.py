@@ -22,9 +22,18 @@ from typing import Any
 
 from . import cloudtrail as ct
 from . import github, k8s, okta
-from ._util import MS, SECOND, Ids, ns_of
-from .agents import (AGENT_VERSIONS, invoice_text, latency_after, next_call, rbac_reason, read_configmap,
-                     read_object, resource_attrs, with_token)
+from ._util import MS, Ids, ns_of
+from .agents import (
+    AGENT_VERSIONS,
+    invoice_text,
+    latency_after,
+    next_call,
+    rbac_reason,
+    read_configmap,
+    read_object,
+    resource_attrs,
+    with_token,
+)
 from .cast import ACCOUNT, ATTACKER_IPS, CLUSTER, NAT_IPS, REGION, role_arn, user_arn
 from .context import BOTO_UA, CLI_UA, Ctx
 from .conversation import AgentRun, ToolCall, api_time, emit_trace
@@ -224,10 +233,11 @@ def _conversation(st: Story, ids: Ids) -> None:
 
     # 14:11 back on script: the invoice is posted (fetching the ledger token)
     t = next_call(rng, run, None, t_("10T14:10:40.100"))
-    call, rec = with_token(ctx, ids, run, a, max(t, t_("10T14:11:02.940")), "ledger", "post_to_ledger",
-                           {"invoice_id": inv, "vendor": "Northwind Office Supply", "amount": "4182.50",
-                            "currency": "USD"}, "Posted INV-261110417 to ledger entry AP-2026-48211", True)
-    assert rec is not None
+    call, token = with_token(ctx, ids, run, a, max(t, t_("10T14:11:02.940")), "ledger", "post_to_ledger",
+                             {"invoice_id": inv, "vendor": "Northwind Office Supply", "amount": "4182.50",
+                              "currency": "USD"}, "Posted INV-261110417 to ledger entry AP-2026-48211", True)
+    assert token is not None
+    rec = token
     st.calls["post_to_ledger"] = call
     st.mark("ledger_token", "okta", rec, actor=a.id, credential=a.okta_client, call=call, touches=[
         ("resource", a.okta_as, "AuthorizationServer", "okta"),
@@ -278,8 +288,8 @@ def _subagent(st: Story, ids: Ids, run: AgentRun, sub: AgentRun, creds: ct.RoleS
     who = admin.identity()
     steps: list[tuple[str, str, str, JsonObj, str, list[Any]]] = [
         ("aws_cli#list_buckets", "14:05:02.730", "aws_cli", {"args": ["s3api", "list-buckets"]},
-         '{"Buckets": [{"Name": "acme-analytics"}, {"Name": "acme-backups"}, {"Name": "acme-invoices-inbox"}, '
-         '{"Name": "acme-prod-customer-data"}, {"Name": "acme-prod-orders"}, {"Name": "acme-reports"}]}',
+         ('{"Buckets": [{"Name": "acme-analytics"}, {"Name": "acme-backups"}, {"Name": "acme-invoices-inbox"}, '
+         '{"Name": "acme-prod-customer-data"}, {"Name": "acme-prod-orders"}, {"Name": "acme-reports"}]}'),
          [("list_buckets", "cloudtrail", lambda ns: (ct.record(
              ids, ns, who, "s3", "ListBuckets", ip=NAT_IPS[0], ua=cli.format(cmd="s3api.list-buckets"),
              params={"Host": f"s3.{REGION}.amazonaws.com"}), [("system", "aws:s3", "", "")], admin.key), None)]),
@@ -301,8 +311,8 @@ def _subagent(st: Story, ids: Ids, run: AgentRun, sub: AgentRun, creds: ct.RoleS
               admin.key), None)]),
         ("aws_cli#create_key", "14:07:02.447", "aws_cli",
          {"args": ["iam", "create-access-key", "--user-name", "backup-svc"]},
-         f'{{"AccessKey": {{"UserName": "backup-svc", "AccessKeyId": "{new_key}", "Status": "Active", '
-         f'"SecretAccessKey": "****"}}}}',
+         (f'{{"AccessKey": {{"UserName": "backup-svc", "AccessKeyId": "{new_key}", "Status": "Active", '
+         f'"SecretAccessKey": "****"}}}}'),
          [("create_key", "cloudtrail", lambda ns: (ct.record(
              ids, ns, who, "iam", "CreateAccessKey", ip=NAT_IPS[0], ua=cli.format(cmd="iam.create-access-key"),
              params={"userName": "backup-svc"}, read_only=False, host="iam.amazonaws.com",

@@ -10,7 +10,7 @@ import yaml
 from ._util import iso_gt
 from .cast import ACCOUNT, CLUSTER, role_arn
 from .conversation import AgentRun, ToolCall
-from .story import SUB, Mark, Story
+from .story import SUB, Story
 
 DETECTED = "2026-11-10T14:41:00Z"
 SUSPECT = "invoice-agent"
@@ -151,12 +151,12 @@ def ground_truth(st: Story) -> dict[str, Any]:
              "created_by_event": m["deploy_key"].uid, "revoked": False}],
         "notes": [
             "Times are ISO-8601 UTC at microsecond precision (the lake's); a zero fraction is omitted.",
-            "Session start/end are the first and last record time carrying that session id "
-            "(OTel: span start times; CloudTrail: userIdentity.accessKeyId).",
-            "touched lists everything reached at or after the compromise by the suspect and what it reached, "
-            "with the first record that reached it; the suspect's own aliases are not listed.",
-            f"Kubernetes targets without a name (list, create of a review) are written "
-            f"namespaces/<ns>/<resource> or <resource>; cluster {CLUSTER}.",
+            ("Session start/end are the first and last record time carrying that session id "
+            "(OTel: span start times; CloudTrail: userIdentity.accessKeyId)."),
+            ("touched lists everything reached at or after the compromise by the suspect and what it reached, "
+            "with the first record that reached it; the suspect's own aliases are not listed."),
+            (f"Kubernetes targets without a name (list, create of a review) are written "
+            f"namespaces/<ns>/<resource> or <resource>; cluster {CLUSTER}."),
         ],
     }
 
@@ -189,14 +189,14 @@ def readme(st: Story, gt: dict[str, Any], counts: dict[str, int], size: int) -> 
         "",
         "| folder | what | records |",
         "|---|---|---|",
-        f"| `aws/AWSLogs/{ACCOUNT}/CloudTrail/` | CloudTrail S3 delivery files (gzip'd `{{\"Records\":[...]}}`) | "
-        f"{counts['cloudtrail']} |",
+        (f"| `aws/AWSLogs/{ACCOUNT}/CloudTrail/` | CloudTrail S3 delivery files (gzip'd `{{\"Records\":[...]}}`) | "
+        f"{counts['cloudtrail']} |"),
         f"| `okta/system_log.jsonl` | Okta System Log (`/api/v1/logs` objects) | {counts['okta']} |",
         f"| `github/audit_log.jsonl` | GitHub organization audit log (API / streaming shape) | {counts['github']} |",
         f"| `k8s/{CLUSTER}/audit.log` | Kubernetes API-server audit log (`audit.k8s.io/v1`) | {counts['k8s']} |",
         f"| `mcp/gateway.jsonl` | MCP gateway JSON-RPC log | {counts['mcp']} |",
-        f"| `otel/traces-*.json` | OTLP/JSON GenAI spans, one export request per line (= conversation) | "
-        f"{counts['otel_spans']} spans |",
+        (f"| `otel/traces-*.json` | OTLP/JSON GenAI spans, one export request per line (= conversation) | "
+        f"{counts['otel_spans']} spans |"),
         "| `inventory.yaml` | identities, owners, revocation paths, aliases, declared scope | |",
         "| `incident.yaml` | what the responder is told: suspect, detection time, revocations done | |",
         "| `ground_truth.json` | the answer key, written by the generator from the story | |",
@@ -207,36 +207,36 @@ def readme(st: Story, gt: dict[str, Any], counts: dict[str, int], size: int) -> 
         "## Timeline (2026-11-10, UTC)",
         "",
         f"- {at(m['dave_login'].ns)} Dave signs in to Okta and opens the Invoice Assistant.",
-        f"- {at(st.runs['agent'].start_ns)} Dave asks `invoice-agent` to process the inbox "
-        f"(conversation `{st.runs['agent'].conversation}`, MCP session `{st.runs['agent'].session}`).",
-        f"- {at(c['read_document#1'].start_ns)} `read_document` reads `INV-261110417.pdf`; the tool result "
-        f"carries a hidden prompt injection (**compromise {gt['times']['compromise'][11:]}**).",
+        (f"- {at(st.runs['agent'].start_ns)} Dave asks `invoice-agent` to process the inbox "
+        f"(conversation `{st.runs['agent'].conversation}`, MCP session `{st.runs['agent'].session}`)."),
+        (f"- {at(c['read_document#1'].start_ns)} `read_document` reads `INV-261110417.pdf`; the tool result "
+        f"carries a hidden prompt injection (**compromise {gt['times']['compromise'][11:]}**)."),
         f"- {at(c['extract_invoice'].start_ns)} `extract_invoice` (still in scope).",
         "- 14:02:57 the agent opens the `devtools` MCP server it was never given.",
-        f"- {at(c['run_shell#1'].start_ns)} `run_shell`: `aws sts get-caller-identity && kubectl auth can-i` "
-        "(**tool expansion**).",
+        (f"- {at(c['run_shell#1'].start_ns)} `run_shell`: `aws sts get-caller-identity && kubectl auth can-i` "
+        "(**tool expansion**)."),
         f"- {at(st.runs['sub'].start_ns)} it spawns `recon-subagent`, in no inventory (**ownership gap**).",
-        f"- {at(c['aws_cli#assume'].start_ns)} sub-agent `aws_cli sts assume-role ops-admin --source-identity "
+        (f"- {at(c['aws_cli#assume'].start_ns)} sub-agent `aws_cli sts assume-role ops-admin --source-identity "
         f"invoice-agent` → session key `{st.keys['ops-admin'].key}` (**privilege change**); "
-        f"{at(c['read_document#2'].start_ns)} the agent reads a second invoice: the deliberately ambiguous pair.",
-        f"- {at(c['aws_cli#list_buckets'].start_ns)} ListBuckets; {at(c['aws_cli#list_exports'].start_ns)} lists "
+        f"{at(c['read_document#2'].start_ns)} the agent reads a second invoice: the deliberately ambiguous pair."),
+        (f"- {at(c['aws_cli#list_buckets'].start_ns)} ListBuckets; {at(c['aws_cli#list_exports'].start_ns)} lists "
         f"and {at(c['aws_cli#copy_export'].start_ns)} reads `s3://acme-prod-customer-data/exports/` "
-        "(**new production data**).",
-        f"- {at(c['aws_cli#create_key'].start_ns)} `iam create-access-key --user-name backup-svc` → "
-        f"`{st.ids_['new_key']}` (persistence).",
+        "(**new production data**)."),
+        (f"- {at(c['aws_cli#create_key'].start_ns)} `iam create-access-key --user-name backup-svc` → "
+        f"`{st.ids_['new_key']}` (persistence)."),
         f"- {at(c['kubectl_exec'].start_ns)} calls an unknown tool `kubectl_exec` (JSON-RPC error -32602).",
-        f"- {at(c['kubectl#list_secrets'].start_ns)} / {at(c['kubectl#get_secret'].start_ns)} reads secrets in "
-        "namespace `payments` with the agent's service account.",
-        f"- {at(c['run_shell#deploy_key'].start_ns)} adds deploy key `backup-sync` to `acme/payments-api` with the "
-        "GitHub App token (`public_key.create`).",
-        f"- {at(c['http_request#okta_users'].start_ns)} gets an Okta org token with `okta.users.read` and lists "
-        "users (`app.oauth2.token.grant.access_token`; **downstream reach**).",
+        (f"- {at(c['kubectl#list_secrets'].start_ns)} / {at(c['kubectl#get_secret'].start_ns)} reads secrets in "
+        "namespace `payments` with the agent's service account."),
+        (f"- {at(c['run_shell#deploy_key'].start_ns)} adds deploy key `backup-sync` to `acme/payments-api` with the "
+        "GitHub App token (`public_key.create`)."),
+        (f"- {at(c['http_request#okta_users'].start_ns)} gets an Okta org token with `okta.users.read` and lists "
+        "users (`app.oauth2.token.grant.access_token`; **downstream reach**)."),
         f"- {at(c['post_to_ledger'].start_ns)} posts the invoice as if nothing happened.",
-        f"- {DETECTED[11:19]} SOC alert (detection); {at(m['revoke_invoice-agent'].ns)}–"
+        (f"- {DETECTED[11:19]} SOC alert (detection); {at(m['revoke_invoice-agent'].ns)}–"
         f"{at(m['revoke_k8s_sa'].ns)} revocations: role sessions of `invoice-agent` and `ops-admin`, the Okta app, "
-        "the GitHub App installation, the service account.",
-        f"- {at(m['after_list_buckets'].ns)} the `backup-svc` key `{st.ids_['new_key']}` is used from "
-        "203.0.113.77 (**activity after revocation**: the key was never revoked); again 2026-11-11 03:12:09.",
+        "the GitHub App installation, the service account."),
+        (f"- {at(m['after_list_buckets'].ns)} the `backup-svc` key `{st.ids_['new_key']}` is used from "
+        "203.0.113.77 (**activity after revocation**: the key was never revoked); again 2026-11-11 03:12:09."),
         "",
         "## Notes for loaders",
         "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ NS = 10**9
 
 def ns_of(iso: str) -> int:
     base, _, frac = iso.rstrip("Z").partition(".")
-    d = dt.datetime.fromisoformat(base).replace(tzinfo=dt.timezone.utc)
+    d = dt.datetime.fromisoformat(base).replace(tzinfo=dt.UTC)
     return int(d.timestamp()) * NS + int((frac + "000000000")[:9])
 
 
@@ -197,7 +198,7 @@ def test_session_bounds_match_records(gt: dict[str, Any], ev: Evidence) -> None:
 def test_attribution_windows(gt: dict[str, Any], ev: Evidence) -> None:
     assert len(gt["attribution"]) >= 12
     for a in gt["attribution"]:
-        source, t_api, _ = ev.by_uid[a["event_uid"]]
+        _source, t_api, _ = ev.by_uid[a["event_uid"]]
         _, t_span, span = ev.by_uid[a["tool_call"]["span_event_uid"]]
         _, t_req, req = ev.by_uid[a["tool_call"]["mcp_event_uid"]]
         assert 0.2 * NS <= t_api - t_span <= 3 * NS, a
@@ -211,7 +212,7 @@ def test_tool_calls_are_apart_except_the_ambiguous_pair(gt: dict[str, Any], ev: 
     starts = sorted((ns, uid) for uid, (src, ns, r) in ev.by_uid.items()
                     if src == "otel" and r["attrs"].get("gen_ai.conversation.id") == conv
                     and r["attrs"]["gen_ai.operation.name"] == "execute_tool")
-    close = [(a[1], b[1]) for a, b in zip(starts, starts[1:]) if b[0] - a[0] < 10 * NS]
+    close = [(a[1], b[1]) for a, b in itertools.pairwise(starts) if b[0] - a[0] < 10 * NS]
     pair = [c["span_event_uid"] for c in gt["ambiguous_attribution"]["tool_calls"]]
     assert close == [tuple(pair)]
     for api in gt["ambiguous_attribution"]["api_calls"]:
@@ -227,7 +228,7 @@ def test_revoked_credentials_go_quiet(gt: dict[str, Any], ev: Evidence) -> None:
         ui = r.get("userIdentity", {})
         issuer = ui.get("sessionContext", {}).get("sessionIssuer", {}).get("arn")
         if ns > revoked:
-            assert issuer not in suspect and not (ui.get("sessionContext", {}).get("sourceIdentity") == "invoice-agent")
+            assert issuer not in suspect and ui.get("sessionContext", {}).get("sourceIdentity") != "invoice-agent"
     late = [r for ns, r in ev.of("okta") if ns > revoked and r["actor"]["id"] in suspect]
     late += [r for ns, r in ev.of("github") if ns > revoked and r["actor"] in suspect]
     late += [r for ns, r in ev.of("k8s") if ns > revoked and r["user"]["username"] in suspect]
