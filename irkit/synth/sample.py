@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+from ..errors import UsageError
 from ._util import DAY
 from .background import background_day
 from .cast import CLUSTER, build_cast
@@ -35,7 +36,10 @@ def make_writers(out: Path, seed: int, *, max_per_file: int = 5000, duplicate_ev
 
 
 def clear(out: Path) -> None:
-    """Remove what a previous run generated here (and only that)."""
+    """Remove what a previous run generated here (and only that). A folder holding anything else and
+    no ground_truth.json is not ours: refuse rather than delete someone's README."""
+    if any(out.iterdir()) and not (out / "ground_truth.json").is_file():
+        raise UsageError(f"{out} is not empty and holds no generated sample; choose a new folder", path=out)
     for name in GENERATED:
         p = out / name
         if p.is_dir():

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from irkit.errors import UsageError
 from irkit.synth import _util, generate_sample
 
 REPO = Path(__file__).resolve().parents[2]
@@ -274,3 +275,10 @@ def test_inventory_covers_everyone_but_the_subagent(sample: Path, ev: Evidence) 
         assert i["business_owner"] and i["technical_owner"] and i["revocation_path"]
     agent = next(i for i in inv["identities"] if i["id"] == "invoice-agent")
     assert agent["scope"]["tools"] == ["read_document", "extract_invoice", "post_to_ledger"]
+
+
+def test_refuses_a_folder_that_is_not_a_sample(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("someone's notes")
+    with pytest.raises(UsageError):
+        generate_sample(tmp_path)
+    assert (tmp_path / "README.md").read_text() == "someone's notes"
