@@ -67,16 +67,18 @@ CREATE OR REPLACE TEMP MACRO otel_attr(kv, keys, k) AS nullif(kv[list_position(k
 -- and empty values NULL.
 CREATE OR REPLACE TEMP MACRO otel_id(x) AS (
     CASE
-        WHEN irkit_nz(x) IS NULL OR ltrim(lower(x), '0x') = '' THEN NULL
-        WHEN starts_with(lower(x), '0x') THEN lower(x[3:])
-        WHEN length(x) IN (12, 24) THEN coalesce(lower(hex(TRY(from_base64(x)))), lower(x))
-        ELSE lower(x)
+        WHEN x IS NULL OR x = '' THEN NULL
+        WHEN length(x) IN (16, 32) THEN CASE WHEN ltrim(x, '0') = '' THEN NULL ELSE lower(x) END
+        WHEN starts_with(x, '0x') OR starts_with(x, '0X') THEN CASE WHEN ltrim(x[3:], '0') = '' THEN NULL ELSE lower(x[3:]) END
+        WHEN length(x) IN (12, 24) THEN CASE WHEN ltrim(x, 'A') IN ('', '=', '==') THEN NULL
+                                             ELSE coalesce(lower(hex(TRY(from_base64(x)))), lower(x)) END
+        ELSE nullif(lower(trim(x)), '')
     END
 );
 
 -- OTLP unix nanoseconds (string or number), in integer arithmetic so that no precision is lost.
 CREATE OR REPLACE TEMP MACRO otel_nanos(nanos) AS (
-    CASE WHEN TRY_CAST(nanos AS HUGEINT) > 0 THEN make_timestamptz(CAST(TRY_CAST(nanos AS HUGEINT) // 1000 AS BIGINT))
+    CASE WHEN TRY_CAST(nanos AS BIGINT) > 0 THEN make_timestamptz(TRY_CAST(nanos AS BIGINT) // 1000)
          WHEN TRY_CAST(nanos AS DOUBLE) > 0 THEN irkit_epoch(TRY_CAST(nanos AS DOUBLE)) END
 );
 
