@@ -37,10 +37,12 @@ actor              ``gen_ai.agent.id`` (else ``gen_ai.agent.name``), type agent;
                    ``service.name``, type service
 session_uid        ``gen_ai.conversation.id``, else ``mcp.session.id``, else ``session.id``
 delegator_uid      ``user.id`` (else ``enduser.id``): on whose behalf the agent acts
-target             execute_tool: the tool (``tool``, ``mcp:<mcp.server.name or server.address>``
-                   else ``genai``); invoke_agent/create_agent: the agent id (``agent``, ``genai``);
-                   MCP resources/prompts: ``mcp.resource.uri`` / ``gen_ai.prompt.name``; model
-                   calls: ``gen_ai.request.model`` (``model``, ``genai:<provider>``)
+target             execute_tool: the tool (``tool``, ``mcp:<mcp.server.name or server.address>``,
+                   on an MCP server-side span ``mcp:<service.name>``, else ``genai``);
+                   invoke_agent/create_agent: the agent id (``agent``, ``genai``); MCP resources and
+                   prompts: ``mcp.resource.uri`` (``mcp_resource``) / ``gen_ai.prompt.name``
+                   (``prompt``); model calls: ``gen_ai.request.model`` (``model``,
+                   ``genai:<gen_ai.provider.name or gen_ai.system>``)
 resources          tool, tool call id, agent, model, conversation, MCP session (``mcp_session``,
                    so attribution can join spans to MCP gateway records), MCP resource, prompt,
                    data source
@@ -50,7 +52,8 @@ trace/span ids     lower-case hex, ``0x`` dropped; parent from ``parentSpanId`` 
 =================  ==========================================================================
 
 A span without any start time (bare attribute maps saved by instrumentation tests) cannot be placed
-on a timeline: it is quarantined with that reason, not loaded with a NULL time.
+on a timeline: it is quarantined with that reason, not loaded with a NULL time. ``gen_ai.tool.call.arguments``
+and message contents are not mapped to a column; they stay in ``raw``.
 """
 
 from __future__ import annotations
