@@ -95,7 +95,7 @@ def test_never_detected() -> None:
 GATEWAY = {"source": "jsonl", "class_name": "api_activity", "target_system": "acme_gateway", "evidence_path": "$",
            "trace_uid": None, "span_uid": None, "parent_span_uid": None, "tool_name": None, "account_uid": None}
 
-GATEWAY_ROWS = {
+GATEWAY_ROWS: dict[str, tuple[int, dict[str, Any]]] = {
     "service reads a secret": (
         1, {**GATEWAY, "event_uid": "acme_gateway:req-7f3a91", "time": t("2025-03-14T09:30:12.481"),
             "operation": "secrets.read", "status": "success", "status_detail": None,

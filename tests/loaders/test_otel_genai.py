@@ -289,7 +289,7 @@ def test_sniff_rejects_other_formats() -> None:
     assert not otel_genai.sniff([{"resourceLogs": []}])
     if not CONFORMANCE.is_dir():
         pytest.skip(f"no conformance corpus at {CONFORMANCE}")
-    others = [p for p in CONFORMANCE.iterdir() if p.is_dir() and p.name != "otel_genai"]
+    others: list[str | Path] = [p for p in CONFORMANCE.iterdir() if p.is_dir() and p.name != "otel_genai"]
     assert others
     for item in discover(others):
         assert not otel_genai.sniff(sample_records(item)), item.display
