@@ -76,9 +76,10 @@ CREATE OR REPLACE TEMP MACRO entra_provider_path(rid) AS (
 CREATE OR REPLACE TEMP MACRO entra_resource_type(rid) AS lower(
     CASE
         WHEN rid IS NULL THEN NULL
-        WHEN entra_provider_path(rid) IS NOT NULL THEN
-            split_part(entra_provider_path(rid), '/', 1)
-            || coalesce('/' || nullif(array_to_string(list_slice(string_split(entra_provider_path(rid), '/'), 2, -1, 2), '/'), ''), '')
+        -- '<namespace>/<type>/<name>[/<type>/<name>...]': namespace and types (three levels of nesting).
+        WHEN entra_provider_path(rid) IS NOT NULL THEN concat_ws('/',
+            split_part(entra_provider_path(rid), '/', 1), nullif(split_part(entra_provider_path(rid), '/', 2), ''),
+            nullif(split_part(entra_provider_path(rid), '/', 4), ''), nullif(split_part(entra_provider_path(rid), '/', 6), ''))
         WHEN lower(rid) LIKE '/subscriptions/%/resourcegroups/%' THEN 'Microsoft.Resources/resourceGroups'
         WHEN lower(rid) LIKE '/subscriptions/%' THEN 'Microsoft.Resources/subscriptions'
     END
@@ -90,10 +91,21 @@ CREATE OR REPLACE TEMP MACRO entra_resource_system(rid) AS (
          ELSE 'azure:' || lower(coalesce(split_part(entra_provider_path(rid), '/', 1), 'Microsoft.Resources')) END
 );
 
-CREATE OR REPLACE TEMP MACRO entra_resource(rid) AS struct_pack(
-    uid := irkit_nz(rid), type := entra_resource_type(irkit_nz(rid)), system := entra_resource_system(irkit_nz(rid))
+-- An Azure resource named by its id, as (uid, type, system); uid NULL when the id is empty.
+CREATE OR REPLACE TEMP MACRO entra_azure_resource(rid) AS struct_pack(
+    uid := rid, type := entra_resource_type(rid), system := entra_resource_system(rid)
 );
 
+-- An Entra ID directory object as a resource.
+CREATE OR REPLACE TEMP MACRO entra_object(uid, type) AS struct_pack(uid := irkit_nz(uid), type := type, system := 'entra');
+
+-- The normalized type of a directory-audit target ('ServicePrincipal' -> 'service_principal').
+CREATE OR REPLACE TEMP MACRO entra_target_type(t) AS (
+    CASE t WHEN 'ServicePrincipal' THEN 'service_principal' WHEN 'AdministrativeUnit' THEN 'administrative_unit'
+           ELSE lower(irkit_nz(t)) END
+);
+
+-- Each record is parsed once; its source is read off its shape. Each source then has its own SELECT.
 WITH parsed AS (
     SELECT r.*, entra_parse(r.raw) AS o FROM records r
 ),
@@ -104,7 +116,7 @@ shaped AS (
             AND coalesce(o.eventDataId, o.event_data_id) IS NULL AS exported
     FROM parsed
 ),
-sourced AS (
+sourced AS MATERIALIZED (
     SELECT *,
         CASE
             WHEN o IS NULL THEN NULL
@@ -118,250 +130,258 @@ sourced AS (
             WHEN exported THEN NULL
             WHEN o.activityDisplayName IS NOT NULL THEN 'entra_audit'
             WHEN o.createdDateTime IS NOT NULL THEN 'entra_signin'
-        END AS src,
-        -- The Graph object: `properties` of a diagnostic record, else the record itself.
-        CASE WHEN exported THEN o.properties.resourceId ELSE o.resourceId END AS g_resource_id,
-        CASE WHEN exported THEN o.properties.category ELSE o.category END AS g_category,
-        coalesce(o.properties.id, o.id) AS g_id,
-        coalesce(o.properties.userId, o.userId) AS g_user_id,
-        coalesce(o.properties.userPrincipalName, o.userPrincipalName) AS g_upn,
-        coalesce(o.properties.appId, o.appId) AS g_app_id,
-        coalesce(o.properties.appDisplayName, o.appDisplayName) AS g_app_name,
-        coalesce(o.properties.servicePrincipalId, o.servicePrincipalId) AS g_sp_id,
-        coalesce(o.properties.servicePrincipalName, o.servicePrincipalName) AS g_sp_name,
-        coalesce(o.properties.status, o.status) AS g_status,
-        coalesce(o.properties.signInEventTypes, o.signInEventTypes, []) AS g_event_types,
-        coalesce(o.properties.managedServiceIdentity, o.managedServiceIdentity) AS g_msi,
-        coalesce(o.properties.initiatedBy, o.initiatedBy) AS g_initiated_by,
-        coalesce(o.properties.targetResources, o.targetResources, []) AS g_targets,
-        coalesce(o.properties.additionalDetails, o.additionalDetails, []) AS g_details,
-        coalesce(o.claims, o.identity.claims) AS claims
+        END AS src
     FROM shaped
 ),
-signin AS (
+
+-- Sign-ins: the Graph object is the record itself, or the `properties` of a diagnostic record.
+signin_fields AS (
+    SELECT file_id, evidence_offset, evidence_path, raw, category,
+        coalesce(irkit_ts(coalesce(o.properties.createdDateTime, o.createdDateTime)), irkit_ts(o.time)) AS ts,
+        coalesce(o.properties.createdDateTime, o.createdDateTime, o.time) AS ts_text,
+        coalesce(o.properties.id, o.id) AS id,
+        irkit_nz(coalesce(o.properties.userId, o.userId)) AS user_id,
+        irkit_nz(coalesce(o.properties.userPrincipalName, o.userPrincipalName)) AS upn,
+        irkit_nz(coalesce(o.properties.userDisplayName, o.userDisplayName)) AS user_name,
+        irkit_nz(coalesce(o.properties.appId, o.appId)) AS app_id,
+        irkit_nz(coalesce(o.properties.appDisplayName, o.appDisplayName)) AS app_name,
+        irkit_nz(coalesce(o.properties.servicePrincipalId, o.servicePrincipalId)) AS sp_id,
+        irkit_nz(coalesce(o.properties.servicePrincipalName, o.servicePrincipalName)) AS sp_name,
+        irkit_nz(coalesce(o.properties.servicePrincipalCredentialKeyId, o.servicePrincipalCredentialKeyId)) AS key_id,
+        irkit_nz(coalesce(o.properties.servicePrincipalCredentialThumbprint, o.servicePrincipalCredentialThumbprint)) AS thumbprint,
+        irkit_nz(coalesce(o.properties.federatedCredentialId, o.federatedCredentialId)) AS federated_id,
+        coalesce(o.properties.managedServiceIdentity, o.managedServiceIdentity) AS msi,
+        coalesce(o.properties.signInEventTypes, o.signInEventTypes, []) AS event_types,
+        irkit_nz(CASE WHEN exported THEN o.properties.resourceId ELSE o.resourceId END) AS resource_id,
+        irkit_nz(coalesce(o.properties.resourceDisplayName, o.resourceDisplayName)) AS resource_name,
+        irkit_nz(coalesce(o.properties.resourceServicePrincipalId, o.resourceServicePrincipalId)) AS resource_sp_id,
+        irkit_nz(coalesce(o.properties.azureResourceId, o.azureResourceId)) AS azure_resource_id,
+        -- Graph status.errorCode, else the diagnostic record's resultType (a string, "0" = success).
+        coalesce(irkit_nz(coalesce(o.properties.status.errorCode, o.status.errorCode)), irkit_nz(o.resultType)) AS code,
+        coalesce(irkit_nz(coalesce(o.properties.status.failureReason, o.status.failureReason)), irkit_nz(o.resultDescription)) AS reason,
+        coalesce(irkit_nz(coalesce(o.properties.ipAddress, o.ipAddress)), irkit_nz(o.callerIpAddress)) AS ip,
+        coalesce(irkit_nz(coalesce(o.properties.userAgent, o.userAgent)),
+                 irkit_nz(coalesce(o.properties.clientAppUsed, o.clientAppUsed))) AS agent,
+        irkit_nz(coalesce(o.properties.correlationId, o.correlationId)) AS correlation_id,
+        coalesce(irkit_nz(o.tenantId), irkit_nz(o.properties.tenantId),
+                 irkit_nz(coalesce(o.properties.resourceTenantId, o.resourceTenantId)),
+                 irkit_nz(coalesce(o.properties.homeTenantId, o.homeTenantId))) AS tenant,
+        coalesce(entra_unwrap(o.operationName), 'Sign-in activity') AS operation
+    FROM sourced WHERE src = 'entra_signin'
+),
+signin_kinds AS (
     SELECT *,
         CASE
-            WHEN src <> 'entra_signin' THEN NULL
-            WHEN category = 'ManagedIdentitySignInLogs' OR list_contains(g_event_types, 'managedIdentity')
-                 OR lower(coalesce(irkit_nz(g_msi.msiType), 'none')) <> 'none' THEN 'managed_identity'
-            WHEN category = 'ServicePrincipalSignInLogs' OR list_contains(g_event_types, 'servicePrincipal')
-                 OR (irkit_nz(g_user_id) IS NULL AND irkit_nz(g_upn) IS NULL AND irkit_nz(g_sp_id) IS NOT NULL)
-                THEN 'service_principal'
+            WHEN category = 'ManagedIdentitySignInLogs' OR list_contains(event_types, 'managedIdentity')
+                 OR lower(coalesce(irkit_nz(msi.msiType), 'none')) <> 'none' THEN 'managed_identity'
+            WHEN category = 'ServicePrincipalSignInLogs' OR list_contains(event_types, 'servicePrincipal')
+                 OR (user_id IS NULL AND upn IS NULL AND sp_id IS NOT NULL) THEN 'service_principal'
             ELSE 'user'
-        END AS signin_kind,
-        coalesce(irkit_nz(claims."http://schemas.microsoft.com/identity/claims/objectidentifier"),
-                 irkit_nz(claims.oid), irkit_nz(o.identity.authorization.evidence.principalId)) AS claim_oid,
-        coalesce(irkit_nz(claims."http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"), irkit_nz(claims.upn),
-                 irkit_nz(claims.unique_name), irkit_nz(claims."http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"))
-            AS claim_user,
-        coalesce(irkit_nz(claims."http://schemas.microsoft.com/identity/claims/scope"), irkit_nz(claims.scp)) AS claim_scope,
-        coalesce(irkit_nz(o.resourceId), irkit_nz(o.resource_id)) AS act_resource_id,
-        coalesce(entra_unwrap(o.operationName), o.operation_name.value) AS act_operation,
-        coalesce(o.status.value, o.resultType) AS act_status,
-        coalesce(irkit_nz(o.subStatus.value), irkit_nz(o.sub_status.value), irkit_nz(o.properties.statusCode)) AS act_sub_status
-    FROM sourced
+        END = 'user' AS is_user
+    FROM signin_fields
 ),
-normalized AS (
+signins AS (
+    SELECT file_id, evidence_offset, evidence_path, raw,
+        'entra_signin' AS source,
+        coalesce(irkit_nz(id), sha256(raw)) AS event_uid,
+        ts AS time,
+        'authentication' AS class_name,
+        operation,
+        CASE WHEN code IS NULL THEN 'unknown' WHEN code = '0' THEN 'success' ELSE 'failure' END AS status,
+        CASE WHEN code <> '0' THEN code || coalesce(': ' || reason, '') END AS status_detail,
+        -- Users are named by their object id (stable across renames, and the `oid` claim of the same
+        -- user's Activity log records); the user principal name is the display name.
+        CASE WHEN is_user THEN coalesce(user_id, upn) ELSE coalesce(sp_id, app_id) END AS actor_uid,
+        CASE WHEN is_user THEN 'human' ELSE 'service' END AS actor_type,
+        CASE WHEN is_user THEN coalesce(upn, user_name) ELSE coalesce(sp_name, app_name) END AS actor_name,
+        tenant AS account_uid,
+        correlation_id AS session_uid,
+        -- A user signs in through an OAuth client (the app); a service principal or managed identity
+        -- with a key, a certificate or a federated credential.
+        CASE WHEN is_user THEN app_id ELSE coalesce(key_id, thumbprint, federated_id, app_id) END AS credential_uid,
+        CAST(NULL AS VARCHAR) AS delegator_uid,
+        coalesce(resource_id, resource_name) AS target_uid,
+        CASE WHEN resource_id IS NOT NULL THEN 'application' END AS target_type,
+        resource_name AS target_name,
+        'entra' AS target_system,
+        list_sort(list_filter([
+            entra_object(app_id, 'application'),
+            entra_object(resource_sp_id, 'service_principal'),
+            entra_object(key_id, 'credential'),
+            entra_object(federated_id, 'credential'),
+            entra_azure_resource(irkit_nz(msi.associatedResourceId)),
+            entra_azure_resource(azure_resource_id)
+        ], lambda x: x.uid IS NOT NULL)) AS resources,
+        ip AS src_ip,
+        agent AS user_agent,
+        CASE WHEN ts IS NULL THEN 'no readable time: ' || coalesce(ts_text, 'absent') END AS quarantine_reason
+    FROM signin_kinds
+),
+
+-- Directory audits.
+audit_fields AS (
+    SELECT file_id, evidence_offset, evidence_path, raw,
+        coalesce(irkit_ts(coalesce(o.properties.activityDateTime, o.activityDateTime)), irkit_ts(o.time)) AS ts,
+        coalesce(o.properties.activityDateTime, o.activityDateTime, o.time) AS ts_text,
+        coalesce(o.properties.id, o.id) AS id,
+        CASE WHEN exported THEN o.properties.category ELSE o.category END AS audit_category,
+        coalesce(o.properties.operationType, o.operationType) AS operation_type,
+        coalesce(o.properties.activityDisplayName, o.activityDisplayName, entra_unwrap(o.operationName)) AS activity,
+        coalesce(o.properties.result, o.result) AS result,
+        coalesce(irkit_nz(coalesce(o.properties.resultReason, o.resultReason)), irkit_nz(o.resultDescription)) AS reason,
+        coalesce(o.properties.initiatedBy, o.initiatedBy) AS initiator,
+        coalesce(o.properties.targetResources, o.targetResources, []) AS targets,
+        coalesce(irkit_nz(coalesce(o.properties.userAgent, o.userAgent)),
+                 irkit_nz(list_filter(coalesce(o.properties.additionalDetails, o.additionalDetails, []),
+                                      lambda d: d.key = 'User-Agent')[1].value)) AS agent,
+        irkit_nz(o.callerIpAddress) AS caller_ip,
+        coalesce(irkit_nz(o.tenantId), irkit_nz(o.properties.tenantId)) AS tenant
+    FROM sourced WHERE src = 'entra_audit'
+),
+audit_actors AS (
     SELECT *,
-        CASE src
-            WHEN 'entra_signin' THEN coalesce(irkit_ts(coalesce(o.properties.createdDateTime, o.createdDateTime)), irkit_ts(o.time))
-            WHEN 'entra_audit' THEN coalesce(irkit_ts(coalesce(o.properties.activityDateTime, o.activityDateTime)), irkit_ts(o.time))
-            WHEN 'azure_activity' THEN coalesce(irkit_ts(o.eventTimestamp), irkit_ts(o.event_timestamp), irkit_ts(o.time))
-        END AS ts,
-        -- Sign-in status: Graph status.errorCode, else the diagnostic record's resultType ("0" = success).
-        coalesce(irkit_nz(g_status.errorCode), irkit_nz(o.resultType)) AS signin_code,
-        CASE WHEN src = 'entra_audit' THEN g_targets[1] END AS audit_target,
-        CASE WHEN src = 'entra_audit' THEN irkit_nz(g_initiated_by.user.id) IS NOT NULL
-                                        OR irkit_nz(g_initiated_by.user.userPrincipalName) IS NOT NULL END AS audit_by_user
-    FROM signin
-)
-SELECT
-    file_id, evidence_offset, evidence_path, raw,
-    coalesce(src, 'entra') AS source,
-    CASE src
-        WHEN 'azure_activity' THEN coalesce(irkit_nz(o.eventDataId), irkit_nz(o.event_data_id), sha256(raw))
-        ELSE coalesce(irkit_nz(g_id), sha256(raw))
-    END AS event_uid,
-    ts AS time,
-    CASE src
-        WHEN 'entra_signin' THEN 'authentication'
-        WHEN 'entra_audit' THEN
-            CASE WHEN g_category IN ('UserManagement', 'GroupManagement', 'ApplicationManagement', 'RoleManagement',
+        coalesce(irkit_nz(initiator.user.id), irkit_nz(initiator.user.userPrincipalName)) IS NOT NULL AS by_user,
+        targets[1] AS target
+    FROM audit_fields
+),
+audits AS (
+    SELECT file_id, evidence_offset, evidence_path, raw,
+        'entra_audit' AS source,
+        coalesce(irkit_nz(id), sha256(raw)) AS event_uid,
+        ts AS time,
+        CASE WHEN audit_category IN ('UserManagement', 'GroupManagement', 'ApplicationManagement', 'RoleManagement',
                                      'DirectoryManagement', 'Policy', 'PolicyManagement', 'AuthenticationMethods',
                                      'UserAuthenticationMethod', 'Device', 'DeviceManagement', 'EntitlementManagement',
                                      'AdministrativeUnit', 'Agreement')
-                      OR coalesce(o.properties.operationType, o.operationType) IN ('Add', 'Update', 'Delete', 'Assign', 'Unassign')
-                 THEN 'account_change' ELSE 'api_activity' END
-        WHEN 'azure_activity' THEN
-            CASE WHEN (lower(act_operation) LIKE 'microsoft.authorization/%' OR lower(act_operation) LIKE 'microsoft.managedidentity/%')
-                      AND lower(act_operation) NOT LIKE '%/read'
-                 THEN 'account_change' ELSE 'api_activity' END
-    END AS class_name,
-    CASE src
-        WHEN 'entra_signin' THEN coalesce(entra_unwrap(o.operationName), 'Sign-in activity')
-        WHEN 'entra_audit' THEN coalesce(o.properties.activityDisplayName, o.activityDisplayName, entra_unwrap(o.operationName))
-        WHEN 'azure_activity' THEN act_operation
-    END AS operation,
-    CASE src
-        WHEN 'entra_signin' THEN CASE WHEN signin_code IS NULL THEN 'unknown' WHEN signin_code = '0' THEN 'success' ELSE 'failure' END
-        WHEN 'entra_audit' THEN
-            CASE lower(coalesce(o.properties.result, o.result))
-                WHEN 'success' THEN 'success' WHEN 'failure' THEN 'failure' WHEN 'timeout' THEN 'failure' ELSE 'unknown' END
-        WHEN 'azure_activity' THEN
-            CASE WHEN lower(act_status) IN ('succeeded', 'success', 'resolved') THEN 'success'
-                 WHEN lower(act_status) IN ('failed', 'failure', 'canceled', 'cancelled') THEN 'failure'
-                 ELSE 'unknown' END
-    END AS status,
-    CASE src
-        WHEN 'entra_signin' THEN
-            CASE WHEN signin_code <> '0' THEN signin_code
-                || coalesce(': ' || coalesce(irkit_nz(g_status.failureReason), irkit_nz(o.resultDescription)), '') END
-        WHEN 'entra_audit' THEN coalesce(irkit_nz(coalesce(o.properties.resultReason, o.resultReason)), irkit_nz(o.resultDescription),
-                                         CASE WHEN lower(coalesce(o.properties.result, o.result)) NOT IN ('success', 'failure')
-                                              THEN coalesce(o.properties.result, o.result) END)
-        WHEN 'azure_activity' THEN nullif(concat_ws(': ', irkit_nz(act_status), act_sub_status), '')
-    END AS status_detail,
-    -- Users are named by their object id (stable across renames and shared with the Activity log's oid
-    -- claim); the user principal name is the display name.
-    CASE src
-        WHEN 'entra_signin' THEN
-            CASE WHEN signin_kind = 'user' THEN coalesce(irkit_nz(g_user_id), irkit_nz(g_upn))
-                 ELSE coalesce(irkit_nz(g_sp_id), irkit_nz(g_app_id)) END
-        WHEN 'entra_audit' THEN
-            CASE WHEN audit_by_user THEN coalesce(irkit_nz(g_initiated_by.user.id), irkit_nz(g_initiated_by.user.userPrincipalName))
-                 ELSE coalesce(irkit_nz(g_initiated_by.app.servicePrincipalId), irkit_nz(g_initiated_by.app.appId)) END
-        WHEN 'azure_activity' THEN coalesce(claim_oid, irkit_nz(o.caller))
-    END AS actor_uid,
-    CASE src
-        WHEN 'entra_signin' THEN CASE WHEN signin_kind = 'user' THEN 'human' ELSE 'service' END
-        WHEN 'entra_audit' THEN
-            CASE WHEN audit_by_user THEN 'human'
-                 WHEN coalesce(irkit_nz(g_initiated_by.app.servicePrincipalId), irkit_nz(g_initiated_by.app.appId)) IS NOT NULL THEN 'service' END
-        WHEN 'azure_activity' THEN
-            CASE WHEN coalesce(claim_oid, irkit_nz(o.caller)) IS NULL THEN NULL
-                 WHEN lower(claims.idtyp) = 'app' OR o.identity.authorization.evidence.principalType = 'ServicePrincipal' THEN 'service'
-                 WHEN lower(claims.idtyp) = 'user' OR o.identity.authorization.evidence.principalType = 'User'
-                      OR claim_user IS NOT NULL OR claim_scope IS NOT NULL OR irkit_nz(claims.puid) IS NOT NULL
-                      OR o.caller LIKE '%@%' THEN 'human'
-                 WHEN coalesce(irkit_nz(claims.appid), irkit_nz(claims.azp)) IS NOT NULL THEN 'service'
-                 ELSE 'unknown' END
-    END AS actor_type,
-    CASE src
-        WHEN 'entra_signin' THEN
-            CASE WHEN signin_kind = 'user' THEN coalesce(irkit_nz(g_upn), irkit_nz(coalesce(o.properties.userDisplayName, o.userDisplayName)))
-                 ELSE coalesce(irkit_nz(g_sp_name), irkit_nz(g_app_name)) END
-        WHEN 'entra_audit' THEN
-            CASE WHEN audit_by_user THEN coalesce(irkit_nz(g_initiated_by.user.userPrincipalName), irkit_nz(g_initiated_by.user.displayName))
-                 ELSE coalesce(irkit_nz(g_initiated_by.app.displayName), irkit_nz(g_initiated_by.app.servicePrincipalName)) END
-        WHEN 'azure_activity' THEN coalesce(claim_user, nullif(irkit_nz(o.caller), claim_oid))
-    END AS actor_name,
-    CASE src
-        WHEN 'azure_activity' THEN coalesce(irkit_nz(o.tenantId), irkit_nz(o.tenant_id),
-            irkit_nz(claims."http://schemas.microsoft.com/identity/claims/tenantid"), irkit_nz(claims.tid))
-        ELSE coalesce(irkit_nz(o.tenantId), irkit_nz(o.properties.tenantId),
-            irkit_nz(coalesce(o.properties.resourceTenantId, o.resourceTenantId)),
-            irkit_nz(coalesce(o.properties.homeTenantId, o.homeTenantId)))
-    END AS account_uid,
-    CASE src
-        WHEN 'entra_signin' THEN irkit_nz(coalesce(o.properties.correlationId, o.correlationId))
-        WHEN 'azure_activity' THEN coalesce(irkit_nz(o.correlationId), irkit_nz(o.correlation_id))
-    END AS session_uid,
-    CASE src
-        WHEN 'entra_signin' THEN
-            CASE WHEN signin_kind = 'user' THEN irkit_nz(g_app_id)
-                 ELSE coalesce(irkit_nz(coalesce(o.properties.servicePrincipalCredentialKeyId, o.servicePrincipalCredentialKeyId)),
-                               irkit_nz(coalesce(o.properties.servicePrincipalCredentialThumbprint, o.servicePrincipalCredentialThumbprint)),
-                               irkit_nz(coalesce(o.properties.federatedCredentialId, o.federatedCredentialId)),
-                               irkit_nz(g_app_id)) END
-        WHEN 'entra_audit' THEN CASE WHEN NOT audit_by_user THEN irkit_nz(g_initiated_by.app.appId) END
-        WHEN 'azure_activity' THEN coalesce(irkit_nz(claims.appid), irkit_nz(claims.azp))
-    END AS credential_uid,
-    CAST(NULL AS VARCHAR) AS delegator_uid,
-    CASE src
-        WHEN 'entra_signin' THEN coalesce(irkit_nz(g_resource_id), irkit_nz(coalesce(o.properties.resourceDisplayName, o.resourceDisplayName)))
-        WHEN 'entra_audit' THEN coalesce(irkit_nz(audit_target.id), irkit_nz(audit_target.userPrincipalName), irkit_nz(audit_target.displayName))
-        WHEN 'azure_activity' THEN act_resource_id
-    END AS target_uid,
-    CASE src
-        WHEN 'entra_signin' THEN CASE WHEN irkit_nz(g_resource_id) IS NOT NULL THEN 'application' END
-        WHEN 'entra_audit' THEN
-            CASE audit_target.type
-                WHEN 'ServicePrincipal' THEN 'service_principal' WHEN 'AdministrativeUnit' THEN 'administrative_unit'
-                ELSE lower(irkit_nz(audit_target.type)) END
-        WHEN 'azure_activity' THEN lower(coalesce(irkit_nz(o.resourceType.value), irkit_nz(o.resource_type.value), entra_resource_type(act_resource_id)))
-    END AS target_type,
-    CASE src
-        WHEN 'entra_signin' THEN irkit_nz(coalesce(o.properties.resourceDisplayName, o.resourceDisplayName))
-        WHEN 'entra_audit' THEN coalesce(irkit_nz(audit_target.displayName), irkit_nz(audit_target.userPrincipalName))
-        WHEN 'azure_activity' THEN irkit_nz(split_part(rtrim(act_resource_id, '/'), '/', -1))
-    END AS target_name,
-    CASE src
-        WHEN 'azure_activity' THEN entra_resource_system(act_resource_id)
-        WHEN 'entra_signin' THEN 'entra'
-        WHEN 'entra_audit' THEN 'entra'
-    END AS target_system,
-    CASE src
-        WHEN 'entra_signin' THEN list_sort(list_distinct(list_filter([
-            struct_pack(uid := irkit_nz(g_app_id), type := 'application', system := 'entra'),
-            struct_pack(uid := irkit_nz(coalesce(o.properties.resourceServicePrincipalId, o.resourceServicePrincipalId)),
-                        type := 'service_principal', system := 'entra'),
-            struct_pack(uid := irkit_nz(coalesce(o.properties.servicePrincipalCredentialKeyId, o.servicePrincipalCredentialKeyId)),
-                        type := 'credential', system := 'entra'),
-            struct_pack(uid := irkit_nz(coalesce(o.properties.federatedCredentialId, o.federatedCredentialId)),
-                        type := 'credential', system := 'entra'),
-            entra_resource(g_msi.associatedResourceId),
-            entra_resource(coalesce(o.properties.azureResourceId, o.azureResourceId))
-        ], lambda x: x.uid IS NOT NULL AND x.uid <> coalesce(irkit_nz(g_resource_id), ''))))
-        WHEN 'entra_audit' THEN list_sort(list_distinct(list_filter(list_concat(
-            [struct_pack(uid := coalesce(irkit_nz(t.id), irkit_nz(t.userPrincipalName)),
-                         type := CASE t.type WHEN 'ServicePrincipal' THEN 'service_principal'
-                                             WHEN 'AdministrativeUnit' THEN 'administrative_unit' ELSE lower(irkit_nz(t.type)) END,
-                         system := 'entra')
-                FOR t IN g_targets[2:]],
-            [struct_pack(uid := irkit_nz(g_initiated_by.app.appId), type := 'application', system := 'entra')],
-            -- Credentials added by the event: key ids present in a KeyDescription's new value only.
-            CASE WHEN coalesce(o.properties.activityDisplayName, o.activityDisplayName) ILIKE '%credential%'
-                      OR coalesce(o.properties.activityDisplayName, o.activityDisplayName) ILIKE '%secret%'
-                      OR coalesce(o.properties.activityDisplayName, o.activityDisplayName) ILIKE '%certificate%'
+                  OR operation_type IN ('Add', 'Update', 'Delete', 'Assign', 'Unassign')
+             THEN 'account_change' ELSE 'api_activity' END AS class_name,
+        activity AS operation,
+        CASE lower(result) WHEN 'success' THEN 'success' WHEN 'failure' THEN 'failure' WHEN 'timeout' THEN 'failure'
+             ELSE 'unknown' END AS status,
+        coalesce(reason, CASE WHEN lower(result) NOT IN ('success', 'failure') THEN result END) AS status_detail,
+        CASE WHEN by_user THEN coalesce(irkit_nz(initiator.user.id), irkit_nz(initiator.user.userPrincipalName))
+             ELSE coalesce(irkit_nz(initiator.app.servicePrincipalId), irkit_nz(initiator.app.appId)) END AS actor_uid,
+        CASE WHEN by_user THEN 'human'
+             WHEN coalesce(irkit_nz(initiator.app.servicePrincipalId), irkit_nz(initiator.app.appId)) IS NOT NULL THEN 'service' END AS actor_type,
+        CASE WHEN by_user THEN coalesce(irkit_nz(initiator.user.userPrincipalName), irkit_nz(initiator.user.displayName))
+             ELSE coalesce(irkit_nz(initiator.app.displayName), irkit_nz(initiator.app.servicePrincipalName)) END AS actor_name,
+        tenant AS account_uid,
+        CAST(NULL AS VARCHAR) AS session_uid,
+        CASE WHEN NOT by_user THEN irkit_nz(initiator.app.appId) END AS credential_uid,
+        CAST(NULL AS VARCHAR) AS delegator_uid,
+        coalesce(irkit_nz(target.id), irkit_nz(target.userPrincipalName), irkit_nz(target.displayName)) AS target_uid,
+        entra_target_type(target.type) AS target_type,
+        coalesce(irkit_nz(target.displayName), irkit_nz(target.userPrincipalName)) AS target_name,
+        'entra' AS target_system,
+        list_sort(list_filter(list_concat(
+            [entra_object(coalesce(irkit_nz(t.id), t.userPrincipalName), entra_target_type(t.type)) FOR t IN targets[2:]],
+            [entra_object(CASE WHEN NOT by_user THEN initiator.app.appId END, 'application')],
+            -- Credentials the event added: key ids in a KeyDescription's new value but not in its old one.
+            CASE WHEN activity ILIKE '%credential%' OR activity ILIKE '%secret%' OR activity ILIKE '%certificate%'
                 THEN flatten(flatten([
-                    [[struct_pack(uid := k, type := 'credential', system := 'entra')
+                    [[entra_object(k, 'credential')
                         FOR k IN regexp_extract_all(m.newValue, 'KeyIdentifier=([0-9A-Fa-f-]+)', 1)
                         IF NOT list_contains(regexp_extract_all(coalesce(m.oldValue, ''), 'KeyIdentifier=([0-9A-Fa-f-]+)', 1), k)]
                      FOR m IN coalesce(t.modifiedProperties, []) IF m.displayName = 'KeyDescription']
-                    FOR t IN g_targets]))
+                    FOR t IN targets]))
                 ELSE [] END
-        ), lambda x: x.uid IS NOT NULL)))
-        WHEN 'azure_activity' THEN list_sort(list_distinct(list_filter([
-            entra_resource(coalesce(o.authorization.scope, o.identity.authorization.scope)),
-            entra_resource(o.properties.entity),
-            entra_resource(claims.xms_mirid),
-            struct_pack(uid := coalesce(irkit_nz(claims.appid), irkit_nz(claims.azp)), type := 'application', system := 'entra')
-        ], lambda x: x.uid IS NOT NULL AND lower(x.uid) <> lower(coalesce(act_resource_id, '')))))
-    END AS resources,
-    CASE src
-        WHEN 'entra_signin' THEN coalesce(irkit_nz(coalesce(o.properties.ipAddress, o.ipAddress)), irkit_nz(o.callerIpAddress))
-        WHEN 'entra_audit' THEN coalesce(irkit_nz(g_initiated_by.user.ipAddress), irkit_nz(o.callerIpAddress))
-        WHEN 'azure_activity' THEN coalesce(irkit_nz(o.callerIpAddress), irkit_nz(o.httpRequest.clientIpAddress),
-                                            irkit_nz(o.http_request.client_ip_address), irkit_nz(claims.ipaddr))
-    END AS src_ip,
-    CASE src
-        WHEN 'entra_signin' THEN coalesce(irkit_nz(coalesce(o.properties.userAgent, o.userAgent)),
-                                          irkit_nz(coalesce(o.properties.clientAppUsed, o.clientAppUsed)))
-        WHEN 'entra_audit' THEN coalesce(irkit_nz(coalesce(o.properties.userAgent, o.userAgent)),
-                                         irkit_nz(list_filter(g_details, lambda d: d.key = 'User-Agent')[1].value))
-    END AS user_agent,
-    CAST(NULL AS VARCHAR) AS trace_uid,
-    CAST(NULL AS VARCHAR) AS span_uid,
-    CAST(NULL AS VARCHAR) AS parent_span_uid,
-    CAST(NULL AS VARCHAR) AS tool_name,
-    CASE
-        WHEN o IS NULL THEN 'not valid JSON'
-        WHEN src IS NULL AND category ILIKE 'kube-%' THEN 'AKS ' || category || ' record: read it with the k8s_audit loader'
-        WHEN src IS NULL AND exported THEN 'Azure Monitor ' || coalesce(category, 'uncategorised')
-            || ' record: not a sign-in, directory audit or Activity log record'
-        WHEN src IS NULL THEN 'not an Entra ID sign-in, directory audit or Azure Activity log record'
-        WHEN ts IS NULL THEN 'no readable time: '
-            || coalesce(o.properties.createdDateTime, o.createdDateTime, o.properties.activityDateTime, o.activityDateTime,
-                        o.eventTimestamp, o.event_timestamp, o.time, 'absent')
-    END AS quarantine_reason
-FROM normalized
+        ), lambda x: x.uid IS NOT NULL)) AS resources,
+        coalesce(irkit_nz(initiator.user.ipAddress), caller_ip) AS src_ip,
+        agent AS user_agent,
+        CASE WHEN ts IS NULL THEN 'no readable time: ' || coalesce(ts_text, 'absent') END AS quarantine_reason
+    FROM audit_actors
+),
+
+-- The Azure Activity log: diagnostic export, REST / CLI (camelCase) and SDK (snake_case) shapes.
+activity_fields AS (
+    SELECT file_id, evidence_offset, evidence_path, raw, o,
+        coalesce(irkit_ts(o.eventTimestamp), irkit_ts(o.event_timestamp), irkit_ts(o.time)) AS ts,
+        coalesce(o.eventTimestamp, o.event_timestamp, o.time) AS ts_text,
+        coalesce(o.claims, o.identity.claims) AS claims,
+        coalesce(irkit_nz(o.resourceId), irkit_nz(o.resource_id)) AS resource_id,
+        coalesce(entra_unwrap(o.operationName), o.operation_name.value) AS operation,
+        irkit_nz(coalesce(o.status.value, o.resultType)) AS result,
+        coalesce(irkit_nz(o.subStatus.value), irkit_nz(o.sub_status.value), irkit_nz(o.properties.statusCode)) AS sub_status,
+        irkit_nz(coalesce(o.authorization.scope, o.identity.authorization.scope)) AS scope,
+        irkit_nz(o.properties.entity) AS entity
+    FROM sourced WHERE src = 'azure_activity'
+),
+activity_claims AS (
+    SELECT *,
+        coalesce(irkit_nz(claims."http://schemas.microsoft.com/identity/claims/objectidentifier"),
+                 irkit_nz(claims.oid), irkit_nz(o.identity.authorization.evidence.principalId), irkit_nz(o.caller)) AS principal,
+        coalesce(irkit_nz(claims."http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"), irkit_nz(claims.upn),
+                 irkit_nz(claims.unique_name), irkit_nz(claims."http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"))
+            AS user_claim,
+        coalesce(irkit_nz(claims."http://schemas.microsoft.com/identity/claims/scope"), irkit_nz(claims.scp)) AS scope_claim,
+        coalesce(irkit_nz(claims.appid), irkit_nz(claims.azp)) AS client_id,
+        lower(operation) AS op
+    FROM activity_fields
+),
+activity AS (
+    SELECT file_id, evidence_offset, evidence_path, raw,
+        'azure_activity' AS source,
+        -- The diagnostic export carries no event id: SHA-256 of the raw record.
+        coalesce(irkit_nz(o.eventDataId), irkit_nz(o.event_data_id), sha256(raw)) AS event_uid,
+        ts AS time,
+        CASE WHEN (op LIKE 'microsoft.authorization/%' OR op LIKE 'microsoft.managedidentity/%') AND op NOT LIKE '%/read'
+             THEN 'account_change' ELSE 'api_activity' END AS class_name,
+        operation,
+        CASE WHEN lower(result) IN ('succeeded', 'success', 'resolved') THEN 'success'
+             WHEN lower(result) IN ('failed', 'failure', 'canceled', 'cancelled') THEN 'failure'
+             ELSE 'unknown' END AS status,
+        nullif(concat_ws(': ', result, sub_status), '') AS status_detail,
+        principal AS actor_uid,
+        CASE WHEN principal IS NULL THEN NULL
+             WHEN lower(claims.idtyp) = 'app' OR o.identity.authorization.evidence.principalType = 'ServicePrincipal' THEN 'service'
+             WHEN lower(claims.idtyp) = 'user' OR o.identity.authorization.evidence.principalType = 'User'
+                  OR user_claim IS NOT NULL OR scope_claim IS NOT NULL OR irkit_nz(claims.puid) IS NOT NULL
+                  OR o.caller LIKE '%@%' THEN 'human'
+             WHEN client_id IS NOT NULL THEN 'service'
+             ELSE 'unknown' END AS actor_type,
+        coalesce(user_claim, nullif(irkit_nz(o.caller), principal)) AS actor_name,
+        coalesce(irkit_nz(o.tenantId), irkit_nz(o.tenant_id),
+                 irkit_nz(claims."http://schemas.microsoft.com/identity/claims/tenantid"), irkit_nz(claims.tid)) AS account_uid,
+        coalesce(irkit_nz(o.correlationId), irkit_nz(o.correlation_id)) AS session_uid,
+        client_id AS credential_uid,
+        CAST(NULL AS VARCHAR) AS delegator_uid,
+        -- The resource id as given: the diagnostic export upper-cases it, the REST API does not.
+        resource_id AS target_uid,
+        lower(coalesce(irkit_nz(o.resourceType.value), irkit_nz(o.resource_type.value), entra_resource_type(resource_id))) AS target_type,
+        irkit_nz(split_part(rtrim(resource_id, '/'), '/', -1)) AS target_name,
+        entra_resource_system(resource_id) AS target_system,
+        list_sort(list_filter([
+            entra_azure_resource(CASE WHEN lower(scope) <> lower(coalesce(resource_id, '')) THEN scope END),
+            entra_azure_resource(CASE WHEN lower(entity) NOT IN (lower(coalesce(resource_id, '')), lower(coalesce(scope, ''))) THEN entity END),
+            entra_azure_resource(irkit_nz(claims.xms_mirid)),
+            entra_object(client_id, 'application')
+        ], lambda x: x.uid IS NOT NULL)) AS resources,
+        coalesce(irkit_nz(o.callerIpAddress), irkit_nz(o.httpRequest.clientIpAddress),
+                 irkit_nz(o.http_request.client_ip_address), irkit_nz(claims.ipaddr)) AS src_ip,
+        CAST(NULL AS VARCHAR) AS user_agent,
+        CASE WHEN ts IS NULL THEN 'no readable time: ' || coalesce(ts_text, 'absent') END AS quarantine_reason
+    FROM activity_claims
+),
+
+-- Everything else: not JSON, or not one of the three sources.
+rejected AS (
+    SELECT file_id, evidence_offset, evidence_path, raw,
+        'entra' AS source,
+        CASE
+            WHEN o IS NULL THEN 'not valid JSON'
+            WHEN category ILIKE 'kube-%' THEN 'AKS ' || category || ' record: read it with the k8s_audit loader'
+            WHEN exported THEN 'Azure Monitor ' || coalesce(category, 'uncategorised')
+                || ' record: not a sign-in, directory audit or Activity log record'
+            ELSE 'not an Entra ID sign-in, directory audit or Azure Activity log record'
+        END AS quarantine_reason
+    FROM sourced WHERE src IS NULL
+)
+SELECT *,
+    CAST(NULL AS VARCHAR) AS trace_uid, CAST(NULL AS VARCHAR) AS span_uid,
+    CAST(NULL AS VARCHAR) AS parent_span_uid, CAST(NULL AS VARCHAR) AS tool_name
+FROM (
+    SELECT * FROM signins
+    UNION ALL BY NAME SELECT * FROM audits
+    UNION ALL BY NAME SELECT * FROM activity
+    UNION ALL BY NAME SELECT * FROM rejected
+)
