@@ -335,6 +335,7 @@ def _flush(
         statement = run_script(con, loader.sql)
         con.execute(f"CREATE OR REPLACE TEMP TABLE normalized AS {statement}", options or None)
         con.execute(query("ingest_unaccounted"))
+        con.execute(query("ingest_guard"))
         _explain_invalid_json(con)
         existing = _existing_event_files(staging.parent.parent, staging, con)
         con.execute(query("ingest_dedup").replace("/*existing*/", existing))
