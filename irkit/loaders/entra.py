@@ -66,9 +66,20 @@ DESCRIPTION = (
 CATEGORIES = frozenset(
     c.lower()
     for c in (
-        "SignInLogs", "NonInteractiveUserSignInLogs", "ServicePrincipalSignInLogs", "ManagedIdentitySignInLogs",
-        "ADFSSignInLogs", "AuditLogs", "Administrative", "Security", "ServiceHealth", "Alert", "Recommendation",
-        "Policy", "Autoscale", "ResourceHealth",
+        "SignInLogs",
+        "NonInteractiveUserSignInLogs",
+        "ServicePrincipalSignInLogs",
+        "ManagedIdentitySignInLogs",
+        "ADFSSignInLogs",
+        "AuditLogs",
+        "Administrative",
+        "Security",
+        "ServiceHealth",
+        "Alert",
+        "Recommendation",
+        "Policy",
+        "Autoscale",
+        "ResourceHealth",
     )
 )
 

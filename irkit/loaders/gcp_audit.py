@@ -30,8 +30,10 @@ class_name         authentication: GenerateAccessToken, GenerateIdToken, SignJwt
 target             ``resourceName``, type from ``authorizationInfo[0].resourceAttributes.type`` else
                    ``resource.type``, system ``gcp:<serviceName prefix>`` (``gcp:storage``, ``gcp:iam``)
 GKE (k8s.io)       target_system ``k8s:<resource.labels.cluster_name>``; target_uid in the Kubernetes
-                   convention (``namespaces/<ns>/<resource>/<name>``, the ``<group>/<version>/``
-                   prefix of ``resourceName`` dropped), target_type the resource
+                   convention the k8s_audit loader also writes (``namespaces/<ns>/<resource>/<name>``, the
+                   ``<group>/<version>/`` prefix of ``resourceName`` dropped; a collection without
+                   ``/<name>``; a non-resource URL as ``/<path>``, type ``nonresource_url``), target_type
+                   the resource
 resources          every ``authorizationInfo[]`` resource (type from its attributes or permission),
                    the delegation chain and ``metadata.identityDelegationChain`` (service accounts),
                    ``resource.labels.email_id``, service accounts named by ``request.name`` /

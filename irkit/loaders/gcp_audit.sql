@@ -83,14 +83,20 @@ k8s AS (
 ),
 targets AS (
     SELECT *,
+        -- The object path without '<group>/<version>/'; NULL for a non-resource URL.
         CASE
             WHEN is_k8s AND len(k8s_parts) >= 3 AND regexp_full_match(k8s_parts[2], 'v[0-9][a-z0-9]*')
                 THEN array_to_string(k8s_parts[3:], '/')
-            WHEN is_k8s THEN p.resourceName
         END AS k8s_object,
         CASE WHEN is_k8s THEN 'k8s' || coalesce(':' || irkit_nz(e.resource.labels.cluster_name), '')
              WHEN service IS NOT NULL THEN 'gcp:' || service END AS system
     FROM k8s
+),
+k8s_targets AS (
+    -- namespaces/<ns>/<resource>[/<name>[/<subresource>]] or <resource>[/<name>[/<subresource>]]
+    SELECT *,
+        CASE WHEN k8s_object LIKE 'namespaces/%/%' THEN 3 ELSE 1 END AS k8s_at
+    FROM targets
 )
 SELECT
     file_id, evidence_offset, evidence_path, raw,
@@ -129,17 +135,18 @@ SELECT
     CAST(NULL AS VARCHAR) AS session_uid,
     irkit_nz(ai.serviceAccountKeyName) AS credential_uid,
     chain[1] AS delegator_uid,
-    CASE WHEN is_k8s THEN k8s_object ELSE irkit_nz(p.resourceName) END AS target_uid,
+    CASE WHEN NOT is_k8s THEN irkit_nz(p.resourceName)
+         ELSE coalesce(k8s_object, '/' || p.resourceName) END AS target_uid,
     CASE
         WHEN NOT is_k8s THEN coalesce(
             irkit_nz(p.authorizationInfo[1].resourceAttributes.type),
             CASE WHEN p.authorizationInfo[1].resource = p.resourceName THEN gcp_audit_authz_type(p.authorizationInfo[1]) END,
             irkit_nz(e.resource.type))
-        WHEN k8s_object = p.resourceName AND len(k8s_parts) <= 2 THEN 'non_resource_url'
-        WHEN k8s_object LIKE 'namespaces/%/%' THEN split_part(k8s_object, '/', 3)
-        ELSE split_part(k8s_object, '/', 1)
+        WHEN k8s_object IS NULL THEN 'nonresource_url'
+        ELSE split_part(k8s_object, '/', k8s_at)
     END AS target_type,
-    irkit_nz(split_part(CASE WHEN is_k8s THEN k8s_object ELSE p.resourceName END, '/', -1)) AS target_name,
+    CASE WHEN NOT is_k8s THEN irkit_nz(split_part(p.resourceName, '/', -1))
+         ELSE irkit_nz(split_part(k8s_object, '/', k8s_at + 1)) END AS target_name,
     system AS target_system,
     list_sort(list_distinct(list_filter(list_concat(
         [struct_pack(
@@ -175,4 +182,4 @@ SELECT
         WHEN e.textPayload IS NOT NULL THEN 'not an audit log entry (textPayload)'
         ELSE 'not a Cloud Logging audit entry (no AuditLog protoPayload)'
     END AS quarantine_reason
-FROM targets
+FROM k8s_targets

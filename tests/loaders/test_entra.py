@@ -60,15 +60,15 @@ AZURE_CLI = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 ARM = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
 GRAPH = "00000003-0000-0000-c000-000000000000"
 GRAPH_SP = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
-UA_CHROME = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
-)
+UA_CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
 
 CHECKED = tuple(c for c in EVENT_COLUMNS if c not in {"raw", "evidence_sha256"})
 
 
-def us(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def us(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
 
 
 def res(uid: str, type_: str, system: str) -> dict[str, str]:
@@ -94,8 +94,12 @@ def row(file: Path, path: str, source: str, **columns: Any) -> dict[str, Any]:
     """A whole expected row; ``event_uid`` defaults to the SHA-256 of the record's raw text."""
     offset, raw = locate(file, path)
     expected: dict[str, Any] = {c: None for c in CHECKED}
-    expected.update(source=source, resources=[], account_uid=TENANT, event_uid=hashlib.sha256(raw.encode()).hexdigest())
-    expected.update(evidence_file=str(file), evidence_offset=offset, evidence_path="$" if path.startswith("$:") else path)
+    expected.update(
+        source=source, resources=[], account_uid=TENANT, event_uid=hashlib.sha256(raw.encode()).hexdigest()
+    )
+    expected.update(
+        evidence_file=str(file), evidence_offset=offset, evidence_path="$" if path.startswith("$:") else path
+    )
     unknown = set(columns) - set(CHECKED)
     assert not unknown, f"not event columns: {unknown}"
     expected.update(columns)
@@ -103,8 +107,16 @@ def row(file: Path, path: str, source: str, **columns: Any) -> dict[str, Any]:
 
 
 def signin(file: Path, path: str, **columns: Any) -> dict[str, Any]:
-    return row(file, path, "entra_signin", class_name="authentication", operation="Sign-in activity",
-               target_system="entra", target_type="application", **columns)
+    return row(
+        file,
+        path,
+        "entra_signin",
+        class_name="authentication",
+        operation="Sign-in activity",
+        target_system="entra",
+        target_type="application",
+        **columns,
+    )
 
 
 def audit(file: Path, path: str, **columns: Any) -> dict[str, Any]:
@@ -118,151 +130,293 @@ def activity(file: Path, path: str, **columns: Any) -> dict[str, Any]:
 CASES: dict[str, dict[str, Any]] = {
     # --- sign-ins, Graph API ----------------------------------------------------------------------
     "Graph: interactive user sign-in fails (object id, UPN as name, app as OAuth client)": signin(
-        GRAPH_SIGNINS, "$.value[0]",
-        event_uid="5e1c2a4f-8b3d-4c1e-9f0a-1d2e3f4a5b01", time=us(2024, 5, 2, 9, 14, 7), status="failure",
+        GRAPH_SIGNINS,
+        "$.value[0]",
+        event_uid="5e1c2a4f-8b3d-4c1e-9f0a-1d2e3f4a5b01",
+        time=us(2024, 5, 2, 9, 14, 7),
+        status="failure",
         status_detail="50126: Error validating credentials due to invalid username or password.",
-        actor_uid=DANA, actor_type="human", actor_name=DANA_UPN,
-        session_uid="c4a1f0e2-77b3-4d0a-9e51-2b8c6d7e8f90", credential_uid=AZURE_CLI,
-        target_uid=ARM, target_name="Windows Azure Service Management API",
-        resources=[app(AZURE_CLI)], src_ip="203.0.113.24",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        session_uid="c4a1f0e2-77b3-4d0a-9e51-2b8c6d7e8f90",
+        credential_uid=AZURE_CLI,
+        target_uid=ARM,
+        target_name="Windows Azure Service Management API",
+        resources=[app(AZURE_CLI)],
+        src_ip="203.0.113.24",
         user_agent="Mozilla/5.0 (X11; Linux x86_64) azsdk-python-identity/1.16.0 Python/3.11.8",
     ),
     "Graph: service principal signs in with a client secret": signin(
-        GRAPH_SIGNINS, "$.value[1]",
-        event_uid="a3f9d2c1-6e5b-4a7d-8c0f-9e8d7c6b5a02", time=us(2024, 5, 2, 9, 16, 55), status="success",
-        actor_uid=AGENT_SP, actor_type="service", actor_name="agent-runner",
-        session_uid="7b2e4c6a-1d3f-4e5a-9b8c-0d1e2f3a4b5c", credential_uid=AGENT_NEW_SECRET,
-        target_uid=GRAPH, target_name="Microsoft Graph",
-        resources=[res(GRAPH_SP, "service_principal", "entra"), res(AGENT_NEW_SECRET, "credential", "entra"),
-                   app(AGENT_APP)],
+        GRAPH_SIGNINS,
+        "$.value[1]",
+        event_uid="a3f9d2c1-6e5b-4a7d-8c0f-9e8d7c6b5a02",
+        time=us(2024, 5, 2, 9, 16, 55),
+        status="success",
+        actor_uid=AGENT_SP,
+        actor_type="service",
+        actor_name="agent-runner",
+        session_uid="7b2e4c6a-1d3f-4e5a-9b8c-0d1e2f3a4b5c",
+        credential_uid=AGENT_NEW_SECRET,
+        target_uid=GRAPH,
+        target_name="Microsoft Graph",
+        resources=[
+            res(GRAPH_SP, "service_principal", "entra"),
+            res(AGENT_NEW_SECRET, "credential", "entra"),
+            app(AGENT_APP),
+        ],
         src_ip="198.51.100.17",
     ),
     "Graph: user-assigned managed identity signs in to Key Vault": signin(
-        GRAPH_SIGNINS, "$.value[2]",
-        event_uid="d0e1f2a3-b4c5-4d6e-8f70-8192a3b4c503", time=us(2024, 5, 2, 9, 18, 30), status="success",
-        actor_uid=MI_SP, actor_type="service", actor_name="id-agent-prod",
-        session_uid="2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f60", credential_uid=MI_APP,
-        target_uid="cfa8b339-82a2-471a-a3c9-0fc0be7a4093", target_name="Azure Key Vault",
-        resources=[res(MI_RESOURCE, "microsoft.managedidentity/userassignedidentities", "azure:microsoft.managedidentity"),
-                   app(MI_APP)],
+        GRAPH_SIGNINS,
+        "$.value[2]",
+        event_uid="d0e1f2a3-b4c5-4d6e-8f70-8192a3b4c503",
+        time=us(2024, 5, 2, 9, 18, 30),
+        status="success",
+        actor_uid=MI_SP,
+        actor_type="service",
+        actor_name="id-agent-prod",
+        session_uid="2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f60",
+        credential_uid=MI_APP,
+        target_uid="cfa8b339-82a2-471a-a3c9-0fc0be7a4093",
+        target_name="Azure Key Vault",
+        resources=[
+            res(
+                MI_RESOURCE,
+                "microsoft.managedidentity/userassignedidentities",
+                "azure:microsoft.managedidentity",
+            ),
+            app(MI_APP),
+        ],
     ),
     # --- sign-ins, Azure Monitor export ------------------------------------------------------------
     "export: SignInLogs failure, resultType a string, 7-digit fraction": signin(
-        SIGNIN_EXPORT, "$.records[0]",
-        event_uid="f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a04", time=us(2024, 5, 2, 9, 21, 44, 508126), status="failure",
+        SIGNIN_EXPORT,
+        "$.records[0]",
+        event_uid="f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a04",
+        time=us(2024, 5, 2, 9, 21, 44, 508126),
+        status="failure",
         status_detail="50126: Error validating credentials due to invalid username or password.",
-        actor_uid=DANA, actor_type="human", actor_name=DANA_UPN,
-        session_uid="e8f9a0b1-c2d3-4e4f-9a5b-6c7d8e9f0a1b", credential_uid="c44b4083-3bb0-49c1-b47d-974e53cbdf3c",
-        target_uid=ARM, target_name="Windows Azure Service Management API",
-        resources=[app("c44b4083-3bb0-49c1-b47d-974e53cbdf3c")], src_ip="203.0.113.24", user_agent=UA_CHROME,
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        session_uid="e8f9a0b1-c2d3-4e4f-9a5b-6c7d8e9f0a1b",
+        credential_uid="c44b4083-3bb0-49c1-b47d-974e53cbdf3c",
+        target_uid=ARM,
+        target_name="Windows Azure Service Management API",
+        resources=[app("c44b4083-3bb0-49c1-b47d-974e53cbdf3c")],
+        src_ip="203.0.113.24",
+        user_agent=UA_CHROME,
     ),
     "export: NonInteractiveUserSignInLogs success": signin(
-        SIGNIN_EXPORT, "$.records[1]",
-        event_uid="0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e05", time=us(2024, 5, 2, 9, 24, 2), status="success",
-        actor_uid=DANA, actor_type="human", actor_name=DANA_UPN,
-        session_uid="0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", credential_uid=AZURE_CLI,
-        target_uid=GRAPH, target_name="Microsoft Graph", resources=[app(AZURE_CLI)], src_ip="203.0.113.24",
+        SIGNIN_EXPORT,
+        "$.records[1]",
+        event_uid="0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e05",
+        time=us(2024, 5, 2, 9, 24, 2),
+        status="success",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        session_uid="0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+        credential_uid=AZURE_CLI,
+        target_uid=GRAPH,
+        target_name="Microsoft Graph",
+        resources=[app(AZURE_CLI)],
+        src_ip="203.0.113.24",
         user_agent="python/3.11.8 (Linux-6.5.0-x86_64-with-glibc2.35) msal/1.28.0",
     ),
     "export: ServicePrincipalSignInLogs, the old secret is refused": signin(
-        SIGNIN_EXPORT, "$.records[2]",
-        event_uid="9f0a1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b06", time=us(2024, 5, 2, 9, 26, 13, 991744), status="failure",
+        SIGNIN_EXPORT,
+        "$.records[2]",
+        event_uid="9f0a1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b06",
+        time=us(2024, 5, 2, 9, 26, 13, 991744),
+        status="failure",
         status_detail="7000215: Invalid client secret provided.",
-        actor_uid=AGENT_SP, actor_type="service", actor_name="agent-runner",
-        session_uid="5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d", credential_uid=AGENT_OLD_SECRET,
-        target_uid=GRAPH, target_name="Microsoft Graph",
-        resources=[res(AGENT_OLD_SECRET, "credential", "entra"), app(AGENT_APP)], src_ip="198.51.100.17",
+        actor_uid=AGENT_SP,
+        actor_type="service",
+        actor_name="agent-runner",
+        session_uid="5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d",
+        credential_uid=AGENT_OLD_SECRET,
+        target_uid=GRAPH,
+        target_name="Microsoft Graph",
+        resources=[res(AGENT_OLD_SECRET, "credential", "entra"), app(AGENT_APP)],
+        src_ip="198.51.100.17",
     ),
     "export: ManagedIdentitySignInLogs (no IP address)": signin(
-        SIGNIN_EXPORT, "$.records[3]",
-        event_uid="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c07", time=us(2024, 5, 2, 9, 27, 51, 330041), status="success",
-        actor_uid=MI_SP, actor_type="service", actor_name="id-agent-prod",
-        session_uid="6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e", credential_uid=MI_APP,
-        target_uid=ARM, target_name="Windows Azure Service Management API", resources=[app(MI_APP)],
+        SIGNIN_EXPORT,
+        "$.records[3]",
+        event_uid="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c07",
+        time=us(2024, 5, 2, 9, 27, 51, 330041),
+        status="success",
+        actor_uid=MI_SP,
+        actor_type="service",
+        actor_name="id-agent-prod",
+        session_uid="6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
+        credential_uid=MI_APP,
+        target_uid=ARM,
+        target_name="Windows Azure Service Management API",
+        resources=[app(MI_APP)],
     ),
     # --- directory audits ---------------------------------------------------------------------------
     "Graph: a user adds a client secret to the agent's application": audit(
-        GRAPH_AUDITS, "$.value[0]",
+        GRAPH_AUDITS,
+        "$.value[0]",
         event_uid="Directory_4b5c6d7e-8f90-4a1b-9c2d-3e4f5a6b7c8d_K7QZ2_318402911",
-        time=us(2024, 5, 2, 9, 33, 18, 274611), account_uid=None,
-        class_name="account_change", operation="Update application – Certificates and secrets management ",
-        status="success", actor_uid=DANA, actor_type="human", actor_name=DANA_UPN,
-        target_uid="2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b", target_type="application", target_name="agent-runner",
-        resources=[res(AGENT_NEW_SECRET, "credential", "entra")], src_ip="203.0.113.24", user_agent=UA_CHROME,
+        time=us(2024, 5, 2, 9, 33, 18, 274611),
+        account_uid=None,
+        class_name="account_change",
+        operation="Update application – Certificates and secrets management ",
+        status="success",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        target_uid="2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b",
+        target_type="application",
+        target_name="agent-runner",
+        resources=[res(AGENT_NEW_SECRET, "credential", "entra")],
+        src_ip="203.0.113.24",
+        user_agent=UA_CHROME,
     ),
     "Graph: an app fails to add a member to a role": audit(
-        GRAPH_AUDITS, "$.value[1]",
+        GRAPH_AUDITS,
+        "$.value[1]",
         event_uid="Directory_9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f_PX31M_318407744",
-        time=us(2024, 5, 2, 9, 41, 2, 550193), account_uid=None,
-        class_name="account_change", operation="Add member to role", status="failure",
+        time=us(2024, 5, 2, 9, 41, 2, 550193),
+        account_uid=None,
+        class_name="account_change",
+        operation="Add member to role",
+        status="failure",
         status_detail="Microsoft.Online.Workflows.ObjectAlreadyExistsException",
-        actor_uid=AGENT_SP, actor_type="service", actor_name="agent-runner", credential_uid=AGENT_APP,
-        target_uid=SAM, target_type="user", target_name="sam.okafor@contoso.example",
+        actor_uid=AGENT_SP,
+        actor_type="service",
+        actor_name="agent-runner",
+        credential_uid=AGENT_APP,
+        target_uid=SAM,
+        target_type="user",
+        target_name="sam.okafor@contoso.example",
         resources=[res("62e90394-69f5-4237-9190-012177145e10", "role", "entra"), app(AGENT_APP)],
     ),
     "export: AuditLogs app role granted to the agent's service principal": audit(
-        AUDIT_EXPORT, "$:1",
+        AUDIT_EXPORT,
+        "$:1",
         event_uid="Directory_1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b_ZR8QW_318404102",
         time=us(2024, 5, 2, 9, 35, 40, 118421),
-        class_name="account_change", operation="Add app role assignment to service principal", status="success",
-        actor_uid=DANA, actor_type="human", actor_name=DANA_UPN,
-        target_uid=GRAPH_SP, target_type="service_principal", target_name="Microsoft Graph",
-        resources=[res(AGENT_SP, "service_principal", "entra")], src_ip="203.0.113.24",
+        class_name="account_change",
+        operation="Add app role assignment to service principal",
+        status="success",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        target_uid=GRAPH_SP,
+        target_type="service_principal",
+        target_name="Microsoft Graph",
+        resources=[res(AGENT_SP, "service_principal", "entra")],
+        src_ip="203.0.113.24",
         user_agent="python/3.11.8 (Linux-6.5.0-x86_64-with-glibc2.35) msgraph-sdk-python/1.2.0",
     ),
     "export: self-service password reset times out": audit(
-        MIXED, "$:1",
-        event_uid="SSGM_dd44ee55-ff66-4a77-8b88-99aa00bb11cc_JQ4X9_99120466", time=us(2024, 5, 2, 10, 19, 30, 551208),
-        class_name="account_change", operation="Reset user password", status="failure", status_detail="timeout",
-        actor_uid=SAM, actor_type="human", actor_name="sam.okafor@contoso.example",
-        target_uid=SAM, target_type="user", target_name="sam.okafor@contoso.example", src_ip="192.0.2.44",
+        MIXED,
+        "$:1",
+        event_uid="SSGM_dd44ee55-ff66-4a77-8b88-99aa00bb11cc_JQ4X9_99120466",
+        time=us(2024, 5, 2, 10, 19, 30, 551208),
+        class_name="account_change",
+        operation="Reset user password",
+        status="failure",
+        status_detail="timeout",
+        actor_uid=SAM,
+        actor_type="human",
+        actor_name="sam.okafor@contoso.example",
+        target_uid=SAM,
+        target_type="user",
+        target_name="sam.okafor@contoso.example",
+        src_ip="192.0.2.44",
     ),
     # --- Azure Activity log -----------------------------------------------------------------------
     "export: a user writes a role assignment (no event id: SHA-256 of raw, resource id as given)": activity(
-        ACTIVITY_EXPORT, "$.records[0]",
-        time=us(2024, 5, 2, 9, 44, 12, 663058), class_name="account_change",
-        operation="MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE", status="success", status_detail="Success: Created",
-        actor_uid=DANA, actor_type="human", actor_name=DANA_UPN,
-        session_uid="3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b", credential_uid=AZURE_CLI,
+        ACTIVITY_EXPORT,
+        "$.records[0]",
+        time=us(2024, 5, 2, 9, 44, 12, 663058),
+        class_name="account_change",
+        operation="MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE",
+        status="success",
+        status_detail="Success: Created",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        session_uid="3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b",
+        credential_uid=AZURE_CLI,
         target_uid=f"/SUBSCRIPTIONS/{SUB.upper()}/RESOURCEGROUPS/RG-AGENTS/PROVIDERS/MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/7E8F9A0B-1C2D-4E3F-8A4B-5C6D7E8F9A0B",
-        target_type="microsoft.authorization/roleassignments", target_name="7E8F9A0B-1C2D-4E3F-8A4B-5C6D7E8F9A0B",
-        target_system="azure:microsoft.authorization", resources=[app(AZURE_CLI)], src_ip="203.0.113.24",
+        target_type="microsoft.authorization/roleassignments",
+        target_name="7E8F9A0B-1C2D-4E3F-8A4B-5C6D7E8F9A0B",
+        target_system="azure:microsoft.authorization",
+        resources=[app(AZURE_CLI)],
+        src_ip="203.0.113.24",
     ),
     "export: a managed identity is refused storage account keys": activity(
-        ACTIVITY_EXPORT, "$.records[1]",
-        time=us(2024, 5, 2, 9, 52, 7, 91273), class_name="api_activity",
-        operation="MICROSOFT.STORAGE/STORAGEACCOUNTS/LISTKEYS/ACTION", status="failure", status_detail="Failure: Forbidden",
-        actor_uid=MI_SP, actor_type="service",
-        session_uid="8d9e0f1a-2b3c-4d4e-9f5a-6b7c8d9e0f1a", credential_uid=MI_APP,
+        ACTIVITY_EXPORT,
+        "$.records[1]",
+        time=us(2024, 5, 2, 9, 52, 7, 91273),
+        class_name="api_activity",
+        operation="MICROSOFT.STORAGE/STORAGEACCOUNTS/LISTKEYS/ACTION",
+        status="failure",
+        status_detail="Failure: Forbidden",
+        actor_uid=MI_SP,
+        actor_type="service",
+        session_uid="8d9e0f1a-2b3c-4d4e-9f5a-6b7c8d9e0f1a",
+        credential_uid=MI_APP,
         target_uid=f"/SUBSCRIPTIONS/{SUB.upper()}/RESOURCEGROUPS/RG-DATA/PROVIDERS/MICROSOFT.STORAGE/STORAGEACCOUNTS/STACMECUSTOMERS",
-        target_type="microsoft.storage/storageaccounts", target_name="STACMECUSTOMERS",
+        target_type="microsoft.storage/storageaccounts",
+        target_name="STACMECUSTOMERS",
         target_system="azure:microsoft.storage",
         resources=[
-            res(f"/subscriptions/{SUB}/resourcegroups/rg-agents/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-agent-prod",
-                "microsoft.managedidentity/userassignedidentities", "azure:microsoft.managedidentity"),
+            res(
+                f"/subscriptions/{SUB}/resourcegroups/rg-agents/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-agent-prod",
+                "microsoft.managedidentity/userassignedidentities",
+                "azure:microsoft.managedidentity",
+            ),
             app(MI_APP),
         ],
         src_ip="20.61.14.2",
     ),
     "az CLI: a service principal updates a Key Vault": activity(
-        ACTIVITY_CLI, "$[0]",
-        event_uid="c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f", time=us(2024, 5, 2, 9, 58, 31, 416195),
-        class_name="api_activity", operation="Microsoft.KeyVault/vaults/write", status="success",
-        status_detail="Succeeded: OK", actor_uid=AGENT_SP, actor_type="service",
-        session_uid="b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e", credential_uid=AGENT_APP,
+        ACTIVITY_CLI,
+        "$[0]",
+        event_uid="c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f",
+        time=us(2024, 5, 2, 9, 58, 31, 416195),
+        class_name="api_activity",
+        operation="Microsoft.KeyVault/vaults/write",
+        status="success",
+        status_detail="Succeeded: OK",
+        actor_uid=AGENT_SP,
+        actor_type="service",
+        session_uid="b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e",
+        credential_uid=AGENT_APP,
         target_uid=f"/subscriptions/{SUB}/resourceGroups/rg-agents/providers/Microsoft.KeyVault/vaults/kv-agents",
-        target_type="microsoft.keyvault/vaults", target_name="kv-agents", target_system="azure:microsoft.keyvault",
-        resources=[app(AGENT_APP)], src_ip="198.51.100.17",
+        target_type="microsoft.keyvault/vaults",
+        target_name="kv-agents",
+        target_system="azure:microsoft.keyvault",
+        resources=[app(AGENT_APP)],
+        src_ip="198.51.100.17",
     ),
     "SDK: a service principal is refused a role-assignment delete": activity(
-        ACTIVITY_SDK, "$:1",
-        event_uid="2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d", time=us(2024, 5, 2, 10, 10, 12, 650843),
-        class_name="account_change", operation="Microsoft.Authorization/roleAssignments/delete", status="failure",
-        status_detail="Failed: Forbidden", actor_uid=AGENT_SP, actor_type="service",
-        session_uid="7f8e9d0c-1b2a-4938-8776-5c4b3a2f1e0d", credential_uid=AGENT_APP,
+        ACTIVITY_SDK,
+        "$:1",
+        event_uid="2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+        time=us(2024, 5, 2, 10, 10, 12, 650843),
+        class_name="account_change",
+        operation="Microsoft.Authorization/roleAssignments/delete",
+        status="failure",
+        status_detail="Failed: Forbidden",
+        actor_uid=AGENT_SP,
+        actor_type="service",
+        session_uid="7f8e9d0c-1b2a-4938-8776-5c4b3a2f1e0d",
+        credential_uid=AGENT_APP,
         target_uid=f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleAssignments/11223344-5566-4778-899a-abbccddeeff0",
-        target_type="microsoft.authorization/roleassignments", target_name="11223344-5566-4778-899a-abbccddeeff0",
-        target_system="azure:microsoft.authorization", resources=[app(AGENT_APP)], src_ip="198.51.100.17",
+        target_type="microsoft.authorization/roleassignments",
+        target_name="11223344-5566-4778-899a-abbccddeeff0",
+        target_system="azure:microsoft.authorization",
+        resources=[app(AGENT_APP)],
+        src_ip="198.51.100.17",
     ),
 }
 
@@ -286,12 +440,17 @@ def ingested(tmp_path_factory: pytest.TempPathFactory):
 def test_every_sample_file_is_detected_and_accounted_for(ingested) -> None:
     case, summary = ingested
     manifest = case.sql("SELECT file, source, read, loaded, quarantined, duplicates FROM manifest").to_dicts()
-    got = {Path(m["file"]).name: (m["read"], m["loaded"], m["quarantined"], m["duplicates"]) for m in manifest}
+    got = {
+        Path(m["file"]).name: (m["read"], m["loaded"], m["quarantined"], m["duplicates"]) for m in manifest
+    }
     assert got == COUNTS, str(summary)
     assert {m["source"] for m in manifest} == {"entra"}
     sources = case.sql("SELECT source, count(*) AS n FROM events GROUP BY source ORDER BY source").to_dicts()
-    assert sources == [{"source": "azure_activity", "n": 4}, {"source": "entra_audit", "n": 4},
-                       {"source": "entra_signin", "n": 7}]
+    assert sources == [
+        {"source": "azure_activity", "n": 4},
+        {"source": "entra_audit", "n": 4},
+        {"source": "entra_signin", "n": 7},
+    ]
 
 
 def test_records_of_other_categories_are_quarantined_with_a_reason(ingested) -> None:
@@ -299,13 +458,29 @@ def test_records_of_other_categories_are_quarantined_with_a_reason(ingested) -> 
     lines = MIXED.read_text().splitlines()
     with pytest.raises(ValueError) as parse_error:
         json.loads(lines[3])
-    got = [subset(q, {"evidence_offset": None, "source": None, "reason": None, "raw": None}) for q in quarantine(case)]
+    got = [
+        subset(q, {"evidence_offset": None, "source": None, "reason": None, "raw": None})
+        for q in quarantine(case)
+    ]
     assert got == [
-        {"evidence_offset": 2, "source": "entra", "raw": lines[1],
-         "reason": "Azure Monitor ProvisioningLogs record: not a sign-in, directory audit or Activity log record"},
-        {"evidence_offset": 3, "source": "entra", "raw": lines[2],
-         "reason": "AKS kube-audit-admin record: read it with the k8s_audit loader"},
-        {"evidence_offset": 4, "source": "entra", "raw": lines[3], "reason": f"not valid JSON: {parse_error.value}"},
+        {
+            "evidence_offset": 2,
+            "source": "entra",
+            "raw": lines[1],
+            "reason": "Azure Monitor ProvisioningLogs record: not a sign-in, directory audit or Activity log record",
+        },
+        {
+            "evidence_offset": 3,
+            "source": "entra",
+            "raw": lines[2],
+            "reason": "AKS kube-audit-admin record: read it with the k8s_audit loader",
+        },
+        {
+            "evidence_offset": 4,
+            "source": "entra",
+            "raw": lines[3],
+            "reason": f"not valid JSON: {parse_error.value}",
+        },
     ]
 
 
@@ -321,17 +496,21 @@ def test_raw_is_the_record_text(ingested) -> None:
     case, _ = ingested
     _, element = locate(SIGNIN_EXPORT, "$.records[2]")
     assert one(case, "event_uid = $id", id="9f0a1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b06")["raw"] == element
-    assert one(case, "event_uid = $id", id="2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d")["raw"] == ACTIVITY_SDK.read_text().rstrip("\n")
+    assert one(case, "event_uid = $id", id="2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d")[
+        "raw"
+    ] == ACTIVITY_SDK.read_text().rstrip("\n")
 
 
 def test_the_same_principal_has_one_actor_uid_across_sources(ingested) -> None:
     """Sign-ins, audits and Activity records name a principal by its object id, whatever the shape."""
     case, _ = ingested
-    got = case.sql(
-        "SELECT DISTINCT source FROM events WHERE actor_uid = $sp ORDER BY source", sp=AGENT_SP
-    )["source"].to_list()
+    got = case.sql("SELECT DISTINCT source FROM events WHERE actor_uid = $sp ORDER BY source", sp=AGENT_SP)[
+        "source"
+    ].to_list()
     assert got == ["azure_activity", "entra_audit", "entra_signin"]
-    dana = case.sql("SELECT DISTINCT source FROM events WHERE actor_uid = $u ORDER BY source", u=DANA)["source"].to_list()
+    dana = case.sql("SELECT DISTINCT source FROM events WHERE actor_uid = $u ORDER BY source", u=DANA)[
+        "source"
+    ].to_list()
     assert dana == ["azure_activity", "entra_audit", "entra_signin"]
 
 
@@ -359,12 +538,27 @@ def test_sniff_rejects_look_alikes() -> None:
     sniff = loaders.get("entra").sniff
     aks = json.loads(MIXED.read_text().splitlines()[2])
     provisioning = json.loads(MIXED.read_text().splitlines()[1])
-    cloudtrail = {"eventVersion": "1.09", "eventSource": "sts.amazonaws.com", "eventName": "AssumeRole",
-                  "awsRegion": "us-east-1", "eventTime": "2024-05-02T10:00:00Z", "eventID": "e1"}
-    okta = {"uuid": "5e0bd5a8", "published": "2024-05-02T10:00:00.000Z", "eventType": "user.session.start",
-            "version": "0", "actor": {"id": "00u1", "type": "User"}}
-    gcp = {"insertId": "x", "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
-           "timestamp": "2024-05-02T10:00:00Z", "protoPayload": {"@type": "type.googleapis.com/google.cloud.audit.AuditLog"}}
+    cloudtrail = {
+        "eventVersion": "1.09",
+        "eventSource": "sts.amazonaws.com",
+        "eventName": "AssumeRole",
+        "awsRegion": "us-east-1",
+        "eventTime": "2024-05-02T10:00:00Z",
+        "eventID": "e1",
+    }
+    okta = {
+        "uuid": "5e0bd5a8",
+        "published": "2024-05-02T10:00:00.000Z",
+        "eventType": "user.session.start",
+        "version": "0",
+        "actor": {"id": "00u1", "type": "User"},
+    }
+    gcp = {
+        "insertId": "x",
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity",
+        "timestamp": "2024-05-02T10:00:00Z",
+        "protoPayload": {"@type": "type.googleapis.com/google.cloud.audit.AuditLog"},
+    }
     assert not sniff([aks, provisioning, cloudtrail, okta, gcp])
 
 
@@ -373,6 +567,11 @@ def test_sniff_rejects_the_other_conformance_formats() -> None:
     if root is None:
         pytest.skip("IRKIT_CONFORMANCE_DIR is not set")
     sniff = loaders.get("entra").sniff
-    others = [f for d in sorted(root.iterdir()) if d.is_dir() and d.name != "entra_azure" for f in sorted(d.iterdir())]
+    others = [
+        f
+        for d in sorted(root.iterdir())
+        if d.is_dir() and d.name != "entra_azure"
+        for f in sorted(d.iterdir())
+    ]
     assert others, f"no other formats under {root}"
     assert [f.name for f in others if sniff(records_of(f))] == []

@@ -43,8 +43,10 @@ UA_AGENT_K8S = "agent-runner/1.4.2 (linux/amd64) kubernetes/v1.29.4"
 CHECKED = tuple(c for c in EVENT_COLUMNS if c not in {"raw", "evidence_sha256"})
 
 
-def t(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def t(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
 
 
 def res(uid: str, type_: str, system: str) -> dict[str, str]:
@@ -67,7 +69,9 @@ def row(file: Path, path: str, **columns: Any) -> dict[str, Any]:
     offset, _ = locate(file, path)
     expected: dict[str, Any] = {c: None for c in CHECKED}
     expected.update(source="gcp_audit", resources=[], account_uid=PROJECT, status="success")
-    expected.update(evidence_file=str(file), evidence_offset=offset, evidence_path="$" if path.startswith("$:") else path)
+    expected.update(
+        evidence_file=str(file), evidence_offset=offset, evidence_path="$" if path.startswith("$:") else path
+    )
     unknown = set(columns) - set(CHECKED)
     assert not unknown, f"not event columns: {unknown}"
     expected.update(columns)
@@ -76,31 +80,54 @@ def row(file: Path, path: str, **columns: Any) -> dict[str, Any]:
 
 CASES: dict[str, dict[str, Any]] = {
     "data access with a service-account key": row(
-        SINK, "$:1",
-        event_uid="1x7fq2ke8a9c", time=datetime(2024, 5, 2, 10, 2, 13, 475819, tzinfo=UTC),
-        class_name="data_access", operation="storage.objects.get",
-        actor_uid=AGENT_SA, actor_type="service", credential_uid=AGENT_KEY,
+        SINK,
+        "$:1",
+        event_uid="1x7fq2ke8a9c",
+        time=datetime(2024, 5, 2, 10, 2, 13, 475819, tzinfo=UTC),
+        class_name="data_access",
+        operation="storage.objects.get",
+        actor_uid=AGENT_SA,
+        actor_type="service",
+        credential_uid=AGENT_KEY,
         target_uid="projects/_/buckets/acme-training-data/objects/customers/2024-04.parquet",
-        target_type="storage.objects", target_name="2024-04.parquet", target_system="gcp:storage",
+        target_type="storage.objects",
+        target_name="2024-04.parquet",
+        target_system="gcp:storage",
         resources=[res(AGENT_KEY, "credential", "gcp:iam")],
-        src_ip="198.51.100.17", user_agent="gcloud-python/3.4.1 google-cloud-storage/2.16.0,gzip(gfe)",
+        src_ip="198.51.100.17",
+        user_agent="gcloud-python/3.4.1 google-cloud-storage/2.16.0,gzip(gfe)",
     ),
     "GKE secret read (k8s.io): Kubernetes target convention": row(
-        SINK, "$:2",
-        event_uid="5b2c9e1f0a7d", time=datetime(2024, 5, 2, 10, 3, 2, 713908, tzinfo=UTC),
-        class_name="data_access", operation="io.k8s.core.v1.secrets.get",
-        actor_uid="system:serviceaccount:agents:agent-runner", actor_type="service",
-        target_uid="namespaces/agents/secrets/openai-api-key", target_type="secrets", target_name="openai-api-key",
-        target_system="k8s:ml-prod-gke", src_ip="10.128.0.12", user_agent=UA_AGENT_K8S,
+        SINK,
+        "$:2",
+        event_uid="5b2c9e1f0a7d",
+        time=datetime(2024, 5, 2, 10, 3, 2, 713908, tzinfo=UTC),
+        class_name="data_access",
+        operation="io.k8s.core.v1.secrets.get",
+        actor_uid="system:serviceaccount:agents:agent-runner",
+        actor_type="service",
+        target_uid="namespaces/agents/secrets/openai-api-key",
+        target_type="secrets",
+        target_name="openai-api-key",
+        target_system="k8s:ml-prod-gke",
+        src_ip="10.128.0.12",
+        user_agent=UA_AGENT_K8S,
     ),
     "SetIamPolicy denied: status code 7 and the principal it tried to grant": row(
-        SINK, "$:3",
-        event_uid="-q1w2e3r4t5y", time=datetime(2024, 5, 2, 10, 5, 41, 917000, tzinfo=UTC),
-        class_name="account_change", operation="SetIamPolicy", status="failure",
+        SINK,
+        "$:3",
+        event_uid="-q1w2e3r4t5y",
+        time=datetime(2024, 5, 2, 10, 5, 41, 917000, tzinfo=UTC),
+        class_name="account_change",
+        operation="SetIamPolicy",
+        status="failure",
         status_detail="PERMISSION_DENIED (7)",
-        actor_uid=DANA, actor_type="human",
-        target_uid=f"projects/{PROJECT}", target_type="cloudresourcemanager.googleapis.com/Project",
-        target_name=PROJECT, target_system="gcp:cloudresourcemanager",
+        actor_uid=DANA,
+        actor_type="human",
+        target_uid=f"projects/{PROJECT}",
+        target_type="cloudresourcemanager.googleapis.com/Project",
+        target_name=PROJECT,
+        target_system="gcp:cloudresourcemanager",
         resources=[res(AGENT_SA, "service_account", "gcp:iam")],
         src_ip="203.0.113.24",
         user_agent=(
@@ -109,46 +136,77 @@ CASES: dict[str, dict[str, Any]] = {
         ),
     ),
     "impersonated CreateServiceAccountKey: delegator and the created key": row(
-        SINK, "$:4",
-        event_uid="k9l8m7n6b5v4", time=datetime(2024, 5, 2, 10, 7, 19, 204117, tzinfo=UTC),
-        class_name="account_change", operation="google.iam.admin.v1.CreateServiceAccountKey",
-        actor_uid=AGENT_SA, actor_type="service", delegator_uid=DANA,
-        target_uid="projects/-/serviceAccounts/104422183371530948281", target_type="iam.googleapis.com/ServiceAccount",
-        target_name="104422183371530948281", target_system="gcp:iam",
+        SINK,
+        "$:4",
+        event_uid="k9l8m7n6b5v4",
+        time=datetime(2024, 5, 2, 10, 7, 19, 204117, tzinfo=UTC),
+        class_name="account_change",
+        operation="google.iam.admin.v1.CreateServiceAccountKey",
+        actor_uid=AGENT_SA,
+        actor_type="service",
+        delegator_uid=DANA,
+        target_uid="projects/-/serviceAccounts/104422183371530948281",
+        target_type="iam.googleapis.com/ServiceAccount",
+        target_name="104422183371530948281",
+        target_system="gcp:iam",
         resources=[
             res("backup-exporter@acme-ml-prod.iam.gserviceaccount.com", "service_account", "gcp:iam"),
             res(DANA, "principal", "gcp:iam"),
-            res(f"projects/{PROJECT}/serviceAccounts/backup-exporter@acme-ml-prod.iam.gserviceaccount.com/keys/"
-                "9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d", "credential", "gcp:iam"),
+            res(
+                f"projects/{PROJECT}/serviceAccounts/backup-exporter@acme-ml-prod.iam.gserviceaccount.com/keys/"
+                "9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d",
+                "credential",
+                "gcp:iam",
+            ),
         ],
-        src_ip="198.51.100.17", user_agent=UA_PY,
+        src_ip="198.51.100.17",
+        user_agent=UA_PY,
     ),
     "workload identity GenerateAccessToken, delegation info [{}]": row(
-        GCLOUD, "$[0]",
-        event_uid="1q8w7e6r5t4y", time=datetime(2024, 5, 2, 9, 59, 58, 392416, tzinfo=UTC),
-        class_name="authentication", operation="GenerateAccessToken",
+        GCLOUD,
+        "$[0]",
+        event_uid="1q8w7e6r5t4y",
+        time=datetime(2024, 5, 2, 9, 59, 58, 392416, tzinfo=UTC),
+        class_name="authentication",
+        operation="GenerateAccessToken",
         actor_uid=(
             "principal://iam.googleapis.com/projects/412937556104/locations/global/workloadIdentityPools/"
             "github-actions/subject/repo:acme/agents:ref:refs/heads/main"
         ),
         actor_type="service",
-        target_uid="projects/-/serviceAccounts/104422183371530948282", target_type="iam.serviceAccounts",
-        target_name="104422183371530948282", target_system="gcp:iamcredentials",
+        target_uid="projects/-/serviceAccounts/104422183371530948282",
+        target_type="iam.serviceAccounts",
+        target_name="104422183371530948282",
+        target_system="gcp:iamcredentials",
         resources=[res(AGENT_SA, "service_account", "gcp:iam")],
-        src_ip="192.0.2.201", user_agent="google-github-actions:auth/2.1.2,gzip(gfe)",
+        src_ip="192.0.2.201",
+        user_agent="google-github-actions:auth/2.1.2,gzip(gfe)",
     ),
     "Compute insert: status absent, timestamp without fraction": row(
-        GCLOUD, "$[1]",
-        event_uid="-7u6y5t4r3e2w", time=t(2024, 5, 2, 10, 10, 0),
-        class_name="api_activity", operation="v1.compute.instances.insert",
-        actor_uid=AGENT_SA, actor_type="service",
-        target_uid=f"projects/{PROJECT}/zones/europe-west4-a/instances/gpu-miner-01", target_type="compute.instances",
-        target_name="gpu-miner-01", target_system="gcp:compute",
+        GCLOUD,
+        "$[1]",
+        event_uid="-7u6y5t4r3e2w",
+        time=t(2024, 5, 2, 10, 10, 0),
+        class_name="api_activity",
+        operation="v1.compute.instances.insert",
+        actor_uid=AGENT_SA,
+        actor_type="service",
+        target_uid=f"projects/{PROJECT}/zones/europe-west4-a/instances/gpu-miner-01",
+        target_type="compute.instances",
+        target_name="gpu-miner-01",
+        target_system="gcp:compute",
         resources=[
-            res(f"projects/{PROJECT}/regions/europe-west4/subnetworks/default", "compute.subnetworks", "gcp:compute"),
-            res(f"projects/{PROJECT}/zones/europe-west4-a/disks/gpu-miner-01", "compute.disks", "gcp:compute"),
+            res(
+                f"projects/{PROJECT}/regions/europe-west4/subnetworks/default",
+                "compute.subnetworks",
+                "gcp:compute",
+            ),
+            res(
+                f"projects/{PROJECT}/zones/europe-west4-a/disks/gpu-miner-01", "compute.disks", "gcp:compute"
+            ),
         ],
-        src_ip="198.51.100.17", user_agent=UA_PY,
+        src_ip="198.51.100.17",
+        user_agent=UA_PY,
     ),
 }
 
@@ -163,7 +221,9 @@ def ingested(tmp_path_factory: pytest.TempPathFactory):
 def test_every_sample_file_is_detected_and_accounted_for(ingested) -> None:
     case, summary = ingested
     manifest = case.sql("SELECT file, source, read, loaded, quarantined, duplicates FROM manifest").to_dicts()
-    got = {Path(m["file"]).name: (m["read"], m["loaded"], m["quarantined"], m["duplicates"]) for m in manifest}
+    got = {
+        Path(m["file"]).name: (m["read"], m["loaded"], m["quarantined"], m["duplicates"]) for m in manifest
+    }
     assert got == COUNTS, str(summary)
     assert {m["source"] for m in manifest} == {"gcp_audit"}
 
@@ -171,16 +231,34 @@ def test_every_sample_file_is_detected_and_accounted_for(ingested) -> None:
 def test_non_audit_entries_are_quarantined_with_what_they_are(ingested) -> None:
     case, _ = ingested
     lines = SINK.read_text().splitlines()
-    got = [subset(q, {"evidence_file": None, "evidence_offset": None, "source": None, "reason": None, "raw": None})
-           for q in quarantine(case)]
+    got = [
+        subset(
+            q, {"evidence_file": None, "evidence_offset": None, "source": None, "reason": None, "raw": None}
+        )
+        for q in quarantine(case)
+    ]
     assert got == [
-        {"evidence_file": str(SINK), "evidence_offset": 5, "source": "gcp_audit",
-         "reason": "not an audit log entry (jsonPayload)", "raw": lines[4]},
-        {"evidence_file": str(SINK), "evidence_offset": 6, "source": "gcp_audit",
-         "reason": "not an audit log entry (textPayload)", "raw": lines[5]},
-        {"evidence_file": str(SINK), "evidence_offset": 7, "source": "gcp_audit",
-         "reason": "not an audit log entry (protoPayload type.googleapis.com/google.appengine.logging.v1.RequestLog)",
-         "raw": lines[6]},
+        {
+            "evidence_file": str(SINK),
+            "evidence_offset": 5,
+            "source": "gcp_audit",
+            "reason": "not an audit log entry (jsonPayload)",
+            "raw": lines[4],
+        },
+        {
+            "evidence_file": str(SINK),
+            "evidence_offset": 6,
+            "source": "gcp_audit",
+            "reason": "not an audit log entry (textPayload)",
+            "raw": lines[5],
+        },
+        {
+            "evidence_file": str(SINK),
+            "evidence_offset": 7,
+            "source": "gcp_audit",
+            "reason": "not an audit log entry (protoPayload type.googleapis.com/google.appengine.logging.v1.RequestLog)",
+            "raw": lines[6],
+        },
     ]
 
 
@@ -202,26 +280,41 @@ def test_raw_is_the_record_text(ingested) -> None:
 def test_gke_entries_forced_through_this_loader(tmp_path: Path) -> None:
     case, summary = load(tmp_path, GKE_ONLY, source="gcp_audit")
     assert (summary.read, summary.loaded, summary.quarantined) == (2, 2, 0)
-    common = dict(class_name="api_activity", target_system="k8s:ml-prod-gke")
+    common = {"class_name": "api_activity", "target_system": "k8s:ml-prod-gke"}
     patch = row(
-        GKE_ONLY, "$:1", **common,
-        event_uid="7c6b5a49-3827-4160-9f8e-7d6c5b4a3928", time=datetime(2024, 5, 2, 10, 11, 30, 411975, tzinfo=UTC),
-        operation="io.k8s.apps.v1.deployments.patch", actor_uid=DANA, actor_type="human",
-        target_uid="namespaces/agents/deployments/agent-runner", target_type="deployments", target_name="agent-runner",
-        src_ip="203.0.113.24", user_agent="kubectl/v1.29.4 (linux/amd64) kubernetes/55019c8",
+        GKE_ONLY,
+        "$:1",
+        **common,
+        event_uid="7c6b5a49-3827-4160-9f8e-7d6c5b4a3928",
+        time=datetime(2024, 5, 2, 10, 11, 30, 411975, tzinfo=UTC),
+        operation="io.k8s.apps.v1.deployments.patch",
+        actor_uid=DANA,
+        actor_type="human",
+        target_uid="namespaces/agents/deployments/agent-runner",
+        target_type="deployments",
+        target_name="agent-runner",
+        src_ip="203.0.113.24",
+        user_agent="kubectl/v1.29.4 (linux/amd64) kubernetes/55019c8",
     )
     denied = row(
-        GKE_ONLY, "$:2", **common,
-        event_uid="3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d", time=datetime(2024, 5, 2, 10, 12, 6, 998104, tzinfo=UTC),
-        operation="io.k8s.rbac.v1.clusterrolebindings.create", status="failure",
+        GKE_ONLY,
+        "$:2",
+        **common,
+        event_uid="3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d",
+        time=datetime(2024, 5, 2, 10, 12, 6, 998104, tzinfo=UTC),
+        operation="io.k8s.rbac.v1.clusterrolebindings.create",
+        status="failure",
         status_detail=(
-            'PERMISSION_DENIED (7): clusterrolebindings.rbac.authorization.k8s.io is forbidden: User '
+            "PERMISSION_DENIED (7): clusterrolebindings.rbac.authorization.k8s.io is forbidden: User "
             '"system:serviceaccount:agents:agent-runner" cannot create resource "clusterrolebindings" in API group '
             '"rbac.authorization.k8s.io" at the cluster scope'
         ),
-        actor_uid="system:serviceaccount:agents:agent-runner", actor_type="service",
-        target_uid="clusterrolebindings", target_type="clusterrolebindings", target_name="clusterrolebindings",
-        src_ip="10.128.0.12", user_agent=UA_AGENT_K8S,
+        actor_uid="system:serviceaccount:agents:agent-runner",
+        actor_type="service",
+        target_uid="clusterrolebindings",
+        target_type="clusterrolebindings",
+        src_ip="10.128.0.12",
+        user_agent=UA_AGENT_K8S,
     )
     for expected in (patch, denied):
         got = one(case, "event_uid = $id", id=expected["event_uid"])
@@ -245,9 +338,14 @@ def _variant(tmp_path: Path, changes: dict[str, Any], drop: tuple[str, ...] = ()
 
 
 def test_first_non_empty_delegation_authority_is_the_delegator(tmp_path: Path) -> None:
-    chain = [{}, {"firstPartyPrincipal": {"principalEmail": DANA}},
-             {"firstPartyPrincipal": {"principalEmail": "ops@acme.example"}}]
-    case, _ = load(tmp_path, _variant(tmp_path, {"authenticationInfo": {"serviceAccountDelegationInfo": chain}}))
+    chain = [
+        {},
+        {"firstPartyPrincipal": {"principalEmail": DANA}},
+        {"firstPartyPrincipal": {"principalEmail": "ops@acme.example"}},
+    ]
+    case, _ = load(
+        tmp_path, _variant(tmp_path, {"authenticationInfo": {"serviceAccountDelegationInfo": chain}})
+    )
     got = one(case, "true")
     assert got["delegator_uid"] == DANA
     assert res("ops@acme.example", "principal", "gcp:iam") in got["resources"]
@@ -298,17 +396,30 @@ def test_sniff_leaves_gke_only_files_to_the_kubernetes_loader() -> None:
     gke = records_of(GKE_ONLY)
     assert not sniff(gke)
     text_entry = json.loads(SINK.read_text().splitlines()[5])
-    assert sniff([*gke, text_entry]), "GKE audit entries mixed with other Cloud Logging entries are a project export"
+    assert sniff([*gke, text_entry]), (
+        "GKE audit entries mixed with other Cloud Logging entries are a project export"
+    )
 
 
 def test_sniff_rejects_look_alikes() -> None:
     sniff = loaders.get("gcp_audit").sniff
     lines = SINK.read_text().splitlines()
     non_audit_only = [json.loads(line) for line in lines[4:]]
-    cloudtrail = {"eventVersion": "1.09", "eventSource": "s3.amazonaws.com", "eventName": "GetObject",
-                  "awsRegion": "us-east-1", "eventTime": "2024-05-02T10:00:00Z"}
-    raw_k8s = {"kind": "Event", "apiVersion": "audit.k8s.io/v1", "auditID": "a1", "stage": "ResponseComplete",
-               "verb": "get", "user": {"username": "admin"}}
+    cloudtrail = {
+        "eventVersion": "1.09",
+        "eventSource": "s3.amazonaws.com",
+        "eventName": "GetObject",
+        "awsRegion": "us-east-1",
+        "eventTime": "2024-05-02T10:00:00Z",
+    }
+    raw_k8s = {
+        "kind": "Event",
+        "apiVersion": "audit.k8s.io/v1",
+        "auditID": "a1",
+        "stage": "ResponseComplete",
+        "verb": "get",
+        "user": {"username": "admin"},
+    }
     assert not sniff(non_audit_only)
     assert not sniff([cloudtrail, raw_k8s])
 
@@ -318,6 +429,8 @@ def test_sniff_rejects_the_other_conformance_formats() -> None:
     if root is None:
         pytest.skip("IRKIT_CONFORMANCE_DIR is not set")
     sniff = loaders.get("gcp_audit").sniff
-    others = [f for d in sorted(root.iterdir()) if d.is_dir() and d.name != "gcp_audit" for f in sorted(d.iterdir())]
+    others = [
+        f for d in sorted(root.iterdir()) if d.is_dir() and d.name != "gcp_audit" for f in sorted(d.iterdir())
+    ]
     assert others, f"no other formats under {root}"
     assert [f.name for f in others if sniff(records_of(f))] == []
