@@ -10,7 +10,7 @@ Three containers are recognised by content:
 * JSON lines: one JSON value per line; every non-blank line is a record (path ``$``);
 * a JSON document (pretty-printed or not, possibly several concatenated): each top-level value is a
   record, except that a top-level array yields its elements (``$[3]``) and an object holding a
-  known envelope key (``Records``, ``Events``, ``value``, ``records``) yields that array's elements
+  known envelope key (``Records``, ``Events``, ``value``, ``records``, ``entries``) yields that array's elements
   (``$.Records[3]``);
 * JSON lines whose lines are envelopes (log shippers that write one delivery file per line).
 
@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from irkit.errors import EvidenceError, UnsafeArchiveError
 
 #: Keys whose array value holds the records of an envelope document.
-ENVELOPE_KEYS = ("Records", "Events", "value", "records")
+ENVELOPE_KEYS = ("Records", "Events", "value", "records", "entries")
 
 #: Default bound on the decompressed size of one evidence item.
 DEFAULT_MAX_BYTES = 16 * 1024**3
