@@ -1,0 +1,240 @@
+"""Containment triggers: what must be cut off now, each finding with the events that prove it.
+
+Six rules from the practitioners' playbook, each one ``sql/triggers_<rule>.sql`` over one scoped
+event table, comparing a window with a baseline before it (default: everything before the window, at
+most 30 days):
+
+========================== ================================================================================
+new_production_data        touched a production resource (inventory ``production`` globs) whose container
+                           (S3 bucket, Kubernetes namespace/resource type, repository) it never touched before
+tool_expansion             called a tool outside its declared ``scope.tools`` / ``scope.systems``, or one it
+                           never called in the baseline
+downstream_reach           an activity burst reached >= ``reach_min_new`` never-reached downstream areas and
+                           identities AND >= ``reach_factor`` x its largest baseline burst (see the SQL)
+privilege_change           created a long-lived credential, assumed a role it never assumed, changed a
+                           permission or role binding
+ownership_gap              acted without business owner, technical owner or revocation path, or absent
+                           from the inventory
+activity_after_revocation  a revoked principal or credential (or a credential the suspect created, once the
+                           suspect was contained) still acted (:mod:`irkit.revocation`)
+========================== ================================================================================
+
+Who is responsible for an event? A role session acts for whoever opened it (its temporary key was
+issued by that identity's AssumeRole: CloudTrail names only the role) and a sub-agent for the agent that
+spawned it, when that identity is under analysis. An access key the suspect created for another user is
+different: the events show that user acting, so rows keep the acting identity and name the creator in
+``attributed_to``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from irkit.db import frame
+from irkit.incident import Incident
+from irkit.inventory import Inventory
+from irkit.sql import query
+from irkit.timeutil import iso
+
+RULES = ("new_production_data", "tool_expansion", "downstream_reach", "privilege_change", "ownership_gap")
+KINDS = (*RULES, "activity_after_revocation")
+
+#: Columns of :func:`triggers`' result.
+TRIGGER_COLUMNS = {
+    "kind": "one of KINDS",
+    "severity": "critical, high or medium",
+    "identity": "the identity the finding is about (role sessions and sub-agents count as who started them)",
+    "acted_as": "the identities that actually acted (a role, a sub-agent, the owner of a created key)",
+    "session": "native session id of the first evidence event (else null)",
+    "time": "first evidence event",
+    "last_time": "last evidence event",
+    "subject": "what is new or wrong: the resource container, tool, credential, role, identity or burst",
+    "reason": "plain-language explanation (text from logs: escape before display)",
+    "evidence": "event ids that prove it, in time order (at most 50; see evidence_count)",
+    "evidence_count": "how many events support it",
+    "via": "self, role session, sub-agent or created credential",
+    "attributed_to": "for events made with a created credential: who created it",
+}
+SCHEMA = {"kind": pl.String, "severity": pl.String, "identity": pl.String, "acted_as": pl.List(pl.String),
+          "session": pl.String, "time": pl.Datetime("us", "UTC"), "last_time": pl.Datetime("us", "UTC"),
+          "subject": pl.String, "reason": pl.String, "evidence": pl.List(pl.String), "evidence_count": pl.Int64,
+          "via": pl.String, "attributed_to": pl.String}
+
+
+@dataclass(frozen=True)
+class TriggerRules:
+    """Thresholds of the rules (see the module docstring); all overridable."""
+
+    baseline_days: int = 30
+    reach_factor: float = 2.0
+    reach_min_new: int = 3
+    burst_gap: timedelta = timedelta(minutes=30)
+
+
+@dataclass
+class Scope:
+    """The analysed identities, the window and baseline, and what the scoped event table was built from."""
+
+    identities: list[str]
+    since: datetime
+    until: datetime | None
+    baseline_since: datetime
+    created: pl.DataFrame  # credential_uid, creator_identity, time, event_uid, operation, target_uid
+
+
+def default_window(con: duckdb.DuckDBPyConnection, incident: Incident, since: datetime | None,
+                   until: datetime | None) -> tuple[datetime, datetime | None]:
+    """``since`` defaults to 24 h before detection (the incident file), else 24 h before the last event:
+    the first containment question is about the last day, compared with the weeks before it."""
+    if since is not None:
+        return since, until
+    if incident.detected_at is not None:
+        return incident.detected_at - timedelta(hours=24), until
+    last = con.execute("SELECT max(time) FROM events").fetchone()
+    if last is None or last[0] is None:
+        return datetime.now().astimezone() - timedelta(hours=24), until
+    return last[0] - timedelta(hours=24), until
+
+
+def agent_identities(con: duckdb.DuckDBPyConnection, inventory: Inventory) -> list[str]:
+    """Every agent: declared with kind agent, or seen acting as an agent in the logs."""
+    seen = con.execute("SELECT DISTINCT identity_id FROM actors WHERE actor_type = 'agent'").fetchall()
+    declared = {i.id for i in inventory.identities.values() if i.kind == "agent"}
+    return sorted(declared | {r[0] for r in seen if r[0] is not None})
+
+
+# -- who is responsible for what --------------------------------------------------------------------
+def _agent_owners(spawns: pl.DataFrame, identities: set[str]) -> dict[str, str]:
+    """child actor -> the analysed identity that spawned it (directly or through other sub-agents), when
+    exactly one did."""
+    parents: dict[str, set[str]] = {}
+    for child, parent in spawns.select("child", "parent_identity").iter_rows():
+        parents.setdefault(child, set()).add(parent)
+
+    def root(actor: str, seen: frozenset[str]) -> set[str]:
+        out: set[str] = set()
+        for parent in parents.get(actor, set()):
+            out |= root(parent, seen | {actor}) if parent in parents and parent not in seen else {parent}
+        return out
+
+    owners = {}
+    for child in parents:
+        roots = root(child, frozenset())
+        if len(roots) == 1 and (only := next(iter(roots))) in identities and only != child:
+            owners[child] = only
+    return owners
+
+
+def _key_owners(assumptions: pl.DataFrame, agent_owner: dict[str, str]) -> dict[str, str]:
+    """temporary key -> the identity responsible for the AssumeRole that issued it (following chains)."""
+    owner: dict[str, str] = {}
+    for key, caller, caller_identity, caller_key in assumptions.select(
+            "issued_key", "caller", "caller_identity", "caller_key").iter_rows():
+        owner[key] = owner.get(caller_key or "") or agent_owner.get(caller or "") or caller_identity or caller
+    return owner
+
+
+def build_scope(con: duckdb.DuckDBPyConnection, identities: list[str], since: datetime, until: datetime | None,
+                rules: TriggerRules = TriggerRules()) -> Scope:
+    """Register the responsibility tables and materialize ``trigger_events`` (see ``triggers_scope.sql``)."""
+    wanted = set(identities)
+    agent_owner = _agent_owners(frame(con, query("triggers_spawns"), {"until": until}), wanted)
+    all_keys = _key_owners(frame(con, query("triggers_assumptions"), {"until": until}), agent_owner)
+    key_owner = {k: v for k, v in all_keys.items() if v in wanted}
+    created = frame(con, query("triggers_created_credentials"), {"since": since, "until": until})
+    created = created.with_columns(pl.struct("creator_key", "creator", "creator_identity").map_elements(
+        lambda r: all_keys.get(r["creator_key"] or "") or agent_owner.get(r["creator"] or "") or r["creator_identity"],
+        return_dtype=pl.String).alias("creator_identity")).filter(pl.col("creator_identity").is_in(identities))
+    created = created.unique("credential_uid", keep="first", maintain_order=True)
+    con.register("trigger_key_owners", pa.table({"credential_uid": pa.array(list(key_owner), pa.string()),
+                                                 "owner": pa.array(list(key_owner.values()), pa.string())}))
+    con.register("trigger_agent_owners", pa.table({"actor_uid": pa.array(list(agent_owner), pa.string()),
+                                                   "owner": pa.array(list(agent_owner.values()), pa.string())}))
+    con.register("trigger_created", created.select("credential_uid", "creator_identity", "time", "event_uid").to_arrow())
+    users = con.execute(
+        "SELECT DISTINCT a.identity_id FROM events e JOIN actors a USING (actor_uid) "
+        "WHERE list_contains($c, e.credential_uid) AND e.time >= $since",
+        {"c": created["credential_uid"].to_list(), "since": since}).fetchall()
+    baseline_since = since - timedelta(days=rules.baseline_days)
+    params = {"since": since, "until": until, "baseline_since": baseline_since, "identities": identities,
+              "baseline_identities": sorted(wanted | {r[0] for r in users if r[0]})}
+    con.execute("CREATE OR REPLACE TEMP TABLE trigger_events AS " + query("triggers_scope"), params)
+    return Scope(identities, since, until, baseline_since, created)
+
+
+# -- the rules --------------------------------------------------------------------------------------
+def triggers(
+    con: duckdb.DuckDBPyConnection,
+    inventory: Inventory,
+    incident: Incident,
+    identities: list[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    rules: TriggerRules = TriggerRules(),
+) -> pl.DataFrame:
+    """One row per fired trigger (see :data:`TRIGGER_COLUMNS`) for ``identities`` (None: every agent)
+    and everything they reached, in the window [since, until] (see :func:`default_window`)."""
+    from irkit.revocation import after_revocation
+
+    since, until = default_window(con, incident, since, until)
+    scope = build_scope(con, identities or agent_identities(con, inventory), since, until, rules)
+    params: dict[str, dict[str, Any]] = {
+        "new_production_data": {"patterns": list(inventory.production)},
+        "downstream_reach": {"gap_s": rules.burst_gap.total_seconds(), "factor": rules.reach_factor,
+                             "min_new": rules.reach_min_new},
+    }
+    found = []
+    for rule in RULES:
+        if rule == "new_production_data" and not inventory.production:
+            continue
+        rows = frame(con, query(f"triggers_{rule}"), params.get(rule))
+        found.append(_finish(rule, rows, rules))
+    found.append(_finish("activity_after_revocation", after_revocation(con, inventory, incident, scope), rules))
+    return pl.concat(found, how="vertical").sort("time", "kind", "identity", "subject")
+
+
+def _finish(kind: str, rows: pl.DataFrame, rules: TriggerRules) -> pl.DataFrame:
+    """Rule rows -> the common trigger columns, with severity and a plain-language reason."""
+    out = []
+    for r in rows.iter_rows(named=True):
+        reason, severity = _explain(kind, r, rules)
+        acted = r.get("acted_as") or [r["identity"]]
+        out.append({"kind": kind, "severity": severity, "identity": r["identity"], "acted_as": acted,
+                    "session": r.get("session"), "time": r["time"], "last_time": r.get("last_time"),
+                    "subject": r["subject"], "reason": reason, "evidence": list(dict.fromkeys(r["evidence"] or [])),
+                    "evidence_count": r.get("evidence_count") or len(r["evidence"] or []),
+                    "via": r.get("via") or "self", "attributed_to": r.get("attributed_to")})
+    return pl.DataFrame(out, schema=SCHEMA)
+
+
+def _explain(kind: str, r: dict[str, Any], rules: TriggerRules) -> tuple[str, str]:
+    who, subject, detail = r["identity"], r["subject"], list(r.get("detail") or [])
+    others = [a for a in (r.get("acted_as") or []) if a != who]
+    through = f" (acting as {', '.join(others)})" if others else ""
+    if r.get("via") == "created credential" and r.get("attributed_to"):
+        through += f" with a credential {r['attributed_to']} created"
+    if kind == "new_production_data":
+        return (f"{who}{through} touched production data in {subject} (matches {', '.join(detail)}), which it never "
+                f"touched in the {rules.baseline_days}-day baseline; {r['evidence_count']} events", "high")
+    if kind == "tool_expansion":
+        outside = any(d.startswith(("outside", "on a server outside")) for d in detail)
+        return f"{who}{through} called tool {subject}: {'; '.join(detail)}", "high" if outside else "medium"
+    if kind == "downstream_reach":
+        return (f"{who}{through} reached {r['reach']} downstream areas and identities in one burst (largest baseline "
+                f"burst: {r['baseline_reach']}); {r['new_units']} never reached before: {', '.join(detail[:12])}"
+                + (" ..." if len(detail) > 12 else ""), "high")
+    if kind == "privilege_change":
+        return f"{who}{through} {detail[0] if detail else 'changed privileges'}", "high"
+    if kind == "ownership_gap":
+        acting_for = f"; it acted for {r['attributed_to']}" if r.get("attributed_to") not in (None, who) else ""
+        return f"{who} is active but: {', '.join(detail)}{acting_for}", "high" if "not in inventory" in detail else "medium"
+    failed = f", {r['failures']} of them refused" if r.get("failures") else ""
+    return (f"{who} still acted with {subject} {r['evidence_count']} times after revocation: {r.get('revoked_reason')}; "
+            f"{r.get('revoked_action') or 'revoked'} at {iso(r.get('revoked_at'))}{failed}. First {iso(r['time'])}, "
+            f"last {iso(r['last_time'])}" + (f", from {', '.join(r['src_ips'])}" if r.get("src_ips") else ""), "critical")
