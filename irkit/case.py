@@ -246,3 +246,68 @@ class Case:
             f"<b>irkit case</b> <code>{escape(str(self.root))}</code>"
             f"<table><tr><th>source</th><th>events</th><th>first</th><th>last</th></tr>{rows}</table>"
         )
+
+    # -- containment and blast radius ---------------------------------------------------------------
+    def _incident_with(self, revocations: list[Any] | tuple[Any, ...] = ()) -> Incident:
+        """The incident file plus extra revocations (``Revocation`` objects or ``TARGET=TIME`` text)."""
+        from irkit.incident import Revocation, parse_revocation
+
+        extra = [r if isinstance(r, Revocation) else parse_revocation(str(r)) for r in revocations]
+        return self.incident.with_revocations(extra) if extra else self.incident
+
+    def _suspect(self, identity: str | None) -> str:
+        name = identity or self.incident.suspect
+        if not name:
+            raise UsageError("name the identity (--actor), or give an incident file with a suspect")
+        return self.identity_id(name)
+
+    def triggers(
+        self, identity: str | None = None, *, since: str | datetime | None = None, until: str | datetime | None = None,
+        baseline_days: int = 30, reach_factor: float = 2.0, reach_min_new: int = 3,
+        revocations: list[Any] | tuple[Any, ...] = (),
+    ) -> pl.DataFrame:
+        """Containment triggers for ``identity`` and what it reached (None: every agent); see :mod:`irkit.triggers`."""
+        from irkit.triggers import TriggerRules, triggers
+
+        rules = TriggerRules(baseline_days=baseline_days, reach_factor=reach_factor, reach_min_new=reach_min_new)
+        idents = [self.identity_id(identity)] if identity else None
+        return triggers(self.con, self.inventory, self._incident_with(revocations), idents,
+                        parse_time(since, "since"), parse_time(until, "until"), rules)
+
+    def revocation_checklist(
+        self, identity: str | None = None, *, since: str | datetime | None = None,
+        until: str | datetime | None = None, revocations: list[Any] | tuple[Any, ...] = (),
+    ) -> pl.DataFrame:
+        """Every credential and identity the suspect used or created, revoked or not, quiet or not;
+        see :func:`irkit.revocation.revocation_checklist`."""
+        from irkit.revocation import revocation_checklist
+
+        return revocation_checklist(self.con, self.inventory, self._incident_with(revocations), self._suspect(identity),
+                                    parse_time(since, "since"), parse_time(until, "until"))
+
+    def revocations(self, *, revocations: list[Any] | tuple[Any, ...] = ()) -> pl.DataFrame:
+        """The revocations done, each with the logged event that carried it out."""
+        from irkit.revocation import revocations as confirm
+
+        return confirm(self.con, self._incident_with(revocations))
+
+    def over_privilege(
+        self, identity: str | None = None, *, since: str | datetime | None = None, until: str | datetime | None = None
+    ) -> pl.DataFrame:
+        """Granted (inventory scope) versus used in the window; see :func:`irkit.revocation.over_privilege`."""
+        from irkit.revocation import over_privilege
+        from irkit.triggers import default_window
+
+        start, end = default_window(self.con, self.incident, parse_time(since, "since"), parse_time(until, "until"))
+        return over_privilege(self.con, self.inventory, start, end, [self.identity_id(identity)] if identity else None)
+
+    def blast_radius(
+        self, identity: str | None = None, *, since: str | datetime | None = None, until: str | datetime | None = None
+    ) -> Any:
+        """Time-respecting reach of the suspect since ``since`` (default: 24 h before detection); a
+        :class:`irkit.graph.BlastRadius`."""
+        from irkit.graph import blast_radius
+        from irkit.triggers import default_window
+
+        start, end = default_window(self.con, self.incident, parse_time(since, "since"), parse_time(until, "until"))
+        return blast_radius(self.con, self.inventory, self._suspect(identity), start, end)
