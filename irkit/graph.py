@@ -303,7 +303,8 @@ def potential_reach(inventory: Inventory, suspect: str, tables: tuple[pl.DataFra
                                            ("data", ident.data, touched_data), ("tool", ident.tools, touched_tools)):
             for pattern in patterns:
                 probe = Identity(id=name, systems=(pattern,), data=(pattern,), tools=(pattern,))
-                inside = {"system": probe.may_reach_system, "data": probe.may_touch, "tool": probe.may_use_tool}[dimension]
+                inside = {"system": probe.may_reach_system, "tool": probe.may_use_tool,  # a bucket is inside "bucket/*"
+                          "data": lambda uid, p=probe: p.may_touch(uid) or p.may_touch(uid + "/")}[dimension]
                 rows.append({"identity": name, "dimension": dimension, "pattern": pattern,
                              "touched": sum(1 for item in items if inside(item))})
     return pl.DataFrame(rows, schema={"identity": pl.String, "dimension": pl.String, "pattern": pl.String,
@@ -321,9 +322,9 @@ def _reached_subgraph(g: nx.MultiDiGraph, arrivals: dict[tuple[str, bool], Arriv
         first = min(states, key=lambda s: (arrivals[s].time, arrivals[s].hops, arrivals[s].event_uid or ""))
         a = arrivals[first]
         layer = "suspect" if node in starts else "touched"
-        sub.add_node(node, **g.nodes[node], first_touch=a.time, hops=a.hops, via=a.via,
-                     event_uid=a.event_uid, path=evidence_path(arrivals, first), layer=layer,
-                     controlled=(node, True) in arrivals)
+        attrs = {**g.nodes[node], "first_touch": a.time, "hops": a.hops, "via": a.via, "event_uid": a.event_uid,
+                 "path": evidence_path(arrivals, first), "layer": layer, "controlled": (node, True) in arrivals}
+        sub.add_node(node, **{k: v for k, v in attrs.items() if v is not None})
     for src in reached:
         ctrl = arrivals.get((src, True))
         for _, dst, kind, data in g.out_edges(src, keys=True, data=True):
