@@ -65,7 +65,7 @@ def read_configmap(ctx: Ctx, ids: Ids, run: AgentRun, a: Agent, t: int, server: 
                    result: str) -> tuple[ToolCall, JsonObj]:
     rng = ids.rng
     when = api_time(rng, t, whole_seconds=False)
-    rec = ctx.put("k8s", when, k8s.event(ids, when, user=k8s.sa_user(a, ids), verb="get", resource="configmaps",
+    rec = ctx.put("k8s", when, k8s.event(ids, when, user=k8s.sa_user(a, ctx.jti(a, when)), verb="get", resource="configmaps",
                                          namespace=a.namespace, name=a.configmap, ip=a.pod_ip,
                                          ua=k8s.PY_CLIENT_UA, reason=rbac_reason(a)))
     return run.tool(t, server, tool, args, result, latency_after(rng, t, when)), rec

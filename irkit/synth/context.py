@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import cloudtrail
-from ._util import NS, SECOND, Ids, dumps, ns_of
+from ._util import HOUR, NS, SECOND, Ids, dumps, ns_of
 from .cast import EKS_OIDC, NAT_IPS, Agent, Cast
 from .sinks import Sinks
 
@@ -49,6 +49,10 @@ class Ctx:
     def put(self, source: str, ns: int, rec: JsonObj) -> JsonObj:
         self.sinks.put(source, ns, dumps(rec))
         return rec
+
+    def jti(self, agent: Agent, ns: int) -> str:
+        """The id of the pod's service-account token at `ns` (rotated every hour)."""
+        return self.ids("sa-token", agent.id, ns // HOUR).uuid4()
 
     # ------------------------------------------------------------ shared actions
     def irsa_session(self, ids: Ids, agent: Agent, ns: int) -> cloudtrail.RoleSession:

@@ -19,10 +19,11 @@ _PLURAL_URI = {"configmaps": "", "secrets": "", "pods": "", "serviceaccounts": "
 _VERSION = {"": "v1", "apps": "v1", "coordination.k8s.io": "v1", "authorization.k8s.io": "v1"}
 
 
-def sa_user(a: Agent, ids: Ids) -> JsonObj:
+def sa_user(a: Agent, jti: str) -> JsonObj:
+    """A pod's projected service-account token; `jti` is the token id (kubelet rotates it hourly)."""
     return {"username": a.sa, "uid": a.sa_uid,
             "groups": ["system:serviceaccounts", f"system:serviceaccounts:{a.namespace}", "system:authenticated"],
-            "extra": {"authentication.kubernetes.io/credential-id": [f"JTI={ids.uuid4()}"],
+            "extra": {"authentication.kubernetes.io/credential-id": [f"JTI={jti}"],
                       "authentication.kubernetes.io/node-name": [a.node],
                       "authentication.kubernetes.io/pod-name": [a.pod],
                       "authentication.kubernetes.io/pod-uid": [a.pod_uid]}}

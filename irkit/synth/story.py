@@ -216,7 +216,7 @@ def _conversation(st: Story, ids: Ids) -> None:
                  ids, ns, who, "sts", "GetCallerIdentity", ip=NAT_IPS[0], ua=CLI_UA.format(cmd="sts.get-caller-identity")),
                  [("system", "aws:sts", "", "")], creds.key), None),
               ("can_i", "k8s", lambda ns: (k8s.event(
-                  ids, ns, user=k8s.sa_user(a, ids), verb="create", resource="selfsubjectrulesreviews",
+                  ids, ns, user=k8s.sa_user(a, ctx.jti(a, ns)), verb="create", resource="selfsubjectrulesreviews",
                   namespace=None, name=None, ip=a.pod_ip, ua=k8s.KUBECTL_UA, code=201, reason=rbac_reason(a)),
                   [("resource", "selfsubjectrulesreviews", "selfsubjectrulesreviews", f"k8s:{CLUSTER}"),
                    ("system", f"k8s:{CLUSTER}", "", "")], ""), None)],
@@ -331,7 +331,7 @@ def _subagent(st: Story, ids: Ids, run: AgentRun, sub: AgentRun, creds: ct.RoleS
                     rpc_error={"code": -32602, "message": "Unknown tool: kubectl_exec"})
     st.calls["kubectl_exec"] = call
 
-    sa = k8s.sa_user(a, ids)
+    sa = k8s.sa_user(a, ctx.jti(a, t_("10T14:08:00")))
     wide = ('RBAC: allowed by ClusterRoleBinding "finance-agents-read" of ClusterRole "secret-reader" to '
             'ServiceAccount "invoice-agent/finance"')
     _effects(st, sub, t_("10T14:08:05.671"), "devtools", "kubectl",
