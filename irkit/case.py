@@ -311,3 +311,54 @@ class Case:
 
         start, end = default_window(self.con, self.incident, parse_time(since, "since"), parse_time(until, "until"))
         return blast_radius(self.con, self.inventory, self._suspect(identity), start, end)
+
+    # -- reporting ------------------------------------------------------------------------------------
+    def report(
+        self,
+        suspect: str | None = None,
+        out: str | Path = "report.html",
+        *,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+        detected_at: str | datetime | None = None,
+        revocations: list[Any] | tuple[Any, ...] = (),
+        command: str | None = None,
+        progress: Any = None,
+    ) -> Path:
+        """Write the incident report for ``suspect`` (default: the incident file's) as one self-contained
+        HTML file; ``since`` defaults to the start of the suspect's activity before detection. See
+        :mod:`irkit.report`."""
+        from irkit.report import build
+
+        return build(self, suspect, out, since=since, until=until, detected_at=detected_at,
+                     revocations=revocations, command=command, progress=progress)
+
+    def export_timeline(
+        self, suspect: str | None, out: str | Path, *, format: str = "csv",
+        since: str | datetime | None = None, until: str | datetime | None = None,
+    ) -> int:
+        """Write the suspect's cross-source timeline for Timesketch (``format`` csv or jsonl); returns
+        the number of events. See :mod:`irkit.export`."""
+        from irkit import export
+
+        ident = self._suspect(suspect)
+        identities = reached_identities(self.con, ident)
+        params = {"identities": identities, "credentials": created_credentials(self.con, identities),
+                  "since": parse_time(since, "since"), "until": parse_time(until, "until")}
+        return export.write_timesketch(export.stream(self.con, query("timeline"), params), out, format)
+
+    def export_ocsf(
+        self, out: str | Path, *, suspect: str | None = None, since: str | datetime | None = None,
+        until: str | datetime | None = None, raw: bool = False,
+    ) -> int:
+        """Write normalized events (all, or the suspect's and what it reached) as OCSF JSON lines,
+        streamed; ``raw=True`` adds each original record as ``raw_data``. See :mod:`irkit.export`."""
+        from irkit import export
+
+        identities = credentials = None
+        if suspect is not None:
+            identities = reached_identities(self.con, self.identity_id(suspect))
+            credentials = created_credentials(self.con, identities)
+        rows = export.event_rows(self.con, identities, credentials, parse_time(since, "since"),
+                                 parse_time(until, "until"), raw)
+        return export.write_ocsf(rows, out)

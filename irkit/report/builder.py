@@ -1,0 +1,163 @@
+"""Render :class:`~irkit.report.findings.Findings` as one self-contained HTML file.
+
+Log content is attacker-controlled: a user agent, a tool argument or a resource name can hold
+``<script>``. Every value therefore goes through Jinja2 with autoescaping on, and the only markup
+inserted unescaped is plotly's own output (its figure JSON escapes ``<``, ``>`` and ``/``). As a second
+line of defence the page carries a Content-Security-Policy that lets run only the scripts irkit wrote
+(by hash) and fetch nothing: no CDN, no web font, no image from the network.
+
+plotly.js is embedded once, with the first figure; the others reuse it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+import polars as pl
+from markupsafe import Markup
+
+from irkit.report.findings import Findings, gather
+from irkit.report.summary import manager_summary
+
+if TYPE_CHECKING:
+    from irkit.case import Case
+
+_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+#: plotly's modebar offers a "download as PNG" that builds a data: URL; nothing else is needed.
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def environment() -> jinja2.Environment:
+    """The report's template environment: the package's ``templates`` folder, autoescaping always on."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("irkit.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cell"] = cell
+    env.filters["when"] = when
+    env.filters["labelled"] = lambda columns: [(c, c.replace("_", " ")) for c in columns]
+    return env
+
+
+def cell(value: Any) -> str:
+    """A value as table text: times in UTC to the millisecond, lists joined, nothing as a dash."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, datetime):
+        return when(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={cell(v)}" for k, v in value.items())
+    return str(value)
+
+
+def when(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    text = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    return text.removesuffix(".000") + "Z"
+
+
+def rows(frame: pl.DataFrame | None, columns: Sequence[str], limit: int | None = None) -> list[dict[str, Any]]:
+    """The named columns of ``frame`` (those it has) as dicts, at most ``limit`` rows."""
+    if frame is None or frame.is_empty():
+        return []
+    present = [c for c in columns if c in frame.columns]
+    picked = frame.select(present)
+    return (picked.head(limit) if limit else picked).to_dicts()
+
+
+def figure_html(figures: dict[str, Any]) -> dict[str, Markup]:
+    """Each plotly figure as a div, in document order; plotly.js goes into the first one only."""
+    out = {}
+    for n, (name, fig) in enumerate(figures.items()):
+        html = fig.to_html(full_html=False, include_plotlyjs=(n == 0), config=PLOTLY_CONFIG,
+                           default_width="100%", div_id=f"figure-{name}")
+        out[name] = Markup(html)  # plotly's own output; its JSON escapes < > /
+    return out
+
+
+def content_security_policy(scripts: Sequence[str]) -> str:
+    """A policy that runs exactly ``scripts`` (by SHA-256) and loads nothing from anywhere."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'" for s in scripts
+    )
+    return ("default-src 'none'; " f"script-src {hashes}; " "style-src 'unsafe-inline'; "
+            "img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
+
+
+def render(findings: Findings, figures: dict[str, Any] | None = None, command: str | None = None) -> str:
+    """The report as HTML text; ``figures`` maps a section (``timeline``, ``blast``) to a plotly figure."""
+    env = environment()
+    embedded = figure_html(figures or {})
+    scripts = [m.group(1) for html in embedded.values() for m in _SCRIPT.finditer(str(html))]
+    template = env.get_template("report.html.j2")
+    html = template.render(
+        f=findings,
+        summary=manager_summary(findings),
+        figures=embedded,
+        csp=content_security_policy(scripts),
+        rows=rows,
+        command=command,
+    )
+    return html
+
+
+def write(html: str, out: str | Path) -> Path:
+    """Write the report atomically (a reader never sees half a file)."""
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def figures_for(f: Findings) -> dict[str, Any]:
+    """The report's figures, in document order (plotly.js travels with the first)."""
+    from irkit import figures
+
+    return {
+        "timeline": figures.timeline(f.timeline, f.triggers, f.incident,
+                                     title=f"Activity of {f.suspect} and what it reached"),
+        "sessions": figures.session_overview(f.sessions, f.triggers, f.incident,
+                                             title=f"Sessions of {f.suspect} and what it reached"),
+        "blast": figures.blast_radius_graph(f.blast, title=f"Blast radius of {f.suspect}"),
+    }
+
+
+def build(
+    case: Case,
+    suspect: str | None,
+    out: str | Path,
+    *,
+    since: str | datetime | None = None,
+    until: str | datetime | None = None,
+    detected_at: str | datetime | None = None,
+    revocations: Sequence[Any] = (),
+    command: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Gather the findings, draw the figures and write the report to ``out``."""
+    findings = gather(case, suspect, since=since, until=until, detected_at=detected_at,
+                      revocations=revocations, progress=progress)
+    if progress:
+        progress("figures and HTML")
+    return write(render(findings, figures_for(findings), command), out)
