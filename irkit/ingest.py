@@ -17,9 +17,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from irkit import __version__, lake, loaders
+from irkit.accounting import FileResult, IngestSummary
 from irkit.db import duck_type, run_script, sql_string
 from irkit.evidence import DEFAULT_MAX_BYTES, EvidenceItem, discover, read_records, sample_records
 from irkit.progress import progress_bar
@@ -51,105 +50,6 @@ UNKNOWN = loaders.Loader(
     + ", 'no loader recognises this file' AS quarantine_reason FROM records",
     detectable=False,
 )
-
-
-@dataclass
-class FileResult:
-    """What ingest did with one evidence item."""
-
-    path: str
-    sha256: str
-    size: int
-    source: str | None
-    loader_version: str | None = None
-    read: int = 0
-    loaded: int = 0
-    quarantined: int = 0
-    duplicates: int = 0
-    status: str = "ingested"
-    member: str | None = None
-    abspath: str = ""
-
-    def manifest_entry(self) -> dict[str, Any]:
-        entry = asdict(self)
-        entry["file"] = entry.pop("path")
-        entry["path"] = entry.pop("abspath")
-        return entry
-
-
-@dataclass
-class IngestSummary:
-    """Loss accounting of one ingest: for every file and in total, read = loaded + quarantined + duplicates."""
-
-    files: list[FileResult] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def read(self) -> int:
-        return sum(f.read for f in self.files)
-
-    @property
-    def loaded(self) -> int:
-        return sum(f.loaded for f in self.files)
-
-    @property
-    def quarantined(self) -> int:
-        return sum(f.quarantined for f in self.files)
-
-    @property
-    def duplicates(self) -> int:
-        return sum(f.duplicates for f in self.files)
-
-    @property
-    def balanced(self) -> bool:
-        return all(f.read == f.loaded + f.quarantined + f.duplicates for f in self.files)
-
-    def to_dict(self) -> dict[str, Any]:
-        keys = ("path", "sha256", "source", "read", "loaded", "quarantined", "duplicates", "status")
-        return {
-            "read": self.read,
-            "loaded": self.loaded,
-            "quarantined": self.quarantined,
-            "duplicates": self.duplicates,
-            "files": [{k: getattr(f, k) for k in keys} for f in self.files],
-        }
-
-    def by_source(self) -> list[dict[str, Any]]:
-        rows: dict[str, dict[str, Any]] = {}
-        for f in self.files:
-            row = rows.setdefault(
-                f.source or "(unrecognised)",
-                {"source": f.source or "(unrecognised)", "files": 0, "read": 0, "loaded": 0, "quarantined": 0, "duplicates": 0},
-            )
-            row["files"] += 1
-            for k in ("read", "loaded", "quarantined", "duplicates"):
-                row[k] += getattr(f, k)
-        return list(rows.values())
-
-    def __str__(self) -> str:
-        lines = [f"{'source':<16}{'files':>7}{'read':>10}{'loaded':>10}{'quarantined':>13}{'duplicates':>12}"]
-        for r in self.by_source():
-            lines.append(
-                f"{r['source']:<16}{r['files']:>7}{r['read']:>10}{r['loaded']:>10}{r['quarantined']:>13}{r['duplicates']:>12}"
-            )
-        lines.append(
-            f"{'total':<16}{len(self.files):>7}{self.read:>10}{self.loaded:>10}{self.quarantined:>13}{self.duplicates:>12}"
-        )
-        skipped = sum(1 for f in self.files if f.status != "ingested")
-        if skipped:
-            lines.append(f"{skipped} file(s) already ingested: nothing to do for them")
-        lines.append(f"read = loaded + quarantined + duplicates: {'yes' if self.balanced else 'NO'}")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        head = "".join(f"<th>{escape(h)}</th>" for h in ("source", "files", "read", "loaded", "quarantined", "duplicates"))
-        body = "".join(
-            "<tr>" + "".join(f"<td>{escape(str(r[k]))}</td>" for k in ("source", "files", "read", "loaded", "quarantined", "duplicates")) + "</tr>"
-            for r in self.by_source()
-        )
-        total = f"<tr><th>total</th><th>{len(self.files)}</th><th>{self.read}</th><th>{self.loaded}</th><th>{self.quarantined}</th><th>{self.duplicates}</th></tr>"
-        check = "balanced" if self.balanced else "NOT balanced"
-        return f"<table><tr>{head}</tr>{body}{total}</table><p>read = loaded + quarantined + duplicates: <b>{check}</b></p>"
 
 
 @contextmanager
