@@ -90,7 +90,7 @@ class BlastRadius:
 
 # -- edges and the full graph -------------------------------------------------------------------------
 def define_macros(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(query("graph_edge_events"))
+    con.execute(query("graph_edge_events")).fetchall()
 
 
 def aggregate_edges(con: duckdb.DuckDBPyConnection, since: datetime | None, until: datetime | None) -> pl.DataFrame:
@@ -230,9 +230,9 @@ def blast_radius(
     def next_occurrence(src: str, dst: str, kind: str, after: datetime) -> tuple[datetime, str] | None:
         key = (src, dst, kind, after)
         if key not in cache:
-            row = con.execute(query("graph_edge_next"),
-                              {"src": src, "dst": dst, "kind": kind, "after": after, "until": until}).fetchone()
-            cache[key] = (row[0], row[1]) if row else None
+            rows = con.execute(query("graph_edge_next"),
+                               {"src": src, "dst": dst, "kind": kind, "after": after, "until": until}).fetchall()
+            cache[key] = (rows[0][0], rows[0][1]) if rows else None
         return cache[key]
 
     arrivals = reach(g, starts, start_time, next_occurrence)

@@ -60,9 +60,8 @@ def revoked_table(con: duckdb.DuckDBPyConnection, inventory: Inventory, incident
     suspect = _identity_of(con, inventory, incident.suspect) if incident.suspect else None
     expand = {suspect} if suspect in contained else set()
     for r in incident.revocations:
-        ident = _identity_of(con, inventory, r.target) if r.target != "*" else suspect
-        if r.target == "*" or (ident is not None and r.target == ident):
-            expand.add(ident)
+        if r.target == "*" or r.target in inventory.identities:  # the whole identity, not one of its uids
+            expand.add(suspect if r.target == "*" else r.target)
             continue
         reason = f"{r.target} revoked"
         rows.append({"uid": r.target, "match": "role" if _is_role(r.target) else "principal", "revoked_at": r.at,

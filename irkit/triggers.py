@@ -96,10 +96,10 @@ def default_window(con: duckdb.DuckDBPyConnection, incident: Incident, since: da
         return since, until
     if incident.detected_at is not None:
         return incident.detected_at - timedelta(hours=24), until
-    last = con.execute("SELECT max(time) FROM events").fetchone()
-    if last is None or last[0] is None:
+    last = con.execute("SELECT max(time) FROM events").fetchall()[0][0]
+    if last is None:
         return datetime.now().astimezone() - timedelta(hours=24), until
-    return last[0] - timedelta(hours=24), until
+    return last - timedelta(hours=24), until
 
 
 def agent_identities(con: duckdb.DuckDBPyConnection, inventory: Inventory) -> list[str]:
@@ -164,7 +164,7 @@ def build_scope(con: duckdb.DuckDBPyConnection, identities: list[str], since: da
     baseline_since = since - timedelta(days=rules.baseline_days)
     params = {"since": since, "until": until, "baseline_since": baseline_since, "identities": identities,
               "baseline_identities": sorted(wanted | {r[0] for r in users if r[0]})}
-    con.execute("CREATE OR REPLACE TEMP TABLE trigger_events AS " + query("triggers_scope"), params)
+    con.execute("CREATE OR REPLACE TEMP TABLE trigger_events AS " + query("triggers_scope"), params).fetchall()
     return Scope(identities, since, until, baseline_since, created)
 
 

@@ -17,14 +17,19 @@ from irkit.graph import BlastRadius, build_graph, reach
 from irkit.graphio import read_graphml, read_json, to_opengraph, write_graphml
 from tests.analysis_fixtures import COMPROMISE, analysis_case, ground_truth, lake_uid, truth_rows, ts  # noqa: F401
 
-#: Things the lake shows the suspect touching that the generator's story forgot to list, each with why.
-#: Expected = ground truth + these; if the generator is fixed, the union is unchanged.
-KNOWN_TRUTH_OMISSIONS = {
-    "AT.2XG5aFA4F5kRBOYikfraaNYsX-4hUja8uacaF5W3": (
-        "2026-11-10T14:10:06.290Z", "a05e90ee-7a66-1135-790b-520f32935665",
-        "the okta_users token grant mints this access token (Okta target[1]); story.py lists only the "
-        "authorization server among that grant's touches, while it lists the ledger grant's token"),
-}
+def _tokens_the_truth_forgot(case: irkit.Case) -> dict[str, tuple[datetime, str]]:
+    """Access tokens minted by the token grants the truth lists (as the authorization server touched)
+    that the truth's touches leave out: story.py lists the ledger grant's token but not the okta_users
+    grant's. Expected = truth + these; once the generator lists it, the union is unchanged."""
+    truth = ground_truth()["touched"]["resources"]
+    listed = {r["uid"] for r in truth}
+    out = {}
+    for r in truth:
+        if r["type"] == "AuthorizationServer":
+            minted = case.sql("SELECT r.uid FROM events e, unnest(e.resources) t(r) WHERE e.event_uid = $e "
+                              "AND r.type = 'credential'", e=lake_uid(case, r["event_uid"]))["uid"].to_list()
+            out.update({uid: (ts(r["first_touch"]), lake_uid(case, r["event_uid"])) for uid in minted if uid not in listed})
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +49,7 @@ def test_identities_touched_are_exactly_the_truth(analysis_case: irkit.Case, rad
 def test_resources_touched_are_exactly_the_truth(analysis_case: irkit.Case, radius: BlastRadius) -> None:  # noqa: F811
     truth = truth_rows(analysis_case, ground_truth()["touched"]["resources"])
     expected = {uid: (r["first_touch"], r["event_uid"]) for uid, r in truth.items()}
-    for uid, (when, event, _why) in KNOWN_TRUTH_OMISSIONS.items():
-        expected.setdefault(uid, (ts(when), event))
+    expected.update(_tokens_the_truth_forgot(analysis_case))
     assert _mine(radius.resources) == expected
 
 
@@ -58,10 +62,13 @@ def test_every_node_has_an_evidence_path_from_the_suspect(analysis_case: irkit.C
     for table in (radius.identities, radius.credentials, radius.resources, radius.systems):
         for row in table.iter_rows(named=True):
             assert row["path"] and row["path"][-1] == row["event_uid"] and len(row["path"]) == row["hops"], row
-    # The payment-methods export was read with the key the sub-agent created through ops-admin: 3 hops.
-    row = radius.resources.filter(pl.col("uid").str.ends_with("payment-methods-2026-11.csv")).row(0, named=True)
-    assert row["path"] == [lake_uid(analysis_case, "fe9a4bae-b0ec-4f4a-9509-9c4cdf836fb5"),
-                           "68b4ad6c-ac37-4ea7-9bc9-a8b1df24e641", "5708b046-4a1d-45ec-9bab-c858cef6200b"]
+    # The last export was read with the key the sub-agent created through ops-admin: 3 hops.
+    truth = ground_truth()
+    last = truth["touched"]["resources"][-1]
+    row = radius.resources.filter(pl.col("uid") == last["uid"]).row(0, named=True)
+    role = next(r for r in truth["touched"]["identities"] if r["type"] == "iam_role")
+    assert row["path"] == [lake_uid(analysis_case, e) for e in
+                           (role["event_uid"], truth["persistence"][0]["created_by_event"], last["event_uid"])]
 
 
 def test_reach_respects_time_on_the_sample(analysis_case: irkit.Case, radius: BlastRadius) -> None:  # noqa: F811
