@@ -150,7 +150,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cmd = [sys.executable, "-c", "import sys; from irkit.cli import main; sys.exit(main())", "investigate", *map(str, evidence_paths()),
            str(poisoned_evidence(work)), "--suspect", "invoice-agent", "--inventory", str(INVENTORY),
            "--incident", str(INCIDENT), "--out", str(out), "--no-progress"]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONUTF8": "1"})
+    done = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONUTF8": "1"})
     assert done.returncode == 0, done.stderr
     assert "triggers" in done.stdout and str(out.resolve()) in done.stdout
     return out
@@ -204,7 +204,7 @@ def test_injected_script_did_not_run_and_shows_as_text(page: DevTools) -> None:
     assert page.evaluate("window.__xss === undefined")
     assert page.evaluate("document.title") == "Incident report: invoice-agent"
     assert page.evaluate(f"[...document.scripts].some(s => s.text.includes('{MARK}'))") is False
-    assert page.evaluate(f"[...document.images].length") == 0
+    assert page.evaluate("[...document.images].length") == 0
     cells = page.evaluate(f"[...document.querySelectorAll('td')].filter(td => td.textContent.includes('{MARK}'))"
                           ".map(td => td.textContent)")
     assert PAYLOAD in cells

@@ -45,7 +45,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["cell"] = cell
     env.filters["when"] = when
-    env.filters["labelled"] = lambda columns: [(c, c.replace("_", " ")) for c in columns]
+    env.tests["datetime"] = lambda value: isinstance(value, datetime)
     return env
 
 
