@@ -83,10 +83,14 @@ TIMESTAMP_DESC = "Event Time"
 
 # -- reading --------------------------------------------------------------------------------------------
 def stream(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], rows: int = BATCH_ROWS) -> Iterator[dict[str, Any]]:
-    """The query's rows as dicts, read one Arrow batch at a time."""
+    """The query's rows as dicts, read one Arrow batch at a time. The connection runs nothing else
+    until the rows are drained or the generator is closed (DuckDB keeps one open result per connection)."""
     reader: pa.RecordBatchReader = con.sql(sql, params=params).to_arrow_reader(rows)
-    for batch in reader:
-        yield from batch.to_pylist()
+    try:
+        for batch in reader:
+            yield from batch.to_pylist()
+    finally:
+        reader.close()
 
 
 def event_rows(
