@@ -1,6 +1,6 @@
 """Blast radius: what a suspect touched, through whom, and when, as a time-respecting graph.
 
-Edges are aggregated in DuckDB (``sql/graph_edges.sql``: one row per (src, dst, kind), never one Python
+Edges are aggregated in DuckDB (``sql/graph_*_edges.sql``: one row per (src, dst, kind), never one Python
 object per event) and loaded into a NetworkX ``MultiDiGraph``. Reach is *time-respecting*: starting from
 the suspect's principals at ``since``, an edge is followed only if it happened at or after the moment its
 source was reached, so a role assumed by someone else before the suspect got there, or a key used before
@@ -28,6 +28,7 @@ from typing import Any, Callable
 import duckdb
 import networkx as nx
 import polars as pl
+import pyarrow as pa
 
 from irkit.db import frame
 from irkit.inventory import Identity, Inventory
@@ -93,10 +94,27 @@ def define_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(query("graph_edge_events")).fetchall()
 
 
-def aggregate_edges(con: duckdb.DuckDBPyConnection, since: datetime | None, until: datetime | None) -> pl.DataFrame:
-    """Every edge between ``since`` and ``until``, aggregated in DuckDB (see ``sql/graph_edges.sql``)."""
+def _sources(con: duckdb.DuckDBPyConnection, uids: list[str] | None) -> None:
+    """Register graph_sources: the uids whose touch edges are wanted (None: every actor and credential)."""
+    if uids is None:
+        con.execute("CREATE OR REPLACE TEMP TABLE graph_sources AS SELECT actor_uid AS uid FROM events "
+                    "WHERE actor_uid IS NOT NULL UNION SELECT credential_uid FROM events WHERE credential_uid IS NOT NULL").fetchall()
+    else:
+        con.execute("DROP TABLE IF EXISTS graph_sources").fetchall()
+        con.register("graph_sources_arrow", pa.table({"uid": pa.array(sorted(set(uids)), pa.string())}))
+        con.execute("CREATE TEMP TABLE graph_sources AS SELECT uid FROM graph_sources_arrow").fetchall()
+
+
+def aggregate_edges(con: duckdb.DuckDBPyConnection, since: datetime | None, until: datetime | None,
+                    sources: list[str] | None = None) -> pl.DataFrame:
+    """The control edges between ``since`` and ``until``, and the touch edges leaving ``sources`` (None:
+    every principal and credential), aggregated in DuckDB (``sql/graph_control_edges.sql``,
+    ``sql/graph_touch_edges.sql``)."""
+    _sources(con, sources)
     define_macros(con)
-    return frame(con, query("graph_edges"), {"since": since, "until": until})
+    params = {"since": since, "until": until}
+    return pl.concat([frame(con, query("graph_control_edges"), params), frame(con, query("graph_touch_edges"), params)],
+                     how="vertical_relaxed")
 
 
 def node_table(con: duckdb.DuckDBPyConnection, edges: pl.DataFrame) -> pl.DataFrame:
@@ -221,10 +239,11 @@ def blast_radius(
 ) -> BlastRadius:
     """Time-respecting reach of ``suspect`` (a canonical identity id) from ``since`` (None: from the start
     of the lake). See the module docstring for the rules."""
-    edges = aggregate_edges(con, since, until)
-    g = build_graph(edges, node_table(con, edges))
     starts = suspect_principals(con, inventory, suspect)
-    start_time = since or (min(edges["first_time"]) if edges.height else datetime.min)
+    _sources(con, starts)
+    define_macros(con)
+    control = frame(con, query("graph_control_edges"), {"since": since, "until": until})
+    start_time = since or con.execute("SELECT min(time) FROM events").fetchall()[0][0] or datetime.min
     cache: dict[tuple[str, str, str, datetime], tuple[datetime, str] | None] = {}
 
     def next_occurrence(src: str, dst: str, kind: str, after: datetime) -> tuple[datetime, str] | None:
@@ -235,6 +254,14 @@ def blast_radius(
             cache[key] = (rows[0][0], rows[0][1]) if rows else None
         return cache[key]
 
+    # Touch edges are only ever followed from controlled nodes: find those on the (small) control graph
+    # first, then aggregate only the touch edges leaving them. The second reach is the exact answer.
+    g = build_graph(control, node_table(con, control))
+    controlled = [n for n, c in reach(g, starts, start_time, next_occurrence) if c]
+    _sources(con, controlled)
+    touch = frame(con, query("graph_touch_edges"), {"since": since, "until": until})
+    edges = pl.concat([control, touch], how="vertical_relaxed")
+    g = build_graph(edges, node_table(con, edges))
     arrivals = reach(g, starts, start_time, next_occurrence)
     tables = _tables(g, arrivals, suspect, set(starts))
     potential = potential_reach(inventory, suspect, tables)

@@ -1,7 +1,10 @@
--- Defines the table macro irkit_graph_edge_events(since_t, until_t): one row per (event, edge) of the
--- blast-radius graph for events between since_t and until_t (either may be NULL). The graph queries
--- (graph_edges, graph_edge_next) read it; binding their parameters into the macro's arguments keeps
--- every value bound, never formatted into the text. Uses: events. Binds nothing itself.
+-- Defines the table macro irkit_graph_edge_events(since_t, until_t, control, touch): one row per
+-- (event, edge) of the blast-radius graph for events between since_t and until_t (either may be NULL):
+-- the control edges when `control`, the touch and structure edges when `touch`, and those only from the
+-- principals and credentials listed in the registered table graph_sources(uid) (the ones the suspect
+-- controls: touch edges from anything else are never followed, and there are millions of them).
+-- The graph queries (graph_control_edges, graph_touch_edges, graph_edge_next) read it; their parameters
+-- are bound into the macro's arguments, never formatted into the text. Uses: events, graph_sources.
 --
 -- Edge kinds (src -> dst):
 --   control (reaching src gives the ability to act as / with dst):
@@ -24,7 +27,7 @@
 -- conversation, tool-call id, MCP session/server, model, org/enterprise, GitHub App, sourceIdentity,
 -- agent) are not resources touched. A role session and its temporary key are the caller's new
 -- identity (control edges), not things it acted on.
-CREATE OR REPLACE TEMP MACRO irkit_graph_edge_events(since_t, until_t) AS TABLE
+CREATE OR REPLACE TEMP MACRO irkit_graph_edge_events(since_t, until_t, control, touch) AS TABLE
 WITH ev AS (
     SELECT event_uid, time, source, operation, status, actor_uid, credential_uid, delegator_uid,
            target_uid, target_type, target_system, resources, trace_uid, span_uid, parent_span_uid,
@@ -34,10 +37,21 @@ WITH ev AS (
 ),
 acts AS (
     SELECT * FROM ev
-    WHERE actor_uid IS NOT NULL
+    WHERE touch AND actor_uid IS NOT NULL
+      AND (actor_uid IN (SELECT uid FROM graph_sources) OR credential_uid IN (SELECT uid FROM graph_sources))
       AND coalesce(target_type, '') <> 'model'
       AND NOT (source = 'mcp' AND (operation IN ('initialize', 'ping', 'response') OR operation LIKE '%/list'
                                    OR operation LIKE '% response' OR operation LIKE 'notifications/%'))
+),
+assumes AS (  -- list_filter before unnest: unnesting every record's resources costs 10x more
+    SELECT *, list_filter(resources, lambda r: r.type = 'iam_role_session') AS new_sessions,
+              list_filter(resources, lambda r: r.type = 'credential') AS new_keys
+    FROM ev WHERE control AND is_assume AND status = 'success' AND actor_uid IS NOT NULL
+),
+creations AS (
+    SELECT *, list_filter(resources, lambda r: r.type = 'credential') AS creds
+    FROM ev WHERE control AND NOT is_assume AND status = 'success' AND actor_uid IS NOT NULL
+      AND len(list_filter(resources, lambda r: r.type = 'credential')) > 0
 ),
 touched AS (
     SELECT event_uid, time, operation, actor_uid, credential_uid, target_system,
@@ -68,27 +82,24 @@ SELECT credential_uid, 'system::' || target_system, 'called', time, event_uid, o
 FROM acts WHERE target_system IS NOT NULL AND credential_uid IS NOT NULL AND credential_uid <> actor_uid
 UNION ALL
 SELECT actor_uid, target_uid, 'assumed_role', time, event_uid, operation, coalesce(target_type, 'iam_role'), target_system
-FROM ev WHERE is_assume AND status = 'success' AND actor_uid IS NOT NULL AND target_uid IS NOT NULL
+FROM ev WHERE control AND is_assume AND status = 'success' AND actor_uid IS NOT NULL AND target_uid IS NOT NULL
 UNION ALL
 SELECT e.actor_uid, r.uid, 'assumed', e.time, e.event_uid, e.operation, 'role_session', e.target_system
-FROM ev e, unnest(e.resources) AS t(r)
-WHERE e.is_assume AND e.status = 'success' AND e.actor_uid IS NOT NULL AND r.type = 'iam_role_session'
+FROM assumes e, unnest(e.new_sessions) AS t(r)
 UNION ALL
 SELECT s.uid, c.uid, 'issued', e.time, e.event_uid, e.operation, 'credential', c.system
-FROM ev e, unnest(e.resources) AS t(s), unnest(e.resources) AS u(c)
-WHERE e.is_assume AND e.status = 'success' AND s.type = 'iam_role_session' AND c.type = 'credential'
+FROM assumes e, unnest(e.new_sessions) AS t(s), unnest(e.new_keys) AS u(c)
 UNION ALL
 SELECT actor_uid, credential_uid, 'uses', time, event_uid, operation, 'credential', target_system
-FROM ev WHERE actor_uid IS NOT NULL AND credential_uid IS NOT NULL AND credential_uid <> actor_uid
+FROM ev WHERE control AND actor_uid IS NOT NULL AND credential_uid IS NOT NULL AND credential_uid <> actor_uid
 UNION ALL
 SELECT e.actor_uid, r.uid, 'created', e.time, e.event_uid, e.operation, 'credential', coalesce(r.system, e.target_system)
-FROM ev e, unnest(e.resources) AS t(r)
-WHERE r.type = 'credential' AND e.status = 'success' AND e.actor_uid IS NOT NULL AND NOT e.is_assume
+FROM creations e, unnest(e.creds) AS t(r)
 UNION ALL
 SELECT p.actor_uid, c.actor_uid, 'spawned', c.time, c.event_uid, c.operation, 'agent', c.target_system
 FROM ev c
 JOIN events p ON p.source = 'otel_genai' AND p.trace_uid = c.trace_uid AND p.span_uid = c.parent_span_uid
-WHERE c.source = 'otel_genai' AND c.operation IN ('invoke_agent', 'create_agent')
+WHERE control AND c.source = 'otel_genai' AND c.operation IN ('invoke_agent', 'create_agent')
   AND c.actor_uid IS NOT NULL AND p.actor_uid IS NOT NULL AND p.actor_uid <> c.actor_uid
 UNION ALL
 SELECT delegator_uid, actor_uid,
@@ -96,4 +107,4 @@ SELECT delegator_uid, actor_uid,
             WHEN source IN ('otel_genai', 'okta') THEN 'on_behalf_of' ELSE 'delegated' END,
        time, event_uid, operation, 'principal', target_system
 FROM ev
-WHERE source <> 'cloudtrail' AND delegator_uid IS NOT NULL AND actor_uid IS NOT NULL AND delegator_uid <> actor_uid
+WHERE control AND source <> 'cloudtrail' AND delegator_uid IS NOT NULL AND actor_uid IS NOT NULL AND delegator_uid <> actor_uid

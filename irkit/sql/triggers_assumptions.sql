@@ -5,8 +5,8 @@
 -- Uses: events, actors.
 SELECT c.uid AS issued_key, e.actor_uid AS caller, a.identity_id AS caller_identity,
        e.credential_uid AS caller_key, e.time, e.event_uid
-FROM events e, unnest(e.resources) AS t(c)
+FROM (SELECT *, list_filter(resources, lambda r: r.type = 'credential') AS keys FROM events
+      WHERE source = 'cloudtrail' AND operation LIKE 'AssumeRole%' AND status = 'success'
+        AND ($until IS NULL OR time <= $until)) AS e, unnest(e.keys) AS t(c)
 LEFT JOIN actors a ON a.actor_uid = e.actor_uid
-WHERE e.source = 'cloudtrail' AND e.operation LIKE 'AssumeRole%' AND e.status = 'success'
-  AND c.type = 'credential' AND ($until IS NULL OR e.time <= $until)
 ORDER BY e.time, e.event_uid

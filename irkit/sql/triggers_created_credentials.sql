@@ -6,10 +6,10 @@
 SELECT r.uid AS credential_uid, e.actor_uid AS creator, a.identity_id AS creator_identity,
        e.credential_uid AS creator_key, e.time, e.event_uid, e.operation, e.target_uid,
        coalesce(r.system, e.target_system) AS system
-FROM events e, unnest(e.resources) AS t(r)
+FROM (SELECT *, list_filter(resources, lambda r: r.type = 'credential' AND r.uid IS NOT NULL) AS creds FROM events
+      WHERE status = 'success' AND len(list_filter(resources, lambda r: r.type = 'credential')) > 0
+        AND NOT (operation LIKE 'AssumeRole%' OR operation IN ('GetSessionToken', 'GetFederationToken')
+                 OR operation LIKE '%token.grant%' OR operation LIKE '%.token.refresh%')
+        AND ($since IS NULL OR time >= $since) AND ($until IS NULL OR time <= $until)) AS e, unnest(e.creds) AS t(r)
 LEFT JOIN actors a ON a.actor_uid = e.actor_uid
-WHERE r.type = 'credential' AND e.status = 'success' AND r.uid IS NOT NULL
-  AND NOT (e.operation LIKE 'AssumeRole%' OR e.operation IN ('GetSessionToken', 'GetFederationToken')
-           OR e.operation LIKE '%token.grant%' OR e.operation LIKE '%.token.refresh%')
-  AND ($since IS NULL OR e.time >= $since) AND ($until IS NULL OR e.time <= $until)
 ORDER BY e.time, e.event_uid

@@ -1,4 +1,5 @@
--- Which edges does the blast-radius graph have between $since and $until? One row per (src, dst, kind)
+-- Which control edges (assumed, issued, uses, created, spawned, delegated...) happened between $since
+-- and $until? One row per (src, dst, kind)
 -- with first and last time, the first evidence event (ties broken by the smallest event id, so the
 -- answer is the same on every run), the number of events and up to 20 distinct operations.
 -- Binds: $since, $until (either may be NULL). Uses: irkit_graph_edge_events (graph_edge_events.sql).
@@ -10,6 +11,6 @@ SELECT src, dst, kind,
        list_slice(list(DISTINCT operation ORDER BY operation) FILTER (WHERE operation IS NOT NULL), 1, 20) AS operations,
        any_value(dst_type) AS dst_type,
        any_value(dst_system) AS dst_system
-FROM irkit_graph_edge_events($since, $until)
+FROM irkit_graph_edge_events($since, $until, true, false)
 WHERE src IS NOT NULL AND dst IS NOT NULL
 GROUP BY src, dst, kind

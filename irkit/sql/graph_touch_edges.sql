@@ -1,0 +1,16 @@
+-- Which touch edges (acted_on, called, in_system) leave the principals and credentials in graph_sources
+-- between $since and $until? One row per (src, dst, kind)
+-- with first and last time, the first evidence event (ties broken by the smallest event id, so the
+-- answer is the same on every run), the number of events and up to 20 distinct operations.
+-- Binds: $since, $until (either may be NULL). Uses: irkit_graph_edge_events (graph_edge_events.sql).
+SELECT src, dst, kind,
+       min(time) AS first_time,
+       arg_min(event_uid, (time, event_uid)) AS event_uid,
+       max(time) AS last_time,
+       count(*) AS events,
+       list_slice(list(DISTINCT operation ORDER BY operation) FILTER (WHERE operation IS NOT NULL), 1, 20) AS operations,
+       any_value(dst_type) AS dst_type,
+       any_value(dst_system) AS dst_system
+FROM irkit_graph_edge_events($since, $until, false, true)
+WHERE src IS NOT NULL AND dst IS NOT NULL
+GROUP BY src, dst, kind
