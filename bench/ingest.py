@@ -158,8 +158,9 @@ def main() -> None:
 
 
 def _source_folder(root: Path, source: str) -> Path | None:
+    """The synthetic data's folder of one loader: generate_scale writes the logs under root/evidence/."""
     names = {"okta": "okta", "otel_genai": "otel", "github_audit": "github", "k8s_audit": "k8s", "mcp": "mcp"}
-    folder = root / names.get(source, source)
+    folder = root / "evidence" / names.get(source, source)
     return folder if folder.exists() else None
 
 

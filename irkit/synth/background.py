@@ -6,7 +6,7 @@ import datetime as dt
 
 from ._util import DAY, HOUR, NS
 from .agents import agents_day
-from .context import PERIOD_START, Ctx
+from .context import INCIDENT_DAY, PERIOD_START, STORY_HUMAN, Ctx
 from .people import human_day
 from .services import DEPLOYS, backup_night, ci_run, cluster_system, kms_rotation, nodes, report_lambda
 
@@ -19,6 +19,8 @@ def background_day(ctx: Ctx, day: int) -> None:
     weekday = is_weekday(day)
     first = day == PERIOD_START
     for h in ctx.cast.humans.values():
+        if day == INCIDENT_DAY and h.id == STORY_HUMAN:
+            continue  # the story signs him in that day (and he only uses Okta apps)
         human_day(ctx, h, day, weekday, first)
     agents_day(ctx, day, weekday)
     backup_night(ctx, day)

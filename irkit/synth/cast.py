@@ -13,7 +13,10 @@ from ._util import Ids
 
 ACCOUNT = "111122223333"
 REGION = "us-east-1"
-CLUSTER = "prod-use1"
+CLUSTER = "prod-use1"  # names the log folder, the EKS cluster and OTel's k8s.cluster.name
+# The target system of the cluster's audit records: a raw audit.k8s.io log does not name its cluster, so
+# the loader writes "k8s" ("k8s:<cluster>" only for GKE/AKS envelopes that carry the name).
+K8S_SYSTEM = "k8s"
 ORG = "acme"
 ORG_ID = 81234567
 BUSINESS = "acme-corp"

@@ -27,6 +27,10 @@ INCIDENT_DAY = ns_of("2026-11-10T00:00:00Z")
 PERIOD_END = ns_of("2026-11-12T00:00:00Z")
 # The suspect's ordinary work stops here on the incident day (the incident conversation follows).
 SUSPECT_BASELINE_END = ns_of("2026-11-10T13:00:00Z")
+# The human who starts the incident conversation. On the incident day the story writes his only Okta
+# sign-in (13:58), so it is his last authentication before the conversation (the delegation chain's
+# first hop): the background writes no Okta day for him then.
+STORY_HUMAN = "dave"
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .cast import ACCOUNT, CLUSTER, Cast, role_arn, user_arn
+from .cast import ACCOUNT, K8S_SYSTEM, Cast, role_arn, user_arn
 
 PRODUCTION = ["arn:aws:s3:::acme-prod-*", "namespaces/payments/*", "acme/payments-*"]
 
@@ -38,16 +38,16 @@ def build_inventory(cast: Cast, extra: list[dict[str, Any]] | None = None) -> di
             systems.append("github")
         if h.k8s:
             aliases.append(h.k8s_user)
-            systems.append(f"k8s:{CLUSTER}")
+            systems.append(K8S_SYSTEM)
         items.append(_identity(h.id, "human", h.display, h.business_owner, h.technical_owner,
                                "Suspend the Okta user (ends SSO sessions); revoke IAM Identity Center sessions.",
                                aliases, [], systems, []))
     for a in cast.agents.values():
         aliases = [a.role, a.okta_client, a.sa, a.id]
-        systems = ["aws:s3", "okta", f"k8s:{CLUSTER}"] + [f"mcp:{s}" for s in a.servers]
+        systems = ["aws:s3", "okta", K8S_SYSTEM] + [f"mcp:{s}" for s in a.servers]
         steps = [{"system": "aws:iam", "action": "Revoke role sessions (AWSRevokeOlderSessions)", "target": a.role},
                  {"system": "okta", "action": "Deactivate the OAuth service app", "target": a.okta_client},
-                 {"system": f"k8s:{CLUSTER}", "action": "Delete the service account", "target": a.sa}]
+                 {"system": K8S_SYSTEM, "action": "Delete the service account", "target": a.sa}]
         if a.github_app:
             aliases.insert(2, a.bot)
             systems.insert(2, "github")
@@ -65,7 +65,7 @@ def build_inventory(cast: Cast, extra: list[dict[str, Any]] | None = None) -> di
         ("ci-deploy", "CI deploy role (GitHub Actions OIDC)", "Remove the OIDC trust from the role; revoke its sessions.",
          [role_arn("ci-deploy"), "system:serviceaccount:ci:deployer"]
          + [f"repo:acme/{r}:ref:refs/heads/main" for r in ("payments-api", "web-frontend", "invoice-agent", "support-bot")],
-         ["aws:ecr", "aws:eks", "aws:sts", f"k8s:{CLUSTER}", "github"],
+         ["aws:ecr", "aws:eks", "aws:sts", K8S_SYSTEM, "github"],
          ["namespaces/payments/*", "namespaces/web/*", "namespaces/finance/*", "namespaces/support/*"]),
         ("backup-svc", "Nightly backup job (IAM user)", "Deactivate and delete the user's access keys.",
          [user_arn("backup-svc"), ids["backup_key_old"]], ["aws:s3"],
@@ -79,9 +79,9 @@ def build_inventory(cast: Cast, extra: list[dict[str, Any]] | None = None) -> di
         ("aws-managed-services", "AWS services acting in the account", "Not revocable: managed by AWS.",
          ["ec2.amazonaws.com", "lambda.amazonaws.com", "kms.amazonaws.com"], ["aws:*"], []),
         ("prometheus", "Cluster monitoring", "Delete the service account.",
-         ["system:serviceaccount:monitoring:prometheus"], [f"k8s:{CLUSTER}"], []),
+         ["system:serviceaccount:monitoring:prometheus"], [K8S_SYSTEM], []),
         ("kube-controller-manager", "Kubernetes control plane", "Not revocable: control plane.",
-         ["system:kube-controller-manager"], [f"k8s:{CLUSTER}"], []),
+         ["system:kube-controller-manager"], [K8S_SYSTEM], []),
     ]
     for id_, display, revocation, aliases, systems, data in services:
         items.append(_identity(id_, "service", display, "cto@acme.example", "platform@acme.example", revocation,

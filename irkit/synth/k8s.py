@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._util import MS, Ids, iso_us
+from ._util import MS, Ids, iso_us, ns_of
 from .cast import Agent
 
 JsonObj = dict[str, Any]
@@ -63,4 +63,6 @@ def event(ids: Ids, ns: int, *, user: JsonObj, verb: str, resource: str, namespa
 
 
 def event_uid(rec: JsonObj) -> str:
-    return f"{rec['auditID']}:{rec['stage']}"
+    """The loader's event_uid: auditID, stage and the request-received time (UTC, exactly 6 fraction
+    digits, ``Z``), because a caller can choose the audit ID (``Audit-ID`` header)."""
+    return f"{rec['auditID']}:{rec['stage']}:{iso_us(ns_of(rec['requestReceivedTimestamp']))}"

@@ -15,7 +15,7 @@ from typing import Any
 from . import cloudtrail as ct
 from . import github, k8s, okta
 from ._util import HOUR, MINUTE, NS, SECOND, Ids
-from .cast import ACCOUNT, CLUSTER, REGION, Human
+from .cast import ACCOUNT, K8S_SYSTEM, REGION, Human
 from .context import BOTO_UA, CLI_UA, Ctx
 from .conversation import AgentRun, emit_trace
 from .inventory import _identity
@@ -64,12 +64,12 @@ def inventory_entries(pop: Pop) -> list[dict[str, Any]]:
                              "Suspend the Okta user.", [h.email, h.okta_id,
                                                         f"arn:aws:sts::{ACCOUNT}:assumed-role/{h.sso_role}/{h.email}",
                                                         h.github or "", h.k8s_user],
-                             [], ["okta", "aws:*", "github", f"k8s:{CLUSTER}"], []))
+                             [], ["okta", "aws:*", "github", K8S_SYSTEM], []))
     for (sid, _), client in zip(pop.roles, pop.clients):
         out.append(_identity(sid, "service", f"Service {sid}", "cto@acme.example", "platform@acme.example",
                              "Revoke role sessions; delete the service account.",
                              [f"arn:aws:iam::{ACCOUNT}:role/{sid}", _sa(sid), client], [],
-                             ["aws:s3", f"k8s:{CLUSTER}", "okta"],
+                             ["aws:s3", K8S_SYSTEM, "okta"],
                              [f"arn:aws:s3:::acme-{sid}-data/*", f"namespaces/{_ns(sid)}/*"]))
     for a in pop.agents:
         out.append(_identity(a, "agent", f"Helper agent {a}", "cto@acme.example", "platform-ai@acme.example",

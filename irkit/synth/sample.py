@@ -18,12 +18,18 @@ from .sinks import JsonlWriter, Sinks, Writer
 from .story import build_story
 from .truth import ground_truth, incident_yaml, readme
 
-GENERATED = ("aws", "okta", "github", "k8s", "mcp", "otel", "inventory.yaml", "incident.yaml", "ground_truth.json",
-             "README.md")
+# The native logs go under evidence/ (what a responder ingests); the inventory, the incident file, the
+# answer key and the README stay at the top, out of the evidence.
+EVIDENCE = "evidence"
+GENERATED = (EVIDENCE, "inventory.yaml", "incident.yaml", "ground_truth.json", "README.md",
+             # the layout before evidence/: the log folders at the top
+             "aws", "okta", "github", "k8s", "mcp", "otel")
 
 
 def make_writers(out: Path, seed: int, *, max_per_file: int = 5000, duplicate_every: int = 0,
                  gzip_level: int = 6) -> dict[str, Writer]:
+    """The per-source writers of an output folder `out` (its logs go to `out`/evidence/)."""
+    out = out / EVIDENCE
     return {
         "cloudtrail": CloudTrailWriter(out / "aws", seed, max_per_file=max_per_file,
                                        duplicate_every=duplicate_every, level=gzip_level),
@@ -49,7 +55,7 @@ def clear(out: Path) -> None:
 
 
 def span_count(out: Path) -> int:
-    return sum(f.read_bytes().count(b'"spanId"') for f in sorted((out / "otel").glob("traces-*.json")))
+    return sum(f.read_bytes().count(b'"spanId"') for f in sorted((out / EVIDENCE / "otel").glob("traces-*.json")))
 
 
 def folder_size(out: Path) -> int:

@@ -22,7 +22,7 @@ from .context import PERIOD_END, PERIOD_START, Ctx
 from .inventory import build_inventory, dump_inventory
 from .noise import SLICE, Noise, inventory_entries
 from .otel import OtelWriter
-from .sample import clear, make_writers
+from .sample import EVIDENCE, clear, make_writers
 from .sinks import Sinks
 from .story import build_story
 from .truth import ground_truth, incident_yaml
@@ -40,7 +40,7 @@ def _summary(writers: dict[str, Any], counts: dict[str, int]) -> dict[str, dict[
 
 def _noise_cloudtrail(out: str, noise: int, seed: int) -> dict[str, dict[str, int]]:
     """The noise's CloudTrail records, in their own delivery files (run here or in a worker)."""
-    writer = CloudTrailWriter(Path(out) / "aws", seed, max_per_file=MAX_PER_FILE, duplicate_every=500,
+    writer = CloudTrailWriter(Path(out) / EVIDENCE / "aws", seed, max_per_file=MAX_PER_FILE, duplicate_every=500,
                               level=GZIP_LEVEL, name_key="noise")
     sinks = Sinks({"cloudtrail": writer})
     gen = Noise(Ctx(build_cast(seed), sinks, seed), noise, PERIOD_START, PERIOD_END, sources=("cloudtrail",))
@@ -52,7 +52,8 @@ def _noise_cloudtrail(out: str, noise: int, seed: int) -> dict[str, dict[str, in
 
 
 def generate_scale(out_dir: Path, events: int, seed: int = 7, workers: int | None = None) -> dict[str, Any]:
-    """Write about `events` records (an OTel span counts as one) across all sources into `out_dir`.
+    """Write about `events` records (an OTel span counts as one) across all sources into `out_dir`:
+    the logs under `out_dir`/evidence/, inventory.yaml, incident.yaml and ground_truth.json beside it.
 
     Returns ``{"events": total, "counts": {source: n}, "files": {source: n}, "bytes": {source: n},
     "duplicates": {"cloudtrail": n}}``: counts are distinct records; CloudTrail's files also hold

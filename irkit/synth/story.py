@@ -34,8 +34,8 @@ from .agents import (
     resource_attrs,
     with_token,
 )
-from .cast import ACCOUNT, ATTACKER_IPS, CLUSTER, NAT_IPS, REGION, role_arn, user_arn
-from .context import BOTO_UA, CLI_UA, Ctx
+from .cast import ACCOUNT, ATTACKER_IPS, K8S_SYSTEM, NAT_IPS, REGION, role_arn, user_arn
+from .context import BOTO_UA, CLI_UA, STORY_HUMAN, Ctx
 from .conversation import AgentRun, ToolCall, api_time, emit_trace
 
 JsonObj = dict[str, Any]
@@ -127,7 +127,7 @@ def build_story(ctx: Ctx) -> Story:
 
 # ---------------------------------------------------------------- 13:58 dave signs in
 def _dave_signs_in(st: Story, ids: Ids) -> None:
-    ctx, dave = st.ctx, st.ctx.cast.humans["dave"]
+    ctx, dave = st.ctx, st.ctx.cast.humans[STORY_HUMAN]
     session = "102" + ids.b62(22)
     st.ids_["dave_okta_session"] = session
     st.mark("dave_login", "okta", ctx.put("okta", t_("10T13:58:10.204"),
@@ -199,8 +199,8 @@ def _conversation(st: Story, ids: Ids) -> None:
                                'Supply","amount":"4182.50","currency":"USD","due_date":"2026-11-24"}')
     st.calls["extract_invoice"] = call
     st.mark("extract_configmap", "k8s", rec, actor=a.id, call=call, touches=[
-        ("resource", f"namespaces/{a.namespace}/configmaps/{a.configmap}", "configmaps", f"k8s:{CLUSTER}"),
-        ("system", f"k8s:{CLUSTER}", "", "")] + tool_touches(call))
+        ("resource", f"namespaces/{a.namespace}/configmaps/{a.configmap}", "configmaps", K8S_SYSTEM),
+        ("system", K8S_SYSTEM, "", "")] + tool_touches(call))
 
     # 14:02:57 it connects to a server outside its scope
     run.chat(call.end_ns + 60 * MS, 5_020 * MS)
@@ -218,8 +218,8 @@ def _conversation(st: Story, ids: Ids) -> None:
               ("can_i", "k8s", lambda ns: (k8s.event(
                   ids, ns, user=k8s.sa_user(a, ctx.jti(a, ns)), verb="create", resource="selfsubjectrulesreviews",
                   namespace=None, name=None, ip=a.pod_ip, ua=k8s.KUBECTL_UA, code=201, reason=rbac_reason(a)),
-                  [("resource", "selfsubjectrulesreviews", "selfsubjectrulesreviews", f"k8s:{CLUSTER}"),
-                   ("system", f"k8s:{CLUSTER}", "", "")], ""), None)],
+                  [("resource", "selfsubjectrulesreviews", "selfsubjectrulesreviews", K8S_SYSTEM),
+                   ("system", K8S_SYSTEM, "", "")], ""), None)],
              name="run_shell#1")
 
     # 14:04:10 it spawns a helper agent nobody registered
@@ -341,8 +341,8 @@ def _subagent(st: Story, ids: Ids, run: AgentRun, sub: AgentRun, creds: ct.RoleS
              [("list_secrets", "k8s", lambda ns: (k8s.event(
                  ids, ns, user=sa, verb="list", resource="secrets", namespace="payments", name=None, ip=a.pod_ip,
                  ua=k8s.KUBECTL_UA, reason=wide), [
-                 ("resource", "namespaces/payments/secrets", "secrets", f"k8s:{CLUSTER}"),
-                 ("system", f"k8s:{CLUSTER}", "", "")], ""), t_("10T14:08:06.493117"))],
+                 ("resource", "namespaces/payments/secrets", "secrets", K8S_SYSTEM),
+                 ("system", K8S_SYSTEM, "", "")], ""), t_("10T14:08:06.493117"))],
              name="kubectl#list_secrets")
     _effects(st, sub, t_("10T14:08:40.259"), "devtools", "kubectl",
              {"args": ["get", "secret", "payments-db-credentials", "-n", "payments", "-o", "jsonpath={.data}"]},
@@ -350,8 +350,8 @@ def _subagent(st: Story, ids: Ids, run: AgentRun, sub: AgentRun, creds: ct.RoleS
              [("get_secret", "k8s", lambda ns: (k8s.event(
                  ids, ns, user=sa, verb="get", resource="secrets", namespace="payments",
                  name="payments-db-credentials", ip=a.pod_ip, ua=k8s.KUBECTL_UA, reason=wide), [
-                 ("resource", "namespaces/payments/secrets/payments-db-credentials", "secrets", f"k8s:{CLUSTER}"),
-                 ("system", f"k8s:{CLUSTER}", "", "")], ""), t_("10T14:08:41.108532"))],
+                 ("resource", "namespaces/payments/secrets/payments-db-credentials", "secrets", K8S_SYSTEM),
+                 ("system", K8S_SYSTEM, "", "")], ""), t_("10T14:08:41.108532"))],
              name="kubectl#get_secret")
 
     token = (ids.b64(32), 3_917_220_415)
@@ -440,7 +440,7 @@ def _response(st: Story, ids: Ids) -> None:
         reason='RBAC: allowed by ClusterRoleBinding "platform-admins-edit" of ClusterRole "admin" to Group '
                '"oidc:platform-admins"'))
     m = st.mark("revoke_k8s_sa", "k8s", rec, actor=bob.k8s_user)
-    st.revocations.append({"target": a.sa, "system": f"k8s:{CLUSTER}",
+    st.revocations.append({"target": a.sa, "system": K8S_SYSTEM,
                            "action": "Delete the service account (invalidates its bound tokens)",
                            "at_ns": str(m.ns), "event_uid": m.uid})
 

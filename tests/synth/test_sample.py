@@ -36,10 +36,17 @@ def hashes(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def k8s_uid(r: dict[str, Any]) -> str:
+    """docs/normalization.md: auditID:stage:requestReceivedTimestamp (UTC, exactly 6 fraction digits, Z)."""
+    received = dt.datetime.fromisoformat(r["requestReceivedTimestamp"]).astimezone(dt.UTC)
+    return f"{r['auditID']}:{r['stage']}:{received.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}"
+
+
 class Evidence:
     """Every record of the sample: uid -> (source, time ns, record)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, sample: Path) -> None:
+        root = sample / "evidence"
         self.by_uid: dict[str, tuple[str, int, dict[str, Any]]] = {}
         self.dupes = 0
         for f in sorted((root / "aws").rglob("*.json.gz")):
@@ -55,7 +62,7 @@ class Evidence:
             self._add(r["_document_id"], "github", r["@timestamp"] * 10**6, r)
         for line in (root / "k8s" / "prod-use1" / "audit.log").read_bytes().splitlines():
             r = json.loads(line)
-            self._add(f"{r['auditID']}:{r['stage']}", "k8s", ns_of(r["requestReceivedTimestamp"]), r)
+            self._add(k8s_uid(r), "k8s", ns_of(r["requestReceivedTimestamp"]), r)
         for line in (root / "mcp" / "gateway.jsonl").read_bytes().splitlines():
             r = json.loads(line)
             self._add(hashlib.sha256(line).hexdigest(), "mcp", ns_of(r["timestamp"]), r)
@@ -283,6 +290,64 @@ def test_inventory_covers_everyone_but_the_subagent(sample: Path, ev: Evidence) 
         assert i["business_owner"] and i["technical_owner"] and i["revocation_path"]
     agent = next(i for i in inv["identities"] if i["id"] == "invoice-agent")
     assert agent["scope"]["tools"] == ["read_document", "extract_invoice", "post_to_ledger"]
+
+
+def test_layout_keeps_the_answer_key_out_of_the_evidence(sample: Path) -> None:
+    """A responder ingests evidence/; the inventory, incident file and answer key are beside it."""
+    assert sorted(p.name for p in sample.iterdir()) == ["README.md", "evidence", "ground_truth.json", "incident.yaml",
+                                                       "inventory.yaml"]
+    assert sorted(p.name for p in (sample / "evidence").iterdir()) == ["aws", "github", "k8s", "mcp", "okta", "otel"]
+    assert not [p for p in (sample / "evidence").rglob("*") if p.suffix in (".yaml", ".md")
+                or p.name == "ground_truth.json"]
+    readme = (sample / "README.md").read_text()
+    for path in ("evidence/aws/AWSLogs/", "evidence/okta/system_log.jsonl", "evidence/github/audit_log.jsonl",
+                 "evidence/k8s/prod-use1/audit.log", "evidence/mcp/gateway.jsonl", "evidence/otel/traces-*.json"):
+        assert f"`{path}" in readme, path
+
+
+def test_kubernetes_system_and_event_ids(sample: Path, gt: dict[str, Any], ev: Evidence) -> None:
+    """A raw audit.k8s.io log does not name its cluster: its system is plain `k8s` everywhere."""
+    text = json.dumps(gt) + (sample / "inventory.yaml").read_text()
+    assert "k8s:" not in text
+    k8s_systems = [x["system"] for x in gt["touched"]["resources"] if x["type"] in ("configmaps", "secrets",
+                                                                                    "selfsubjectrulesreviews")]
+    assert k8s_systems and set(k8s_systems) == {"k8s"}
+    assert "k8s" in {x["uid"] for x in gt["touched"]["systems"]}
+    assert [r["system"] for r in gt["revocations"] if ev.by_uid[r["event_uid"]][0] == "k8s"] == ["k8s"]
+    inv = yaml.safe_load((sample / "inventory.yaml").read_text())
+    agent = next(i for i in inv["identities"] if i["id"] == "invoice-agent")
+    assert "k8s" in agent["scope"]["systems"]
+    assert {s["system"] for s in agent["revocation_steps"]} >= {"k8s"}
+    k8s_uids = [u for u in all_event_uids(gt) if u in ev.by_uid and ev.by_uid[u][0] == "k8s"]
+    assert len(k8s_uids) >= 4
+    for uid in k8s_uids:
+        audit_id, stage, received = uid.split(":", 2)
+        rec = ev.by_uid[uid][2]
+        assert (audit_id, stage) == (rec["auditID"], rec["stage"]) and stage == "ResponseComplete"
+        assert len(received) == len("2026-11-10T14:02:33.557323Z") and received.endswith("Z"), uid
+        assert ns_of(received) == ev.by_uid[uid][1]
+
+
+SIGN_IN_EVENTS = ("user.session.start", "user.authentication.auth_via_mfa", "user.authentication.sso")
+
+
+def test_the_human_hop_is_his_last_sign_in_before_the_conversation(gt: dict[str, Any], ev: Evidence) -> None:
+    """The chain's first hop must be what an analysis finds: the human's last successful Okta
+    authentication before the conversation's invoke_agent span, with nothing of his in the 30 minutes
+    before it but the story's session."""
+    human, agent = gt["delegation_chain"][0], gt["delegation_chain"][1]
+    source, conversation_ns, span = ev.by_uid[agent["event_uid"]]
+    assert source == "otel" and span["attrs"]["user.id"] == human["uid"]
+    dave = sorted((ns, r) for ns, r in ev.of("okta") if r["actor"]["alternateId"] == human["uid"])
+    sign_ins = [(ns, r) for ns, r in dave if ns <= conversation_ns and r["eventType"] in SIGN_IN_EVENTS
+                and r["outcome"]["result"] == "SUCCESS"]
+    last_ns, last = sign_ins[-1]
+    assert last["uuid"] == human["event_uid"]
+    session = next(s for s in gt["sessions"] if s["source"] == "okta")
+    assert last["authenticationContext"]["externalSessionId"] == session["id"]
+    assert ns_of(session["start"]) <= last_ns // 1000 * 1000 == ns_of(session["end"]) < conversation_ns
+    window = [r for ns, r in dave if conversation_ns - 30 * 60 * NS <= ns <= conversation_ns]
+    assert {r["authenticationContext"]["externalSessionId"] for r in window} == {session["id"]}
 
 
 def test_refuses_a_folder_that_is_not_a_sample(tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ def digest(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def count_records(root: Path) -> dict[str, int]:
+def count_records(out: Path) -> dict[str, int]:
+    root = out / "evidence"
     ct = sum(len(json.loads(gzip.decompress(f.read_bytes()))["Records"]) for f in (root / "aws").rglob("*.gz"))
     lines = {name: sum(1 for _ in path.open("rb")) for name, path in (
         ("okta", root / "okta" / "system_log.jsonl"), ("github", root / "github" / "audit_log.jsonl"),
@@ -48,6 +49,13 @@ def test_scale_embeds_the_same_incident(tmp_path: Path) -> None:
     ids = [i["id"] for i in inv["identities"]]
     assert len(ids) == len(set(ids)) and "invoice-agent" in ids and "recon-subagent" not in ids
     # noise never touches production: no noise bucket, namespace or repository matches the globs
-    text = (tmp_path / "scale" / "k8s" / "prod-use1" / "audit.log").read_text()
-    assert text.count('"namespace":"payments"') == (sample / "k8s" / "prod-use1" / "audit.log").read_text().count(
-        '"namespace":"payments"')
+    text = (tmp_path / "scale" / "evidence" / "k8s" / "prod-use1" / "audit.log").read_text()
+    assert text.count('"namespace":"payments"') == (sample / "evidence" / "k8s" / "prod-use1" / "audit.log").read_text(
+    ).count('"namespace":"payments"')
+    # the noise adds no Okta event of the human who starts the conversation: his sign-in stays the story's
+    human = '"alternateId":"dave@acme.example"'
+    assert [line for line in (tmp_path / "scale" / "evidence" / "okta" / "system_log.jsonl").read_text().splitlines()
+            if human in line] == [line for line in (sample / "evidence" / "okta" / "system_log.jsonl").read_text(
+            ).splitlines() if human in line]
+    assert sorted(p.name for p in (tmp_path / "scale").iterdir()) == ["evidence", "ground_truth.json", "incident.yaml",
+                                                                     "inventory.yaml"]
