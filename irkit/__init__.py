@@ -2,7 +2,7 @@
 
 >>> import irkit
 >>> case = irkit.open_case("cases/demo")          # doctest: +SKIP
->>> case.ingest(["sample_data/invoice-agent-incident"])  # doctest: +SKIP
+>>> case.ingest(["sample_data/invoice-agent-incident/evidence"])  # doctest: +SKIP
 """
 
 from __future__ import annotations
