@@ -4,14 +4,16 @@
 -- itself), so a nightly job reading today's new object in its usual bucket is not "new".
 -- One row per (identity, container), with every window event on it (first 50 as evidence).
 -- Binds: $patterns. Uses: trigger_events (triggers_scope.sql, materialized).
-WITH touched AS (
+WITH touched AS (  -- match the globs before unnesting: most records touch no production data
     SELECT identity, actor_identity, period, event_uid, time, session_uid, via, attributed_to, target_uid AS uid
-    FROM trigger_events WHERE target_uid IS NOT NULL
+    FROM trigger_events WHERE target_uid IS NOT NULL AND len(list_filter($patterns, lambda p: target_uid ~~~ p)) > 0
     UNION ALL
     SELECT identity, actor_identity, period, event_uid, time, session_uid, via, attributed_to, r.uid
-    FROM trigger_events, unnest(resources) AS t(r)
-    WHERE r.uid IS NOT NULL AND r.uid IS DISTINCT FROM target_uid
-      AND coalesce(r.type, '') NOT IN ('conversation', 'tool_call', 'mcp_session', 'model', 'source_identity', 'agent')
+    FROM (SELECT *, list_filter(resources, lambda x: x.uid IS NOT NULL AND len(list_filter($patterns, lambda p: x.uid ~~~ p)) > 0
+                       AND coalesce(x.type, '') NOT IN ('conversation', 'tool_call', 'mcp_session', 'model', 'source_identity', 'agent'))
+                 AS prod
+          FROM trigger_events WHERE len(resources) > 0) AS e, unnest(e.prod) AS t(r)
+    WHERE r.uid IS DISTINCT FROM e.target_uid
 ),
 production AS (
     SELECT *,
@@ -20,7 +22,6 @@ production AS (
                 ELSE uid END AS container,
            list_filter($patterns, lambda p: uid ~~~ p) AS matched
     FROM touched
-    WHERE len(list_filter($patterns, lambda p: uid ~~~ p)) > 0
 ),
 known AS (SELECT DISTINCT identity, container FROM production WHERE period = 'baseline')
 SELECT p.identity, p.container AS subject,

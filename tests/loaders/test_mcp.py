@@ -13,11 +13,8 @@ import pytest
 
 import irkit
 from irkit import loaders
-from irkit.case import DERIVED_VIEWS
-from irkit.db import run_script
 from irkit.evidence import discover, sample_records
 from irkit.loaders import mcp
-from irkit.sql import query
 from tests.loaders.helpers import SAMPLES, load, one, quarantine, rows, subset
 
 SAMPLE_DIR = SAMPLES / "mcp"
@@ -39,8 +36,6 @@ def uid(name: str, number: int) -> str:
 
 
 def tool_calls(case: irkit.Case) -> list[dict[str, Any]]:
-    if "tool_calls" not in DERIVED_VIEWS:  # until the view is registered in irkit/case.py
-        case.con.execute("CREATE OR REPLACE VIEW tool_calls AS " + run_script(case.con, query("view_tool_calls")))
     return case.sql("SELECT * FROM tool_calls ORDER BY time, call_uid").to_dicts()
 
 
