@@ -271,3 +271,25 @@ def test_values_from_the_logs_are_escaped(tmp_path: Path) -> None:
     assert page.scripts == 5
     shown: list[dict[str, Any]] = [r for r in page.table("timeline", 1) if r.get("user agent") == PAYLOAD]
     assert len(shown) == 1 and shown[0]["operation"] == "Get" + PAYLOAD and shown[0]["source IP"] == PAYLOAD
+
+
+# -- the commands ----------------------------------------------------------------------------------------
+def test_report_command_with_an_extra_revocation(analysis_case: irkit.Case, tmp_path: Path,  # noqa: F811
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from irkit.cli import main
+
+    key = TRUTH["used_after_revocation"][0]["credential"]
+    out = tmp_path / "r.html"
+    code = main(["report", str(analysis_case.root), "--out", str(out), "--since", TRUTH["times"]["compromise"],
+                 "--revoked-at", f"{key}=2026-11-12T00:00:00Z", "--no-progress"])
+    assert code == 0 and f"report written to {out.resolve()}" in capsys.readouterr().out
+    rows = {r["credential or identity"]: r for r in Page(out.read_text(encoding="utf-8")).table("checklist")}
+    assert rows[key]["revoked"] == "yes" and rows[key]["revoked at"] == "2026-11-12 00:00:00Z"
+
+
+def test_investigate_needs_a_suspect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from irkit.cli import main
+
+    code = main(["investigate", *map(str, evidence_paths()), "--out", str(tmp_path / "r.html"), "--no-progress"])
+    assert code == 2 and "--suspect" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # refused before creating anything

@@ -29,7 +29,7 @@ class _Steps:
     def __call__(self, label: str) -> None:
         now = time.perf_counter()
         if self.enabled:
-            print(f"  … {label} ({now - self.started:.1f} s)", file=sys.stderr, flush=True)
+            print(f"  [{now - self.started:5.1f} s] {label} …", file=sys.stderr, flush=True)
         self.last = now
 
     def elapsed(self) -> float:
@@ -57,7 +57,7 @@ def _register_investigate(commands: Any) -> None:
         "Prints a short summary. Exit 0 when the report was written.")
     p.add_argument("evidence", nargs="+", help="evidence files or folders (plain, .gz, .zip)")
     _window_args(p)
-    p.add_argument("--case", help="case folder to create or reuse (default: beside the report, OUT.case)")
+    p.add_argument("--case", help="case folder to create or reuse (default: beside the report, OUT.irkit-case)")
     p.add_argument("--out", required=True, help="the HTML report to write")
     p.add_argument("--no-progress", action="store_true", help="no progress on stderr")
     p.set_defaults(handler=_investigate)
@@ -65,19 +65,20 @@ def _register_investigate(commands: Any) -> None:
 
 def _investigate(args: argparse.Namespace) -> int:
     from irkit.case import open_case
+    from irkit.incident import load_incident
     from irkit.report.builder import figures_for, render, write
     from irkit.report.findings import gather
 
     out = Path(args.out)
-    case_dir = Path(args.case) if args.case else out.with_name(out.stem + ".case")
+    case_dir = Path(args.case) if args.case else out.with_name(out.stem + ".irkit-case")
+    if not (args.suspect or (args.incident and load_incident(args.incident).suspect)):
+        raise UsageError("name the suspect with --suspect, or give an --incident file that does")
     steps = _Steps(not args.no_progress)
     case = open_case(case_dir, create=True)
     if args.inventory:
         case.use_inventory(args.inventory)
     if args.incident:
         case.use_incident(args.incident)
-    if not (args.suspect or case.incident.suspect):
-        raise UsageError("name the suspect with --suspect, or give an --incident file that does")
     steps("ingesting evidence")
     summary = case.ingest(args.evidence, progress=False if args.no_progress else None)
     ingest_s = steps.elapsed()
@@ -111,7 +112,7 @@ def _print_summary(summary: Any, f: Any, path: Path, case_dir: Path, ingest_s: f
         f"  case        {case_dir} (rebuild the report: irkit report {shlex.quote(str(case_dir))} --suspect {f.suspect} --out FILE)",
         f"  done in {total_s:.1f} s",
     ]
-    print("\n".join(lines))
+    print("\n".join(lines), flush=True)
 
 
 def _command(args: argparse.Namespace, case_dir: Path) -> str:

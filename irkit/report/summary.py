@@ -85,7 +85,7 @@ def _open_items(f: Findings) -> list[str]:
         items.append(f"Revocation of {r['target']} at {_when(r['at'])} is not confirmed by any logged event.")
     gaps = f.ownership_gaps
     if gaps.height:
-        items.append(f"{gaps.height} active identities with ownership gaps: "
+        items.append(f"{gaps.height} active {'identity' if gaps.height == 1 else 'identities'} with ownership gaps: "
                      + ", ".join(f"{r['identity_id']} ({', '.join(r['gaps'])})" for r in gaps.iter_rows(named=True)) + ".")
     if not f.verification.get("ok", False):
         items.append(f"Evidence verification FAILED: {len(f.verification.get('problems', []))} files changed or missing.")
