@@ -126,14 +126,16 @@ def prepare(events: int, folder: Path) -> tuple[Path, Path]:
     from irkit import synth
 
     data = folder / "synth"
-    started = time.perf_counter()
-    synth.generate_scale(data, events=events, seed=7)
-    print(f"generated {events:,} events in {time.perf_counter() - started:.0f} s")
+    if not (data / "ground_truth.json").exists():  # a kept folder is generated once
+        started = time.perf_counter()
+        synth.generate_scale(data, events=events, seed=7)
+        print(f"generated {events:,} events in {time.perf_counter() - started:.0f} s", flush=True)
     case = irkit.open_case(folder / "case")
     started = time.perf_counter()
-    summary = case.ingest([data / name for name in ("aws", "okta", "github", "k8s", "mcp", "otel") if (data / name).exists()],
-                          progress=False)
-    print(f"ingested {summary.loaded:,} events in {time.perf_counter() - started:.0f} s")
+    evidence = [data / "evidence"] if (data / "evidence").is_dir() else \
+        [data / name for name in ("aws", "okta", "github", "k8s", "mcp", "otel") if (data / name).exists()]
+    summary = case.ingest(evidence, progress=False)
+    print(f"ingested {summary.loaded:,} events in {time.perf_counter() - started:.0f} s", flush=True)
     case.use_inventory(data / "inventory.yaml")
     case.use_incident(data / "incident.yaml")
     return folder / "case", data / "ground_truth.json"

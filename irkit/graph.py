@@ -19,11 +19,12 @@ suspect. Exports: GraphML, JSON (node-link, round-trips) and BloodHound OpenGrap
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import duckdb
 import networkx as nx
@@ -269,7 +270,7 @@ def blast_radius(
     return BlastRadius(suspect, since, until, *tables, potential=potential, graph=sub)
 
 
-_TABLE_SCHEMA = {"uid": pl.String, "identity": pl.String, "type": pl.String, "system": pl.String,
+_TABLE_SCHEMA: dict[str, Any] = {"uid": pl.String, "identity": pl.String, "type": pl.String, "system": pl.String,
                  "first_touch": pl.Datetime("us", "UTC"), "hops": pl.Int64, "via": pl.String,
                  "event_uid": pl.String, "path": pl.List(pl.String), "controlled": pl.Boolean,
                  "operations": pl.List(pl.String)}
@@ -330,12 +331,20 @@ def potential_reach(inventory: Inventory, suspect: str, tables: tuple[pl.DataFra
                                            ("data", ident.data, touched_data), ("tool", ident.tools, touched_tools)):
             for pattern in patterns:
                 probe = Identity(id=name, systems=(pattern,), data=(pattern,), tools=(pattern,))
-                inside = {"system": probe.may_reach_system, "tool": probe.may_use_tool,  # a bucket is inside "bucket/*"
-                          "data": lambda uid, p=probe: p.may_touch(uid) or p.may_touch(uid + "/")}[dimension]
+                inside = _inside(probe, dimension)
                 rows.append({"identity": name, "dimension": dimension, "pattern": pattern,
                              "touched": sum(1 for item in items if inside(item))})
     return pl.DataFrame(rows, schema={"identity": pl.String, "dimension": pl.String, "pattern": pl.String,
                                       "touched": pl.Int64})
+
+
+def _inside(probe: Identity, dimension: str) -> Callable[[str], bool]:
+    """Whether a reached uid falls inside the probe's one declared pattern (a bucket is inside "bucket/*")."""
+    if dimension == "system":
+        return probe.may_reach_system
+    if dimension == "tool":
+        return probe.may_use_tool
+    return lambda uid: probe.may_touch(uid) or probe.may_touch(uid + "/")
 
 
 def _reached_subgraph(g: nx.MultiDiGraph, arrivals: dict[tuple[str, bool], Arrival], suspect: str,

@@ -61,7 +61,7 @@ def revoked_table(con: duckdb.DuckDBPyConnection, inventory: Inventory, incident
     expand = {suspect} if suspect in contained else set()
     for r in incident.revocations:
         if r.target == "*" or r.target in inventory.identities:  # the whole identity, not one of its uids
-            expand.add(suspect if r.target == "*" else r.target)
+            expand.add((suspect if r.target == "*" else r.target) or "")
             continue
         reason = f"{r.target} revoked"
         rows.append({"uid": r.target, "match": "role" if _is_role(r.target) else "principal", "revoked_at": r.at,
@@ -251,7 +251,7 @@ def over_privilege(con: duckdb.DuckDBPyConnection, inventory: Inventory, since: 
                              "status": "used, granted" if grant else "USED, NOT GRANTED"})
             rows += [{"identity": ident.id, "dimension": dimension, "item": p, "events": 0, "granted": True,
                       "grant": p, "used": False, "status": "granted, unused"} for p in patterns if p not in matched]
-    schema = {"identity": pl.String, "dimension": pl.String, "item": pl.String, "status": pl.String,
+    schema: dict[str, Any] = {"identity": pl.String, "dimension": pl.String, "item": pl.String, "status": pl.String,
               "granted": pl.Boolean, "grant": pl.String, "used": pl.Boolean, "events": pl.Int64,
               "first_used": pl.Datetime("us", "UTC"), "last_used": pl.Datetime("us", "UTC"), "first_event_uid": pl.String}
     return pl.DataFrame(rows, schema=schema).sort("identity", "dimension", "status", "item")

@@ -61,7 +61,7 @@ TRIGGER_COLUMNS = {
     "via": "self, role session, sub-agent or created credential",
     "attributed_to": "for events made with a created credential: who created it",
 }
-SCHEMA = {"kind": pl.String, "severity": pl.String, "identity": pl.String, "acted_as": pl.List(pl.String),
+SCHEMA: dict[str, Any] = {"kind": pl.String, "severity": pl.String, "identity": pl.String, "acted_as": pl.List(pl.String),
           "session": pl.String, "time": pl.Datetime("us", "UTC"), "last_time": pl.Datetime("us", "UTC"),
           "subject": pl.String, "reason": pl.String, "evidence": pl.List(pl.String), "evidence_count": pl.Int64,
           "via": pl.String, "attributed_to": pl.String}
@@ -220,8 +220,9 @@ def _explain(kind: str, r: dict[str, Any], rules: TriggerRules) -> tuple[str, st
     if r.get("via") == "created credential" and r.get("attributed_to"):
         through += f" with a credential {r['attributed_to']} created"
     if kind == "new_production_data":
-        return (f"{who}{through} touched production data in {subject} (matches {', '.join(detail)}), which it never "
-                f"touched in the {rules.baseline_days}-day baseline; {r['evidence_count']} events", "high")
+        why = (f"{who}{through} touched production data in {subject} (matches {', '.join(detail)}), which it never "
+               f"touched in the {rules.baseline_days}-day baseline; {r['evidence_count']} events")
+        return why, "high"
     if kind == "tool_expansion":
         outside = any(d.startswith(("outside", "on a server outside")) for d in detail)
         return f"{who}{through} called tool {subject}: {'; '.join(detail)}", "high" if outside else "medium"

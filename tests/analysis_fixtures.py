@@ -23,7 +23,7 @@ import pytest
 import irkit
 from tests.sample import SAMPLE, build_case, ground_truth, ts
 
-__all__ = ["SAMPLE", "analysis_case", "ground_truth", "lake_system", "lake_uid", "ts", "COMPROMISE", "BENIGN_EXEMPT"]
+__all__ = ["BENIGN_EXEMPT", "COMPROMISE", "SAMPLE", "analysis_case", "ground_truth", "lake_system", "lake_uid", "ts"]
 
 #: Identities the story makes act; every other identity is benign background and must stay silent.
 BENIGN_EXEMPT = {"invoice-agent", "recon-subagent", "ops-admin", "backup-svc"}

@@ -17,6 +17,7 @@ from irkit.graph import BlastRadius, build_graph, reach
 from irkit.graphio import read_graphml, read_json, to_opengraph, write_graphml
 from tests.analysis_fixtures import COMPROMISE, analysis_case, ground_truth, lake_uid, truth_rows, ts  # noqa: F401
 
+
 def _tokens_the_truth_forgot(case: irkit.Case) -> dict[str, tuple[datetime, str]]:
     """Access tokens minted by the token grants the truth lists (as the authorization server touched)
     that the truth's touches leave out: story.py lists the ledger grant's token but not the okta_users

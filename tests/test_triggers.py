@@ -143,7 +143,7 @@ def test_cli_triggers_exit_1_with_findings(analysis_case: irkit.Case, capsys: py
     assert "no trigger fired" in capsys.readouterr().out
 
 
-def test_cli_revocation_and_blast_radius(analysis_case: irkit.Case, capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # noqa: F811, ANN001
+def test_cli_revocation_and_blast_radius(analysis_case: irkit.Case, capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # noqa: F811
     assert main(["revocation", str(analysis_case.root), "--actor", "invoice-agent", "--format", "json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert any(r["status"] == "USED AFTER REVOCATION" for r in out["checklist"]) and len(out["revocations"]) == 5
