@@ -20,7 +20,7 @@ import csv
 import ipaddress
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -82,7 +82,9 @@ TIMESTAMP_DESC = "Event Time"
 
 
 # -- reading --------------------------------------------------------------------------------------------
-def stream(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], rows: int = BATCH_ROWS) -> Iterator[dict[str, Any]]:
+def stream(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], rows: int = BATCH_ROWS
+) -> Generator[dict[str, Any]]:
     """The query's rows as dicts, read one Arrow batch at a time. The connection runs nothing else
     until the rows are drained or the generator is closed (DuckDB keeps one open result per connection)."""
     reader: pa.RecordBatchReader = con.sql(sql, params=params).to_arrow_reader(rows)
@@ -100,7 +102,7 @@ def event_rows(
     since: datetime | None = None,
     until: datetime | None = None,
     raw: bool = False,
-) -> Iterator[dict[str, Any]]:
+) -> Generator[dict[str, Any]]:
     """Normalized events (all of them, or those of ``identities`` and ``credentials``) in time order."""
     params = {"identities": identities, "credentials": credentials or [], "since": since, "until": until, "raw": raw}
     return stream(con, query("export_events"), params)

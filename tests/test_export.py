@@ -4,10 +4,10 @@ normalized events as OCSF JSON lines; plus the ``irkit export`` command."""
 from __future__ import annotations
 
 import csv
-import inspect
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from types import GeneratorType
 from typing import Any
 
 import pytest
@@ -132,7 +132,7 @@ def test_service_names_are_not_ips(ocsf: list[dict[str, Any]]) -> None:
 
 def test_ocsf_of_the_suspect_streams_and_keeps_raw(analysis_case: irkit.Case, tmp_path: Path) -> None:  # noqa: F811
     rows = export.event_rows(analysis_case.con, ["invoice-agent"], [], None, None, True)
-    assert inspect.isgenerator(rows)
+    assert isinstance(rows, GeneratorType)
     first = next(rows)  # one batch read, not the lake
     assert first["raw"]
     rows.close()  # frees the connection's open result
