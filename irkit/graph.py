@@ -118,6 +118,17 @@ def aggregate_edges(con: duckdb.DuckDBPyConnection, since: datetime | None, unti
                      how="vertical_relaxed")
 
 
+def _reachable_part(control: pl.DataFrame, starts: list[str]) -> pl.DataFrame:
+    """The control edges whose source the suspect could reach at all, ignoring time (a cheap superset:
+    a lake-wide control graph has hundreds of thousands of edges, the suspect's part a few hundred)."""
+    seen, frontier = set(starts), set(starts)
+    while frontier:
+        nxt = set(control.filter(pl.col("src").is_in(list(frontier)))["dst"].to_list()) - seen
+        seen |= nxt
+        frontier = nxt
+    return control.filter(pl.col("src").is_in(list(seen)))
+
+
 def node_table(con: duckdb.DuckDBPyConnection, edges: pl.DataFrame) -> pl.DataFrame:
     """``uid, kind, type, system, identity`` for every node of ``edges``. A uid that acts in the logs or
     that the inventory knows is an identity; else a credential if it is used, created or issued as one;
@@ -255,11 +266,16 @@ def blast_radius(
             cache[key] = (rows[0][0], rows[0][1]) if rows else None
         return cache[key]
 
-    # Touch edges are only ever followed from controlled nodes: find those on the (small) control graph
-    # first, then aggregate only the touch edges leaving them. The second reach is the exact answer.
+    # Touch edges (and credential uses) are only ever followed from controlled nodes: find those on the
+    # control graph first (pruned to what the suspect could reach at all), then aggregate only the edges
+    # leaving them and the credentials they used. The second reach is the exact answer.
+    control = _reachable_part(control, starts)
     g = build_graph(control, node_table(con, control))
-    controlled = [n for n, c in reach(g, starts, start_time, next_occurrence) if c]
-    _sources(con, controlled)
+    controlled = sorted(set(starts) | {n for n, c in reach(g, starts, start_time, next_occurrence) if c})
+    used = con.execute("SELECT DISTINCT credential_uid FROM events WHERE list_contains($p, actor_uid) AND credential_uid IS NOT NULL"
+                       " AND ($s IS NULL OR time >= $s) AND ($u IS NULL OR time <= $u)",
+                       {"p": controlled, "s": since, "u": until}).fetchall()
+    _sources(con, controlled + [r[0] for r in used])
     touch = frame(con, query("graph_touch_edges"), {"since": since, "until": until})
     edges = pl.concat([control, touch], how="vertical_relaxed")
     g = build_graph(edges, node_table(con, edges))

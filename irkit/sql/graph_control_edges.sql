@@ -1,5 +1,5 @@
--- Which control edges (assumed, issued, uses, created, spawned, delegated...) happened between $since
--- and $until? One row per (src, dst, kind)
+-- Which control edges (assumed a role, opened a session, issued, created, spawned, delegated) happened
+-- between $since and $until? One row per (src, dst, kind)
 -- with first and last time, the first evidence event (ties broken by the smallest event id, so the
 -- answer is the same on every run), the number of events and up to 20 distinct operations.
 -- Binds: $since, $until (either may be NULL). Uses: irkit_graph_edge_events (graph_edge_events.sql).

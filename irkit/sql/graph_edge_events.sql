@@ -1,8 +1,8 @@
 -- Defines the table macro irkit_graph_edge_events(since_t, until_t, control, touch): one row per
 -- (event, edge) of the blast-radius graph for events between since_t and until_t (either may be NULL):
--- the control edges when `control`, the touch and structure edges when `touch`, and those only from the
--- principals and credentials listed in the registered table graph_sources(uid) (the ones the suspect
--- controls: touch edges from anything else are never followed, and there are millions of them).
+-- the control edges when `control` (but `uses`), the touch and structure edges and `uses` when `touch`,
+-- and those only from the principals and credentials listed in the registered table graph_sources(uid)
+-- (the ones the suspect controls: edges from anything else are never followed, and there are millions).
 -- The graph queries (graph_control_edges, graph_touch_edges, graph_edge_next) read it; their parameters
 -- are bound into the macro's arguments, never formatted into the text. Uses: events, graph_sources.
 --
@@ -35,11 +35,14 @@ WITH ev AS (
     FROM events
     WHERE (since_t IS NULL OR time >= since_t) AND (until_t IS NULL OR time <= until_t)
 ),
-acts AS (
+mine AS (
     SELECT * FROM ev
     WHERE touch AND actor_uid IS NOT NULL
       AND (actor_uid IN (SELECT uid FROM graph_sources) OR credential_uid IN (SELECT uid FROM graph_sources))
-      AND coalesce(target_type, '') <> 'model'
+),
+acts AS (
+    SELECT * FROM mine
+    WHERE coalesce(target_type, '') <> 'model'
       AND NOT (source = 'mcp' AND (operation IN ('initialize', 'ping', 'response') OR operation LIKE '%/list'
                                    OR operation LIKE '% response' OR operation LIKE 'notifications/%'))
 ),
@@ -91,7 +94,7 @@ SELECT s.uid, c.uid, 'issued', e.time, e.event_uid, e.operation, 'credential', c
 FROM assumes e, unnest(e.new_sessions) AS t(s), unnest(e.new_keys) AS u(c)
 UNION ALL
 SELECT actor_uid, credential_uid, 'uses', time, event_uid, operation, 'credential', target_system
-FROM ev WHERE control AND actor_uid IS NOT NULL AND credential_uid IS NOT NULL AND credential_uid <> actor_uid
+FROM mine WHERE credential_uid IS NOT NULL AND credential_uid <> actor_uid
 UNION ALL
 SELECT e.actor_uid, r.uid, 'created', e.time, e.event_uid, e.operation, 'credential', coalesce(r.system, e.target_system)
 FROM creations e, unnest(e.creds) AS t(r)
