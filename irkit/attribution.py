@@ -75,8 +75,6 @@ def chain(row: dict[str, object]) -> list[dict[str, object]]:
     return hops
 
 
-
-
 def delegation_chain(
     con: duckdb.DuckDBPyConnection, identity: str, since: datetime, window: timedelta = timedelta(seconds=5)
 ) -> list[dict[str, object]]:

@@ -68,6 +68,7 @@ class Case:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._derived_stale = False
         self._inventory: Inventory | None = None
 
     # -- settings -------------------------------------------------------------------------------
@@ -138,6 +139,24 @@ class Case:
                   "since": parse_time(since, "since"), "until": parse_time(until, "until")}
         return frame(self.con, query("timeline"), params)
 
+    def tool_calls(
+        self,
+        identity: str | None = None,
+        *,
+        tools: list[str] | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+    ) -> pl.DataFrame:
+        """MCP tool calls (request paired with its response) with their arguments and outcome, of one
+        identity or all, of the named tools or all, in a window; see ``irkit/sql/view_tool_calls.sql``."""
+        params = {"identity": self.identity_id(identity) if identity else None, "tools": tools,
+                  "since": parse_time(since, "since"), "until": parse_time(until, "until")}
+        return frame(self.con, query("tool_calls"), params)
+
+    def shared_credentials(self) -> pl.DataFrame:
+        """Credentials used by more than one identity: revoking one cuts off every identity listed."""
+        return frame(self.con, query("shared_credentials"))
+
     # -- the incident ---------------------------------------------------------------------------
     @property
     def incident(self) -> Incident:
@@ -172,14 +191,24 @@ class Case:
     # -- storage --------------------------------------------------------------------------------
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
-        """The case's DuckDB connection, with views ``events``, ``quarantine`` and ``manifest``."""
+        """The case's DuckDB connection, with views ``events``, ``quarantine`` and ``manifest``, and the
+        derived identity tables (materialized on first use after the lake or the inventory changed)."""
+        con = self._connection()
+        if self._derived_stale:
+            self._derived_stale = False
+            for name in DERIVED_TABLES:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS " + run_script(con, query(f"view_{name}")))
+        return con
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        """The connection with the lake views, without materializing the derived tables."""
         if self._con is None:
             self._con = connect()
             self._refresh_views()
         return self._con
 
     def _refresh_views(self) -> None:
-        con = self.con
+        con = self._connection()
         manifest = lake.Manifest.read(self.root)
         events = parquet_source(manifest.event_files(), EVENT_SCHEMA, hive=True)
         columns = ", ".join(EVENT_COLUMNS)
@@ -195,8 +224,7 @@ class Case:
         con.execute("CREATE OR REPLACE VIEW manifest AS SELECT * FROM manifest_table")
         con.register("inventory_aliases", self.inventory.alias_table())
         con.register("inventory_identities", self.inventory.identity_table())
-        for name in DERIVED_TABLES:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS " + run_script(con, query(f"view_{name}")))
+        self._derived_stale = True
         for name in DERIVED_VIEWS:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS " + run_script(con, query(f"view_{name}")))
 
@@ -213,7 +241,7 @@ class Case:
         if isinstance(paths, (str, Path)):
             paths = [paths]
         summary = ingest(
-            self.root, self.con, paths, source=source, options=options, max_bytes=max_bytes, progress=progress
+            self.root, self._connection(), paths, source=source, options=options, max_bytes=max_bytes, progress=progress
         )
         self._refresh_views()
         return summary

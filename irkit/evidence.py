@@ -257,9 +257,10 @@ def _line_table(data: memoryview, line_base: int, item: EvidenceItem, envelope: 
         _decode(bytes(data), item, line_base + 1)  # raises with the line of the first bad byte
         raise
     lines = pc.utf8_rtrim(whole, characters="\r\n")
-    keep = pc.greater(pc.binary_length(pc.utf8_rtrim(lines, characters=" \t\r\n")), 0)
+    keep = _non_blank(lines, np.frombuffer(data, np.uint8), offsets[:-1])
     numbers = pa.array(np.arange(line_base + 1, line_base + 1 + len(lines), dtype=np.int64))
-    lines, numbers = pc.filter(lines, keep), pc.filter(numbers, keep)
+    if not keep.all():
+        lines, numbers = pc.filter(lines, keep), pc.filter(numbers, keep)
     if not envelope:
         paths = pa.array(["$"] * len(lines), pa.string())
         return pa.Table.from_arrays([numbers, paths, lines], schema=RECORD_SCHEMA), newlines
@@ -267,6 +268,23 @@ def _line_table(data: memoryview, line_base: int, item: EvidenceItem, envelope: 
     for number, line in zip(numbers.to_pylist(), lines.to_pylist(), strict=True):
         rows.extend((number, path, raw) for _, path, raw in scan_document(line))
     return _table(rows), newlines
+
+
+_BLANK_BYTES = np.array([32, 9, 13, 10], np.uint8)
+
+
+def _non_blank(lines: pa.Array, data: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Which lines hold more than white space. A line whose first byte is not white space does; only
+    the rare others are trimmed and measured (trimming every line costs more than the rest of reading)."""
+    lengths = pc.binary_length(lines).to_numpy(zero_copy_only=False)
+    keep = lengths > 0
+    firsts = np.zeros(len(lengths), np.uint8)
+    firsts[keep] = data[starts[keep]]
+    doubtful = np.flatnonzero(keep & np.isin(firsts, _BLANK_BYTES))
+    if len(doubtful):
+        trimmed = pc.utf8_trim(lines.take(pa.array(doubtful)), characters=" \t\r\n")
+        keep[doubtful] = pc.binary_length(trimmed).to_numpy(zero_copy_only=False) > 0
+    return keep
 
 
 def _decode(data: bytes, item: EvidenceItem, first_line: int) -> str:

@@ -66,21 +66,18 @@ def assign_sessions(events: pl.DataFrame, gap: timedelta = timedelta(minutes=30)
 
 
 def _first_use(events: pl.DataFrame) -> pl.DataFrame:
-    """One row per (identity, item) that the identity used for the first time, with that event's session."""
+    """Per session, the items (``system:``/``tool:``/``operation:``/``target:``) that an identity acting in
+    it used there for the first time. Each column is grouped on its own and labelled only once grouped,
+    so no per-event strings are built."""
     items = []
     for column, label in (("target_system", "system"), ("tool_name", "tool"), ("operation", "operation"), ("target_uid", "target")):
         items.append(
             events.filter(pl.col(column).is_not_null())
-            .select("identity_id", "session_id", "time", (pl.lit(label + ":") + pl.col(column)).alias("item"))
+            .group_by("identity_id", column)
+            .agg(pl.col("session_id").get(pl.col("time").arg_min()))
+            .select("session_id", (pl.lit(label + ":") + pl.col(column)).alias("item"))
         )
-    stacked = pl.concat(items)
-    return (
-        stacked.sort("time")
-        .group_by("identity_id", "item", maintain_order=True)
-        .first()
-        .group_by("session_id")
-        .agg(pl.col("item").sort().alias("first_seen"))
-    )
+    return pl.concat(items).group_by("session_id").agg(pl.col("item").sort().alias("first_seen"))
 
 
 def summarize(events: pl.DataFrame) -> pl.DataFrame:

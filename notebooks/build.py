@@ -251,9 +251,8 @@ from content the agent read (prompt injection).
         code('''triggers = case.triggers(suspect, since=since, revocations=revoked_at)
 unsafe = triggers.filter(pl.col("kind") == "tool_expansion")
 unsafe.select("time", "identity", "acted_as", "subject", "reason")'''),
-        code('''case.sql("SELECT time, actor_uid, server, tool_name, arguments, status FROM tool_calls "
-         "WHERE list_contains($tools, tool_name) AND time >= $since ORDER BY time",
-         tools=unsafe["subject"].to_list(), since=since)'''),
+        code('''case.tool_calls(tools=unsafe["subject"].unique().to_list(), since=since).select(
+    "time", "identity", "server", "tool_name", "arguments", "status")'''),
         md("""
 ## 3. Mis-scoped deployment: ownership gaps and shared credentials
 
@@ -263,9 +262,7 @@ which identities to register and which credentials to split.
 """),
         code('''case.ownership(since=since).filter(pl.col("gaps").list.len() > 0).select(
     "identity_id", "kind", "gaps", "events", "first_seen", "last_seen", "sources")'''),
-        code('''case.sql("SELECT dst AS credential, list(DISTINCT src_identity ORDER BY src_identity) AS identities, "
-         "min(first_time) AS first_seen FROM identity_edges WHERE kind = 'uses_credential' "
-         "GROUP BY dst HAVING count(DISTINCT src_identity) > 1")  # none in the sample: every credential has one holder'''),
+        code('''case.shared_credentials()  # none in the sample: every credential has one holder'''),
         md("""
 ## 4. Activity after revocation
 

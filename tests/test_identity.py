@@ -87,6 +87,36 @@ def test_ownership_audit_flags_the_sub_agent_only(sample_case: irkit.Case) -> No
     assert gaps["gaps"].to_list() == [["not in inventory"]]
 
 
+def test_tool_calls_show_the_out_of_scope_calls_with_arguments(sample_case: irkit.Case) -> None:
+    truth = [t for t in ground_truth()["triggers"] if t["kind"] == "tool_expansion"]
+    tools = sorted({t["tool"] for t in truth})
+    calls = sample_case.tool_calls(tools=tools, since=COMPROMISE)
+    assert {t["event_uid"] for t in truth} <= set(calls["call_uid"])
+    assert sorted(set(calls["tool_name"])) == tools
+    assert calls["arguments"].null_count() == 0 and calls["time"].is_sorted()
+    own = sample_case.tool_calls("invoice-agent", tools=tools, since=COMPROMISE)
+    direct = {t["event_uid"] for t in truth if t["via"] == "invoice-agent"}
+    assert direct and direct <= set(own["call_uid"]) and set(own["identity"]) == {"invoice-agent"}
+    assert sample_case.tool_calls(tools=tools, until=COMPROMISE).is_empty()
+
+
+def test_no_credential_is_shared_in_the_sample(sample_case: irkit.Case) -> None:
+    shared = sample_case.shared_credentials()
+    assert shared.columns[:2] == ["credential", "identities"] and shared.is_empty()
+
+
+def test_a_key_used_by_two_identities_is_shared(tmp_path: Path) -> None:
+    bob = {"type": "IAMUser", "principalId": "AIDAEXAMPLEBOB", "arn": "arn:aws:iam::123456789012:user/Bob",
+           "accountId": "123456789012", "accessKeyId": "AKIAIOSFODNN7EXAMPLE", "userName": "Bob"}
+    write_lines(tmp_path / "ct.json", [ct_event(1), ct_event(2, userIdentity=bob), ct_event(3)])
+    case = irkit.open_case(tmp_path / "case")
+    case.ingest(tmp_path / "ct.json", progress=False)
+    shared = case.shared_credentials()
+    assert shared.select("credential", "identities").rows() == [
+        ("AKIAIOSFODNN7EXAMPLE", ["arn:aws:iam::123456789012:user/Alice", "arn:aws:iam::123456789012:user/Bob"])]
+    assert shared["event_uid"].to_list() == ["00000000-0000-4000-8000-000000000001"]
+
+
 # ---------------------------------------------------------------------------------------------
 # learned links and session rules on small records
 

@@ -78,6 +78,16 @@ def test_loss_accounting_with_bad_lines(tmp_path: Path) -> None:
     assert all(row["raw"] == lines[row["evidence_offset"] - 1] for row in stored)
 
 
+def test_blank_lines_crlf_and_indented_records_keep_their_line_numbers(tmp_path: Path) -> None:
+    from irkit.evidence import discover, read_records
+
+    one, two, three = (json.dumps(ct_event(i)) for i in range(3))
+    file = tmp_path / "trail.jsonl"
+    file.write_bytes(("\ufeff" + one + "\r\n\r\n   \t \n" + "  " + two + "\n\n" + three).encode())
+    rows = [r for table in read_records(discover([file])[0]) for r in table.to_pylist()]
+    assert [(r["evidence_offset"], r["raw"]) for r in rows] == [(1, one), (4, "  " + two), (6, three)]
+
+
 def test_duplicates_within_and_across_files_are_stored_once(tmp_path: Path) -> None:
     a = write_lines(tmp_path / "ev" / "a.jsonl", [ct_event(i) for i in range(4)] + [ct_event(1)])
     b = write_lines(tmp_path / "ev" / "b.jsonl", [ct_event(i) for i in range(2, 6)])

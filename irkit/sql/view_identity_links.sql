@@ -5,7 +5,17 @@
 --        spawned (parent agent -> sub-agent it invoked), uses_credential (principal -> credential),
 --        created_credential (principal -> credential it created), issued_credential (session -> its temp key).
 -- Uses: events. Binds nothing.
-WITH raw_links AS (
+WITH assume_role AS (
+    SELECT * FROM events
+    WHERE source = 'cloudtrail' AND operation LIKE 'AssumeRole%'
+),
+with_credentials AS (  -- filtered before the unnest: at scale, unnesting every event dominates
+    SELECT * FROM events
+    WHERE actor_uid IS NOT NULL AND status = 'success'
+      AND len(list_filter(resources, lambda x: x.type = 'credential')) > 0
+      AND NOT (source = 'cloudtrail' AND operation LIKE 'AssumeRole%')
+),
+raw_links AS (
     SELECT delegator_uid AS src, actor_uid AS dst,
         CASE source
             WHEN 'cloudtrail' THEN 'role_session'
@@ -19,22 +29,21 @@ WITH raw_links AS (
     WHERE delegator_uid IS NOT NULL AND actor_uid IS NOT NULL AND delegator_uid <> actor_uid
     UNION ALL
     SELECT actor_uid, target_uid, 'assumed_role', event_uid, time, source
-    FROM events
-    WHERE source = 'cloudtrail' AND operation LIKE 'AssumeRole%' AND status = 'success'
+    FROM assume_role
+    WHERE status = 'success'
       AND actor_uid IS NOT NULL AND target_uid IS NOT NULL
     UNION ALL
     SELECT e.target_uid, r.uid, 'role_session', e.event_uid, e.time, e.source
-    FROM events e, unnest(e.resources) AS t(r)
-    WHERE e.source = 'cloudtrail' AND e.operation LIKE 'AssumeRole%' AND r.type = 'iam_role_session'
+    FROM assume_role e, unnest(e.resources) AS t(r)
+    WHERE r.type = 'iam_role_session'
     UNION ALL
     SELECT s.uid, c.uid, 'issued_credential', e.event_uid, e.time, e.source
-    FROM events e, unnest(e.resources) AS t(s), unnest(e.resources) AS u(c)
-    WHERE e.source = 'cloudtrail' AND e.operation LIKE 'AssumeRole%'
-      AND s.type = 'iam_role_session' AND c.type = 'credential'
+    FROM assume_role e, unnest(e.resources) AS t(s), unnest(e.resources) AS u(c)
+    WHERE s.type = 'iam_role_session' AND c.type = 'credential'
     UNION ALL
     SELECT json_extract_string(e.raw, '$.requestParameters.sourceIdentity'), r.uid, 'source_identity', e.event_uid, e.time, e.source
-    FROM events e, unnest(e.resources) AS t(r)
-    WHERE e.source = 'cloudtrail' AND e.operation LIKE 'AssumeRole%' AND r.type = 'iam_role_session'
+    FROM assume_role e, unnest(e.resources) AS t(r)
+    WHERE r.type = 'iam_role_session'
       AND json_extract_string(e.raw, '$.requestParameters.sourceIdentity') IS NOT NULL
     UNION ALL
     SELECT actor_uid, credential_uid, 'uses_credential', event_uid, time, source
@@ -42,9 +51,8 @@ WITH raw_links AS (
     WHERE actor_uid IS NOT NULL AND credential_uid IS NOT NULL AND credential_uid <> actor_uid
     UNION ALL
     SELECT e.actor_uid, r.uid, 'created_credential', e.event_uid, e.time, e.source
-    FROM events e, unnest(e.resources) AS t(r)
-    WHERE r.type = 'credential' AND e.actor_uid IS NOT NULL AND e.status = 'success'
-      AND NOT (e.source = 'cloudtrail' AND e.operation LIKE 'AssumeRole%')
+    FROM with_credentials e, unnest(e.resources) AS t(r)
+    WHERE r.type = 'credential'
     UNION ALL
     SELECT p.actor_uid, c.actor_uid, 'spawned', c.event_uid, c.time, c.source
     FROM events c
