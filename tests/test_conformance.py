@@ -14,8 +14,8 @@ For each format folder, ingested into a fresh case:
 * every quarantined record carries a specific reason, never the generic ones;
 * CloudTrail: nothing quarantined, loaded + duplicates = the record count in ``SOURCES.tsv``.
 
-A format whose loader module does not exist yet fails (``irkit.loaders.get`` raises). ``pytest -s``
-prints the per-format table of read / loaded / quarantined / duplicates at the end.
+A format whose loader module does not exist yet fails (``irkit.loaders.get`` raises). The per-format
+table of read / loaded / quarantined / duplicates is printed in pytest's summary (``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -167,13 +167,6 @@ def _corpus() -> Path:
     if not path.is_dir():
         pytest.fail(f"IRKIT_CONFORMANCE_DIR={value} but {path} is not a folder")
     return path
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _print_table() -> Iterator[None]:
-    yield
-    if RESULTS:
-        print("\n" + _table())
 
 
 def _table() -> str:

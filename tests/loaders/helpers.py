@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import irkit
 from irkit.ingest import IngestSummary
+from irkit.schema import EVENT_COLUMNS
 
 SAMPLES = Path(__file__).parent / "samples"
+
+#: Every normalized column but the raw text and the file hash (checked separately).
+CHECKED = tuple(c for c in EVENT_COLUMNS if c not in {"raw", "evidence_sha256"})
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
+
+
+def res(uid: str, type_: str, system: str) -> dict[str, str]:
+    """One entry of the ``resources`` column."""
+    return {"uid": uid, "type": type_, "system": system}
 
 
 def conformance_dir() -> Path | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,8 @@ import pytest
 
 from irkit import loaders
 from irkit.evidence import EvidenceItem, sample_records
-from irkit.schema import EVENT_COLUMNS
-from tests.loaders.helpers import SAMPLES, conformance_dir, load, one, quarantine, rows, subset
+from tests.loaders.helpers import CHECKED, SAMPLES, conformance_dir, load, one, quarantine, res, rows, subset
+from tests.loaders.helpers import utc as t
 
 HERE = SAMPLES / "cloudtrail"
 DELIVERY_GZ = HERE / "111122223333_CloudTrail_us-east-1_20250312T1005Z_Xk3sQ9bT2mLp7aZr.json.gz"
@@ -64,18 +64,6 @@ READER_ROLE = f"arn:aws:iam::{ACCT}:role/data-reader"
 READER_KEY = "ASIAY34FZKBOJWBQX3HE"
 ALICE_SOURCE = {"uid": "alice@example.com", "type": "source_identity", "system": "aws:sts"}
 OIDC = f"arn:aws:iam::{ACCT}:oidc-provider/token.actions.githubusercontent.com"
-
-#: Every normalized column but the raw text and the file hash (checked separately).
-CHECKED = tuple(c for c in EVENT_COLUMNS if c not in {"raw", "evidence_sha256"})
-
-
-def t(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
-
-
-def res(uid: str, type_: str, system: str) -> dict[str, str]:
-    return {"uid": uid, "type": type_, "system": system}
-
 
 def row(file: Path, offset: int, path: str, **columns: Any) -> dict[str, Any]:
     """A whole expected row: every column named, unnamed ones NULL (resources empty)."""

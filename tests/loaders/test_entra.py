@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +30,8 @@ import pytest
 
 from irkit import loaders
 from irkit.evidence import EvidenceItem, sample_records, scan_document
-from irkit.schema import EVENT_COLUMNS
-from tests.loaders.helpers import SAMPLES, conformance_dir, load, one, quarantine, subset
+from tests.loaders.helpers import CHECKED, SAMPLES, conformance_dir, load, one, quarantine, res, subset
+from tests.loaders.helpers import utc as us
 
 HERE = SAMPLES / "entra"
 GRAPH_SIGNINS = HERE / "graph_signins.json"
@@ -61,19 +60,6 @@ ARM = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
 GRAPH = "00000003-0000-0000-c000-000000000000"
 GRAPH_SP = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
 UA_CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
-
-CHECKED = tuple(c for c in EVENT_COLUMNS if c not in {"raw", "evidence_sha256"})
-
-
-def us(
-    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0
-) -> datetime:
-    return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
-
-
-def res(uid: str, type_: str, system: str) -> dict[str, str]:
-    return {"uid": uid, "type": type_, "system": system}
-
 
 def app(uid: str) -> dict[str, str]:
     return res(uid, "application", "entra")

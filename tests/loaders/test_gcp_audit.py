@@ -25,8 +25,8 @@ import pytest
 
 from irkit import loaders
 from irkit.evidence import EvidenceItem, sample_records, scan_document
-from irkit.schema import EVENT_COLUMNS
-from tests.loaders.helpers import SAMPLES, conformance_dir, load, one, quarantine, subset
+from tests.loaders.helpers import CHECKED, SAMPLES, conformance_dir, load, one, quarantine, res, subset
+from tests.loaders.helpers import utc as t
 
 HERE = SAMPLES / "gcp_audit"
 SINK = HERE / "sink_export.jsonl"
@@ -39,19 +39,6 @@ AGENT_KEY = f"//iam.googleapis.com/projects/{PROJECT}/serviceAccounts/{AGENT_SA}
 DANA = "dana.reyes@acme.example"
 UA_PY = "google-api-python-client/2.127.0 (gzip),gzip(gfe)"
 UA_AGENT_K8S = "agent-runner/1.4.2 (linux/amd64) kubernetes/v1.29.4"
-
-CHECKED = tuple(c for c in EVENT_COLUMNS if c not in {"raw", "evidence_sha256"})
-
-
-def t(
-    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0
-) -> datetime:
-    return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
-
-
-def res(uid: str, type_: str, system: str) -> dict[str, str]:
-    return {"uid": uid, "type": type_, "system": system}
-
 
 def locate(file: Path, path: str) -> tuple[int, str]:
     """(line, raw text) of the record at JSON path ``path`` of a file (a line number for JSON lines)."""
