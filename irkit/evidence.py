@@ -35,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from irkit import jsonscan
 from irkit.errors import EvidenceError, UnsafeArchiveError
 
 #: Keys whose array value holds the records of an envelope document.
@@ -192,8 +193,7 @@ def read_records(item: EvidenceItem, max_bytes: int = DEFAULT_MAX_BYTES) -> Iter
                         f"a single JSON document over {DOCUMENT_MAX_BYTES} bytes; split it into JSON lines",
                         path=item.display,
                     )
-            text = _decode(b"".join(parts), item, 1)
-            yield _table(list(scan_document(text)))
+            yield _document_table(b"".join(parts), item)
 
 
 def container_of(head: bytes) -> str:
@@ -264,10 +264,45 @@ def _line_table(data: memoryview, line_base: int, item: EvidenceItem, envelope: 
     if not envelope:
         paths = pa.array(["$"] * len(lines), pa.string())
         return pa.Table.from_arrays([numbers, paths, lines], schema=RECORD_SCHEMA), newlines
+    fast = _fast_table(bytes(data), line_base + 1)  # the lines are envelopes: scan them as one text
+    if fast is not None:
+        return fast, newlines
     rows: list[tuple[int, str, str]] = []
     for number, line in zip(numbers.to_pylist(), lines.to_pylist(), strict=True):
         rows.extend((number, path, raw) for _, path, raw in scan_document(line))
     return _table(rows), newlines
+
+
+def _document_table(data: bytes, item: EvidenceItem) -> pa.Table:
+    """The records of one JSON document: found by the vectorized scan where it can vouch for the
+    document, else by the exact scanner (which also places invalid JSON)."""
+    _utf8(data, item, 1)
+    fast = _fast_table(data, 1)
+    return fast if fast is not None else _table(list(scan_document(data.decode("utf-8"))))
+
+
+def _fast_table(data: bytes, first_line: int) -> pa.Table | None:
+    found = jsonscan.records(data, ENVELOPE_KEYS)
+    if found is None:
+        return None
+    starts, ends, paths = found
+    view = memoryview(data)
+    text = b"".join([view[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)])
+    offsets = np.zeros(len(starts) + 1, np.int64)
+    np.cumsum(ends - starts, out=offsets[1:])
+    raw = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(text))
+    lines = pa.array(jsonscan.line_numbers(data, starts, first_line), pa.int64())
+    return pa.Table.from_arrays([lines, pa.array(paths, pa.string()), raw], schema=RECORD_SCHEMA)
+
+
+def _utf8(data: bytes, item: EvidenceItem, first_line: int) -> None:
+    """Raise a clear error, with the line, when ``data`` is not UTF-8 (a vectorized check first)."""
+    whole = pa.LargeStringArray.from_buffers(1, pa.py_buffer(np.array([0, len(data)], np.int64)), pa.py_buffer(data))
+    try:
+        whole.validate(full=True)
+    except pa.ArrowInvalid:
+        _decode(data, item, first_line)
+        raise
 
 
 _BLANK_BYTES = np.array([32, 9, 13, 10], np.uint8)
