@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from irkit.db import frame
-from irkit.identity import DELEGATION_KINDS, _delegation_edges, walk
+from irkit.identity import _delegation_edges, walk
 from irkit.sql import query
 
 

@@ -17,18 +17,18 @@ import polars as pl
 import pyarrow as pa
 
 from irkit import __version__, lake
+from irkit.attribution import attribute, created_credentials, delegation_chain, reached_identities
 from irkit.db import connect, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
 from irkit.evidence import DEFAULT_MAX_BYTES
-from irkit.attribution import attribute, created_credentials, delegation_chain, reached_identities
 from irkit.identity import IdentityCard, identity_card, resolve_name
-from irkit.sessions import sessions as build_sessions
-from irkit.timeutil import parse_duration, parse_time
-from irkit.ingest import IngestSummary, ingest
 from irkit.incident import Incident, load_incident
+from irkit.ingest import IngestSummary, ingest
 from irkit.inventory import Inventory, load_inventory
 from irkit.schema import EVENT_COLUMNS, EVENT_SCHEMA, QUARANTINE_SCHEMA
+from irkit.sessions import sessions as build_sessions
 from irkit.sql import query
+from irkit.timeutil import parse_duration, parse_time
 
 SETTINGS = "case.json"
 

@@ -23,7 +23,6 @@ def progress_bar(total: int, desc: str, enabled: bool | None = None) -> Iterator
         return
     try:
         import ipywidgets  # noqa: F401
-
         from tqdm.auto import tqdm
     except ImportError:
         from tqdm import tqdm

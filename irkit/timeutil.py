@@ -24,7 +24,7 @@ def parse_time(value: str | datetime | None, what: str = "time") -> datetime | N
     return parsed.astimezone(UTC)
 
 
-def parse_duration(value: str | timedelta | float | int, what: str = "duration") -> timedelta:
+def parse_duration(value: str | timedelta | float, what: str = "duration") -> timedelta:
     """``30m``, ``2h``, ``45s``, ``1d`` or a number of seconds."""
     if isinstance(value, timedelta):
         return value
