@@ -201,7 +201,11 @@ def container_of(head: bytes) -> str:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
         return "lines"
-    first = text.split(b"\n", 1)[0]
+    first, newline, _ = text.partition(b"\n")
+    if not newline and len(head) >= SNIFF_BYTES:
+        # The first line does not end within the head: a compact document (a delivery file is one
+        # line), or a JSON line longer than the head, which the document scan reads the same way.
+        return "document" if text[:1] in (b"{", b"[") else "lines"
     try:
         value = json.loads(first)
     except ValueError:
@@ -430,7 +434,15 @@ def _value_position(text: str, pos: int, wanted: str) -> int:
 
 
 def sample_records(item: EvidenceItem, limit: int = 20, max_bytes: int = DEFAULT_MAX_BYTES) -> list[object]:
-    """The first parsed records of an item, for format detection."""
+    """The first parsed records of an item, for format detection. A document larger than the sniffing
+    head is sampled from its head alone (the first elements of its array or envelope), so detection
+    does not read a whole delivery file that the ingest reads again."""
+    with item.open(max_bytes) as stream:
+        head = stream.read(SNIFF_BYTES + 1)
+    if len(head) > SNIFF_BYTES and container_of(head) == "document":
+        sampled = _head_sample(head.decode("utf-8", errors="ignore"), limit)
+        if sampled:
+            return sampled
     out: list[object] = []
     for table in read_records(item, max_bytes):
         for raw in table.column("raw").to_pylist():
@@ -443,6 +455,35 @@ def sample_records(item: EvidenceItem, limit: int = 20, max_bytes: int = DEFAULT
         if out:
             return out
     return out
+
+
+def _head_sample(text: str, limit: int) -> list[object]:
+    """The first records of a document cut short: elements of a top-level array, or of the first
+    envelope key's array, decoded one by one until the text runs out."""
+    out: list[object] = []
+    pos = _skip_ws(text, 1 if text.startswith("\ufeff") else 0)
+    try:
+        if text[pos] == "[":
+            start = pos
+        else:
+            start = next(_value_position(text, pos, key) for key in ENVELOPE_KEYS if _has_key(text, pos, key))
+            if text[start] != "[":
+                return out
+        for s, e in _array_items(text, start):
+            out.append(json.loads(text[s:e]))
+            if len(out) >= limit:
+                break
+    except (ValueError, IndexError, StopIteration):
+        pass  # the head ends mid-record, or holds no envelope: what was decoded is the sample
+    return out
+
+
+def _has_key(text: str, pos: int, key: str) -> bool:
+    try:
+        _value_position(text, pos, key)
+    except (ValueError, IndexError):
+        return False
+    return True
 
 
 def relative_display(item: EvidenceItem, root: Path | None = None) -> str:
