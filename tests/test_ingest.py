@@ -258,3 +258,23 @@ def test_killed_ingest_leaves_case_consistent_and_resumes(tmp_path: Path, point:
     assert case.sql("SELECT count(*), count(DISTINCT event_uid) FROM events").row(0) == (40, 40)
     assert case.sql("SELECT sum(loaded) + sum(duplicates) FROM manifest").item() == 44
     assert case.verify()["ok"]
+
+
+def test_large_one_line_delivery_file_is_detected_from_its_head(tmp_path: Path) -> None:
+    from irkit.evidence import SNIFF_BYTES, container_of, discover, sample_records
+
+    events = [ct_event(i, requestParameters={"padding": "x" * 2000}) for i in range(1200)]
+    file = tmp_path / "111122223333_CloudTrail_us-east-1_20261110T1200Z_abc.json.gz"
+    file.write_bytes(gzip.compress(json.dumps({"Records": events}, separators=(",", ":")).encode()))
+    item = discover([file])[0]
+    with item.open() as fh:
+        head = fh.read(SNIFF_BYTES)
+    assert b"\n" not in head and container_of(head) == "document"
+    sample = sample_records(item)
+    assert [r["eventID"] for r in sample] == [e["eventID"] for e in events[:20]]
+    case = irkit.open_case(tmp_path / "case")
+    summary = case.ingest(file, progress=False)
+    assert (summary.files[0].source, summary.loaded, summary.quarantined) == ("cloudtrail", 1200, 0)
+    paths = case.sql("SELECT evidence_offset, evidence_path FROM events ORDER BY event_uid")
+    assert set(paths["evidence_offset"]) == {1}
+    assert sorted(paths["evidence_path"]) == sorted(f"$.Records[{i}]" for i in range(1200))
