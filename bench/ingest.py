@@ -9,6 +9,8 @@ and an object in another), then times, each in its own process so peak RSS is it
 * reference  DuckDB ``read_ndjson_objects`` + one ``json_transform`` to a fixed struct + COPY to
              Parquet (zstd) keeping the raw text (the DESIGN.md ceiling for a full normalization)
 * pandas     ``json_normalize`` + ``to_parquet`` (what many teams start with)
+* irkit S3   irkit on the same records as gzip'd ``{"Records": [...]}`` delivery files (the shape
+             CloudTrail writes to S3; MB/s counted over their uncompressed JSON)
 
 and the other loaders named in ``--sources`` over data of the same size from ``irkit synth``.
 Targets (2 cores): irkit >= 0.9x the reference, >= 10x pandas, peak RSS < 2 GB.
@@ -17,6 +19,7 @@ Targets (2 cores): irkit >= 0.9x the reference, >= 10x pandas, peak RSS < 2 GB.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import random
@@ -105,7 +108,26 @@ print(len(frame))
 """
 
 
-def run(script: str, src: Path, work: Path) -> dict[str, float]:
+def write_delivery_files(lines: Path, folder: Path, per_file: int = 2000) -> None:
+    """The same records as CloudTrail delivers them to S3: gzip'd one-line ``{"Records": [...]}`` files."""
+    folder.mkdir(parents=True)
+    with open(lines, encoding="utf-8") as fh:
+        batch: list[str] = []
+        for number, line in enumerate(fh, 1):
+            batch.append(line.rstrip("\n"))
+            if len(batch) == per_file:
+                _write_delivery(folder / f"part-{number:09d}.json.gz", batch)
+                batch = []
+        if batch:
+            _write_delivery(folder / "part-last.json.gz", batch)
+
+
+def _write_delivery(path: Path, records: list[str]) -> None:
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
+        out.write('{"Records":[' + ",".join(records) + "]}")
+
+
+def run(script: str, src: Path, work: Path, size_bytes: int | None = None) -> dict[str, float]:
     (work / "out").mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", script, str(src), str(work / "out")], stdout=subprocess.PIPE, text=True)
@@ -114,7 +136,7 @@ def run(script: str, src: Path, work: Path) -> dict[str, float]:
     out = proc.stdout.read() if proc.stdout else ""
     if status != 0:
         raise SystemExit(f"benchmark step failed: {out}")
-    size = sum(p.stat().st_size for p in ([src] if src.is_file() else src.rglob("*")) if p.is_file())
+    size = size_bytes or sum(p.stat().st_size for p in ([src] if src.is_file() else src.rglob("*")) if p.is_file())
     rows = int(out.strip().splitlines()[-1])
     return {"seconds": seconds, "mb_s": size / 1e6 / seconds, "rec_s": rows / seconds, "rss_gb": usage.ru_maxrss / 1024**2, "rows": rows}
 
@@ -122,7 +144,7 @@ def run(script: str, src: Path, work: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=500_000)
-    parser.add_argument("--sources", default="cloudtrail", help="comma list: cloudtrail plus loaders to time on synth data")
+    parser.add_argument("--sources", default="cloudtrail,okta,otel_genai", help="comma list: cloudtrail plus loaders to time on synth data")
     parser.add_argument("--skip-pandas", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="irkit-bench-") as tmp:
@@ -132,12 +154,16 @@ def main() -> None:
         size = data.stat().st_size / 1e6
         print(f"CloudTrail JSON lines: {args.records:,} records, {size:,.0f} MB")
         results = {"reference": run(REFERENCE, data, root / "ref"), "irkit": run(IRKIT, data, root / "irkit")}
+        write_delivery_files(data, root / "delivery")
+        results["irkit S3"] = run(IRKIT, root / "delivery", root / "irkit-s3", size_bytes=data.stat().st_size)
         if not args.skip_pandas:
             results["pandas"] = run(PANDAS, data, root / "pandas")
         for name, r in results.items():
             print(f"  {name:<10} {r['seconds']:7.1f} s {r['mb_s']:8.1f} MB/s {r['rec_s']:10,.0f} rec/s  peak RSS {r['rss_gb']:.2f} GB")
         ref, ours = results["reference"], results["irkit"]
         print(f"  irkit / reference throughput: {ours['mb_s'] / ref['mb_s']:.2f}x (target >= 0.9x)")
+        print(f"  irkit on S3 delivery files (gzip'd, MB/s of their JSON) / JSON lines: "
+              f"{results['irkit S3']['mb_s'] / ours['mb_s']:.2f}x")
         if "pandas" in results:
             print(f"  irkit / pandas throughput:    {ours['mb_s'] / results['pandas']['mb_s']:.1f}x (target >= 10x)")
         others = [s for s in args.sources.split(",") if s and s != "cloudtrail"]
