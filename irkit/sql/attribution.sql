@@ -7,21 +7,32 @@
 -- call within the window wins, unless exactly the tool call whose arguments name the API operation or
 -- the resource's last path segment (aws_cli "sts assume-role" for AssumeRole) is a candidate; either
 -- way every candidate is listed, so ambiguity is reported, not hidden.
-WITH agent_events AS (
-    SELECT e.*, a.identity_id
+WITH agent_actors AS (
+    SELECT actor_uid, identity_id FROM actors WHERE list_contains($identities, identity_id)
+),
+agent_events AS MATERIALIZED (  -- read once, without raw (decompressing raw for every row dominates);
+                                -- two branches, so that each filter is applied before the join
+    SELECT e.event_uid, e.time, e.source, e.class_name, e.operation, e.actor_uid, e.session_uid,
+           e.credential_uid, e.target_uid, e.target_system, e.trace_uid, e.tool_name, a.identity_id
+    FROM events e JOIN agent_actors a USING (actor_uid)
+    UNION ALL
+    SELECT e.event_uid, e.time, e.source, e.class_name, e.operation, e.actor_uid, e.session_uid,
+           e.credential_uid, e.target_uid, e.target_system, e.trace_uid, e.tool_name, a.identity_id
     FROM events e JOIN actors a USING (actor_uid)
-    WHERE list_contains($identities, a.identity_id) OR list_contains($credentials, e.credential_uid)
+    WHERE list_contains($credentials, e.credential_uid) AND NOT list_contains($identities, a.identity_id)
 ),
 spans AS (
     SELECT event_uid, time, identity_id AS agent_id, tool_name, session_uid, trace_uid
     FROM agent_events WHERE source = 'otel_genai' AND class_name = 'tool_call'
 ),
-mcp_requests AS (
-    SELECT event_uid, time, identity_id AS agent_id, tool_name, session_uid,
-        lower(regexp_replace(CAST(coalesce(json_extract(raw, '$.payload.params.arguments'),
-                                           json_extract(raw, '$.params.arguments')) AS VARCHAR),
+mcp_requests AS MATERIALIZED (  -- the arguments come from the raw request, read for these requests only
+    SELECT a.event_uid, a.time, a.identity_id AS agent_id, a.tool_name, a.session_uid,
+        lower(regexp_replace(CAST(coalesce(json_extract(m.raw, '$.payload.params.arguments'),
+                                           json_extract(m.raw, '$.params.arguments')) AS VARCHAR),
                              '[^A-Za-z0-9]', '', 'g')) AS args_key
-    FROM agent_events WHERE source = 'mcp' AND operation = 'tools/call'
+    FROM agent_events a
+    JOIN events m ON m.source = 'mcp' AND m.operation = 'tools/call' AND m.event_uid = a.event_uid
+    WHERE a.source = 'mcp' AND a.operation = 'tools/call'
 ),
 span_mcp AS (
     SELECT s.event_uid AS span_uid, m.event_uid AS mcp_uid
