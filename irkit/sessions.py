@@ -45,24 +45,30 @@ def session_events(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def assign_sessions(events: pl.DataFrame, gap: timedelta = timedelta(minutes=30)) -> pl.DataFrame:
-    """Add ``session_id`` and ``session_kind`` to every event."""
-    keys = ["identity_id", "account_uid"]
+    """Add ``session_id`` and ``session_kind`` to every event.
+
+    Events without a native id are sorted by (identity, account) and time, and a new session starts
+    where the key changes or the gap is exceeded. The key is the integer code of the pair (a
+    categorical), so the sort and the cut are numeric; the session id is built once per session."""
     native = events.filter(pl.col("session_uid").is_not_null()).with_columns(
         pl.col("session_uid").alias("session_id"), pl.lit("native").alias("session_kind")
     )
-    rest = events.filter(pl.col("session_uid").is_null()).sort([*keys, "time"])
-    rest = rest.with_columns(
-        ((pl.col("time").diff().over(keys) > gap).fill_null(True)).cum_sum().over(keys).alias("_n")
-    )
-    rest = rest.with_columns(pl.col("time").min().over([*keys, "_n"]).alias("_start"))
-    rest = rest.with_columns(
+    rest = events.filter(pl.col("session_uid").is_null())
+    key = pl.concat_str(["identity_id", "account_uid"], separator="\x1f").cast(pl.Categorical).to_physical()
+    rest = rest.with_columns(key.alias("_key")).sort("_key", "time")
+    starts = (pl.col("_key") != pl.col("_key").shift()) | (pl.col("time").diff() > gap)
+    rest = rest.with_columns(starts.fill_null(True).cum_sum().alias("_n"))
+    ids = rest.group_by("_n").agg(
+        pl.col("identity_id").first(), pl.col("account_uid").first(), pl.col("time").min().alias("_start")
+    ).select(
+        "_n",
         pl.concat_str(
             [pl.col("identity_id"), pl.col("account_uid"), pl.col("_start").dt.strftime("%Y-%m-%dT%H:%M:%SZ")],
             separator="|",
         ).alias("session_id"),
-        pl.lit("gap").alias("session_kind"),
-    ).drop("_n", "_start")
-    return pl.concat([native, rest], how="vertical")
+    )
+    rest = rest.join(ids, on="_n", how="left").with_columns(pl.lit("gap").alias("session_kind")).drop("_key", "_n")
+    return pl.concat([native, rest.select(native.columns)], how="vertical")
 
 
 def _first_use(events: pl.DataFrame) -> pl.DataFrame:
