@@ -15,6 +15,8 @@ from irkit.sql import query
 def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
+    # DuckDB's own progress bar writes to stdout, where it would corrupt `irkit sql --format json`.
+    con.execute("SET enable_progress_bar = false")
     run_script(con, query("macros") + "\nSELECT 1")
     return con
 
