@@ -15,8 +15,12 @@ from irkit.sql import query
 def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    # DuckDB's own progress bar writes to stdout, where it would corrupt `irkit sql --format json`.
-    con.execute("SET enable_progress_bar = false")
+    # DuckDB's own progress bar writes to stdout, where it would corrupt `irkit sql --format json`. In
+    # a Jupyter kernel DuckDB refuses the setting unless ipywidgets is installed; its bar is harmless there.
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass
     run_script(con, query("macros") + "\nSELECT 1")
     return con
 
