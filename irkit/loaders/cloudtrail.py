@@ -2,8 +2,11 @@
 
 Shapes (all detected by content): the S3 delivery file ``{"Records": [...]}`` (gzip'd or not, Insights
 files included), one event per line, the ``aws cloudtrail lookup-events`` output (PascalCase envelope
-whose ``CloudTrailEvent`` is the event as a JSON string; the envelope is kept as ``raw``), and events
-re-shipped by log shippers with ``@timestamp`` instead of ``eventTime``.
+whose ``CloudTrailEvent`` is the event as a JSON string; the envelope is kept as ``raw``), events
+re-shipped by log shippers with ``@timestamp`` instead of ``eventTime``, and EventBridge events
+(``detail-type`` "AWS API Call via CloudTrail" / "AWS Console Sign In via CloudTrail" / ..., the
+CloudTrail event in ``detail``; the envelope is kept as ``raw``, ``eventID`` dedups it against the same
+event delivered to S3).
 
 Mapping (see docs/normalization.md):
 
@@ -38,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "cloudtrail"
-VERSION = "1.1"
+VERSION = "1.2"
 DESCRIPTION = "AWS CloudTrail: S3 delivery files, JSON lines, lookup-events output, re-shipped events"
 
 
@@ -47,6 +50,8 @@ def sniff(records: Sequence[object]) -> bool:
         if not isinstance(record, dict):
             continue
         if isinstance(record.get("CloudTrailEvent"), str):
+            return True
+        if str(record.get("detail-type", "")).endswith(" via CloudTrail") and isinstance(record.get("detail"), dict):
             return True
         if "eventVersion" in record and ("eventName" in record or "eventSource" in record):
             return True

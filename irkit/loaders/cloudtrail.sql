@@ -1,8 +1,8 @@
 -- CloudTrail records -> normalized events.
 -- Input: records(file_id, evidence_offset, evidence_path, raw). Binds nothing.
 -- Each record is parsed once against a fixed struct (never inferred: the same key is a string in one
--- event and an object in another). Only lookup-events envelopes are parsed again: their
--- CloudTrailEvent string, and the envelope's own EventId/EventTime/Resources, which cannot share a
+-- event and an object in another). Only envelopes are parsed again: an EventBridge event's detail, and
+-- a lookup-events envelope's CloudTrailEvent string and its own EventId/EventTime/Resources, which cannot share a
 -- struct with eventID/eventTime/resources (DuckDB struct field names are case-insensitive, JSON keys
 -- are matched case-sensitively).
 
@@ -29,7 +29,7 @@ CREATE OR REPLACE TEMP MACRO cloudtrail_parse(txt) AS TRY(json_transform(txt, '{
     "resources": [{"ARN": "VARCHAR", "type": "VARCHAR"}],
     "insightDetails": {"state": "VARCHAR", "eventSource": "VARCHAR", "eventName": "VARCHAR",
         "insightType": "VARCHAR"},
-    "CloudTrailEvent": "VARCHAR"
+    "CloudTrailEvent": "VARCHAR", "detail-type": "VARCHAR", "detail": "JSON"
 }'));
 
 -- A user name, or NULL for placeholders (CloudTrail hides mistyped sign-in names this way).
@@ -58,7 +58,10 @@ WITH outer_parsed AS (
 ),
 parsed AS (
     SELECT file_id, evidence_offset, evidence_path, raw, o,
-        CASE WHEN o.CloudTrailEvent IS NOT NULL THEN cloudtrail_parse(o.CloudTrailEvent) ELSE o END AS e,
+        CASE WHEN o.CloudTrailEvent IS NOT NULL THEN cloudtrail_parse(o.CloudTrailEvent)
+             -- EventBridge: {"detail-type": "AWS API Call via CloudTrail", "detail": {the event}, ...}
+             WHEN o."detail-type" LIKE '% via CloudTrail' AND o.detail IS NOT NULL THEN cloudtrail_parse(CAST(o.detail AS VARCHAR))
+             ELSE o END AS e,
         CASE WHEN o.CloudTrailEvent IS NOT NULL THEN TRY(json_transform(raw, '{"EventId": "VARCHAR",
             "EventTime": "VARCHAR", "Resources": [{"ResourceType": "VARCHAR", "ResourceName": "VARCHAR"}]}')) END AS env
     FROM outer_parsed
@@ -210,6 +213,7 @@ SELECT
     CASE
         WHEN o IS NULL THEN 'not valid JSON'
         WHEN o.CloudTrailEvent IS NOT NULL AND e IS NULL THEN 'CloudTrailEvent is not a valid JSON event'
+        WHEN o."detail-type" LIKE '% via CloudTrail' AND e.eventName IS NULL THEN 'EventBridge detail holds no CloudTrail event'
         WHEN coalesce(e.eventName, e.insightDetails.eventName) IS NULL THEN 'no eventName: not a CloudTrail event'
         WHEN ts IS NULL THEN 'no readable eventTime: ' || coalesce(e.eventTime, e."@timestamp", 'absent')
     END AS quarantine_reason

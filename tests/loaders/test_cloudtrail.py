@@ -18,6 +18,7 @@ userIdentity element, record contents, S3 data events, STS AssumeRole*, sign-in 
 from __future__ import annotations
 
 import hashlib
+import gzip
 import json
 from datetime import datetime
 from pathlib import Path
@@ -535,7 +536,9 @@ def test_sniff_rejects_look_alikes() -> None:
     okta = {"uuid": "5e0bd5a8", "published": "2025-03-12T10:00:00.000Z", "eventType": "user.session.start",
             "version": "0", "actor": {"id": "00u1", "type": "User"}}
     heartbeat = json.loads(DAMAGED.read_text().splitlines()[3])
-    assert not sniff([eventbridge, okta, heartbeat])
+    assert not sniff([okta, heartbeat])
+    assert sniff([eventbridge]), "EventBridge's CloudTrail events are CloudTrail"
+    assert not sniff([{**eventbridge, "detail-type": "EC2 Instance State-change Notification"}])
 
 
 def test_sniff_rejects_the_other_conformance_formats() -> None:
@@ -547,3 +550,34 @@ def test_sniff_rejects_the_other_conformance_formats() -> None:
     assert others, f"no other formats under {root}"
     accepted = [f.name for f in others if sniff(records_of(f))]
     assert accepted == []
+
+
+def _eventbridge(event: dict, detail_type: str = "AWS API Call via CloudTrail") -> dict:
+    """An event as EventBridge delivers it: the CloudTrail record in ``detail`` (EventBridge's own id)."""
+    return {"version": "0", "id": "6f3c1d2e-8a4b-4c5d-9e6f-7a8b9c0d1e2f", "detail-type": detail_type,
+            "source": "aws." + event["eventSource"].split(".")[0], "account": event["recipientAccountId"],
+            "time": event["eventTime"], "region": event["awsRegion"], "resources": [], "detail": event}
+
+
+def test_eventbridge_events_are_unwrapped_and_dedup_with_s3_delivery(tmp_path: Path) -> None:
+    with gzip.open(DELIVERY_GZ, "rt") as fh:
+        delivered = json.load(fh)["Records"]
+    event = next(e for e in delivered if e["eventID"] == "0f6a2b1e-3c4d-4e5f-8a9b-0c1d2e3f4a51")
+    signin = {**event, "eventID": "9a8b7c6d-0000-4000-8000-00000000e001", "eventName": "ConsoleLogin",
+              "eventSource": "signin.amazonaws.com", "requestParameters": None,
+              "responseElements": {"ConsoleLogin": "Failure"}, "errorMessage": "Failed authentication"}
+    lines = [_eventbridge(event), _eventbridge(signin, "AWS Console Sign In via CloudTrail"),
+             {"version": "0", "id": "x", "detail-type": "AWS API Call via CloudTrail", "source": "aws.s3", "detail": {"foo": 1}}]
+    file = tmp_path / "eventbridge.jsonl"
+    file.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    case, summary = load(tmp_path / "eb", file)
+    assert summary.files[0].source == "cloudtrail"
+    assert (summary.read, summary.loaded, summary.quarantined) == (3, 2, 1)
+    assert quarantine(case)[0]["reason"] == "EventBridge detail holds no CloudTrail event"
+    wrapped = one(case, "event_uid = $id", id=event["eventID"])
+    assert wrapped["raw"] == json.dumps(lines[0]), "the envelope is kept as raw"
+    assert (wrapped["operation"], wrapped["actor_uid"]) == (event["eventName"], event["userIdentity"]["arn"])
+    failed = one(case, "event_uid = $id", id=signin["eventID"])
+    assert (failed["class_name"], failed["status"]) == ("authentication", "failure")
+    again = case.ingest([DELIVERY_GZ], progress=False)
+    assert again.duplicates >= 1 and case.sql("SELECT count(*) FROM events WHERE event_uid = $i", i=event["eventID"]).item() == 1
