@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from irkit import __version__, lake
+from irkit import __version__, derived, lake
 from irkit.attribution import attribute, created_credentials, delegation_chain, reached_identities
 from irkit.db import connect, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
@@ -32,9 +32,6 @@ from irkit.timeutil import parse_duration, parse_time
 
 SETTINGS = "case.json"
 
-#: Tables derived from ``events`` and the inventory, each defined by ``irkit/sql/view_<name>.sql``;
-#: materialized whenever the lake or the inventory changes, because every analysis joins them.
-DERIVED_TABLES: tuple[str, ...] = ("actors", "identity_links", "identity_edges")
 #: Views derived from ``events``, computed when queried.
 DERIVED_VIEWS: tuple[str, ...] = ("tool_calls",)
 
@@ -196,8 +193,10 @@ class Case:
         con = self._connection()
         if self._derived_stale:
             self._derived_stale = False
-            for name in DERIVED_TABLES:
-                con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS " + run_script(con, query(f"view_{name}")))
+            commits = lake.Manifest.read(self.root).commits
+            key = derived.cache_key(commits[-1]["commit"] if commits else "",
+                                    (self.inventory.alias_table(), self.inventory.identity_table()))
+            derived.materialize(con, self.root, key)
         return con
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
