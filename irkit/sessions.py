@@ -40,8 +40,11 @@ SESSION_COLUMNS = {
 }
 
 
-def session_events(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return frame(con, query("session_events"))
+def session_events(con: duckdb.DuckDBPyConnection, identities: list[str] | None = None) -> pl.DataFrame:
+    """Every event with an actor, or (``identities`` given) just the events of the sessions they acted in."""
+    if identities is None:
+        return frame(con, query("session_events"))
+    return frame(con, query("session_events_of"), {"identities": identities})
 
 
 def assign_sessions(events: pl.DataFrame, gap: timedelta = timedelta(minutes=30)) -> pl.DataFrame:
@@ -131,13 +134,10 @@ def sessions(
 ) -> pl.DataFrame:
     """Sessions in which any of ``identities`` (or anyone) acted, overlapping [since, until].
 
-    A native session is summarized over every record that carries its id, whoever acted in it; first-
-    seen items are judged against each identity's whole history, not only the window."""
-    events = assign_sessions(session_events(con), gap)
-    if identities is not None:
-        wanted = events.filter(pl.col("identity_id").is_in(identities)).select("session_id").unique()
-        events = events.join(wanted, on="session_id", how="semi")
-    result = summarize(events)
+    A native session is summarized over every record that carries its id, whoever acted in it. Only
+    the events of the wanted sessions are read (the lake's other events never reach polars); first-seen
+    items are judged against each analysed identity's whole history, not only the window."""
+    result = summarize(assign_sessions(session_events(con, identities), gap))
     if result.is_empty():
         return result
     if since is not None:
