@@ -138,7 +138,7 @@ def run(script: str, src: Path, work: Path, size_bytes: int | None = None) -> di
         raise SystemExit(f"benchmark step failed: {out}")
     size = size_bytes or sum(p.stat().st_size for p in ([src] if src.is_file() else src.rglob("*")) if p.is_file())
     rows = int(out.strip().splitlines()[-1])
-    return {"seconds": seconds, "mb_s": size / 1e6 / seconds, "rec_s": rows / seconds, "rss_gb": usage.ru_maxrss / 1024**2, "rows": rows}
+    return {"seconds": seconds, "mb": size / 1e6, "mb_s": size / 1e6 / seconds, "rec_s": rows / seconds, "rss_gb": usage.ru_maxrss / 1024**2, "rows": rows}
 
 
 def main() -> None:
@@ -184,7 +184,7 @@ def main() -> None:
                     print(f"  {source}: no synthetic data for it")
                     continue
                 r = run(IRKIT, folder, root / f"irkit-{source}")
-                net = (r["mb_s"] * r["seconds"] / (r["seconds"] - startup)) / (ours["mb_s"] * ours["seconds"] / ct_net)
+                net = (r["mb"] / (r["seconds"] - startup)) / (ours["mb"] / ct_net)
                 print(f"  {source:<10} {r['seconds']:7.1f} s {r['mb_s']:8.1f} MB/s {r['rec_s']:10,.0f} rec/s  peak RSS {r['rss_gb']:.2f} GB"
                       f"  ({r['mb_s'] / ours['mb_s']:.2f}x CloudTrail's MB/s; {net:.2f}x without start-up)")
 

@@ -41,22 +41,20 @@ def cache_key(last_commit: str, inventory_tables: tuple[pa.Table, ...]) -> str:
     return digest.hexdigest()[:32]
 
 
-def materialize(con: duckdb.DuckDBPyConnection, root: Path, key: str) -> bool:
-    """Create the derived tables as temp tables, from the cache when it holds ``key``; return whether
-    the cache was used."""
+def materialize(con: duckdb.DuckDBPyConnection, root: Path, key: str) -> None:
+    """Create the derived tables as temp tables, from the cache when it holds ``key``."""
     folder = root / CACHE_DIR / key
     if all((folder / f"{name}.parquet").is_file() for name in DERIVED_TABLES):
         try:
             for name in DERIVED_TABLES:
                 source = sql_string(str(folder / f"{name}.parquet"))
                 con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM read_parquet({source})")
-            return True
+            return
         except duckdb.Error:
             pass  # an unreadable cache is rebuilt
     for name in DERIVED_TABLES:
         _compute(con, name)
     _store(con, root / CACHE_DIR, key)
-    return False
 
 
 def _compute(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -268,7 +268,7 @@ def _line_table(data: memoryview, line_base: int, item: EvidenceItem, envelope: 
     if not envelope:
         paths = pa.array(["$"] * len(lines), pa.string())
         return pa.Table.from_arrays([numbers, paths, lines], schema=RECORD_SCHEMA), newlines
-    fast = _fast_table(bytes(data), line_base + 1)  # the lines are envelopes: scan them as one text
+    fast = _fast_table(data, line_base + 1)  # the lines are envelopes: scan them as one text
     if fast is not None:
         return fast, newlines
     rows: list[tuple[int, str, str]] = []
@@ -285,7 +285,7 @@ def _document_table(data: bytes, item: EvidenceItem) -> pa.Table:
     return fast if fast is not None else _table(list(scan_document(data.decode("utf-8"))))
 
 
-def _fast_table(data: bytes, first_line: int) -> pa.Table | None:
+def _fast_table(data: bytes | memoryview, first_line: int) -> pa.Table | None:
     found = jsonscan.records(data, ENVELOPE_KEYS)
     if found is None:
         return None
@@ -462,28 +462,24 @@ def _head_sample(text: str, limit: int) -> list[object]:
     envelope key's array, decoded one by one until the text runs out."""
     out: list[object] = []
     pos = _skip_ws(text, 1 if text.startswith("\ufeff") else 0)
+    start: int | None = pos if text[pos:pos + 1] == "[" else None
+    if start is None:
+        for key in ENVELOPE_KEYS:
+            try:
+                start = _value_position(text, pos, key)
+                break
+            except (ValueError, IndexError):
+                continue
+    if start is None or text[start:start + 1] != "[":
+        return out
     try:
-        if text[pos] == "[":
-            start = pos
-        else:
-            start = next(_value_position(text, pos, key) for key in ENVELOPE_KEYS if _has_key(text, pos, key))
-            if text[start] != "[":
-                return out
         for s, e in _array_items(text, start):
             out.append(json.loads(text[s:e]))
             if len(out) >= limit:
                 break
-    except (ValueError, IndexError, StopIteration):
-        pass  # the head ends mid-record, or holds no envelope: what was decoded is the sample
-    return out
-
-
-def _has_key(text: str, pos: int, key: str) -> bool:
-    try:
-        _value_position(text, pos, key)
     except (ValueError, IndexError):
-        return False
-    return True
+        pass  # the head ends mid-record: what was decoded is the sample
+    return out
 
 
 def relative_display(item: EvidenceItem, root: Path | None = None) -> str:

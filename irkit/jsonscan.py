@@ -102,7 +102,7 @@ class _Unsure(Exception):
 _BOM = b"\xef\xbb\xbf"
 
 
-def records(data: bytes, envelope_keys: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[str]] | None:
+def records(data: bytes | memoryview, envelope_keys: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, list[str]] | None:
     """``(starts, ends, json_paths)`` of every record in a JSON document (byte offsets into ``data``),
     or None when the fast scan cannot vouch for the document (see the module docstring)."""
     skip = len(_BOM) if data[:3] == _BOM else 0
@@ -218,7 +218,7 @@ def _only_whitespace(array: np.ndarray, ranges: tuple[np.ndarray, np.ndarray]) -
     return bool(np.isin(array[offsets + np.arange(total)], _WHITESPACE).all())
 
 
-def line_numbers(data: bytes, starts: np.ndarray, first_line: int = 1) -> np.ndarray:
+def line_numbers(data: bytes | memoryview, starts: np.ndarray, first_line: int = 1) -> np.ndarray:
     """The 1-based line (counting from ``first_line``) on which each offset lies."""
     newlines = np.flatnonzero(np.frombuffer(data, np.uint8) == _NEWLINE)
     return first_line + np.searchsorted(newlines, starts)
