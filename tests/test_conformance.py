@@ -31,9 +31,8 @@ import pytest
 
 import irkit
 from irkit import loaders
-from tests.loaders.helpers import conformance_dir
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from irkit.evidence import discover, sample_records
+from tests.loaders.helpers import conformance_corpus
 
 #: folder -> (the loader detection must pick, the event ``source`` values that loader writes)
 FORMATS: dict[str, tuple[str, frozenset[str]]] = {
@@ -155,20 +154,6 @@ def _row_node(raw: str, evidence_path: str) -> Any:
 # ------------------------------------------------------------------------------------------------
 
 
-def _corpus() -> Path:
-    """The corpus folder; skips when the variable is unset, fails when it points nowhere."""
-    value = conformance_dir()
-    if value is None:
-        pytest.skip(
-            "IRKIT_CONFORMANCE_DIR is not set: point it at the shared conformance corpus "
-            "(.ci/run sets ../shared/conformance) to check the loaders against real-world records"
-        )
-    path = value if value.is_absolute() else PROJECT_ROOT / value
-    if not path.is_dir():
-        pytest.fail(f"IRKIT_CONFORMANCE_DIR={value} but {path} is not a folder")
-    return path
-
-
 def _table() -> str:
     lines = [f"{'format':<14}{'files':>7}{'read':>8}{'loaded':>8}{'quarantined':>13}{'duplicates':>12}"]
     for name, r in sorted(RESULTS.items()):
@@ -185,7 +170,7 @@ def _sources_tsv_records(corpus: Path, fmt: str) -> int:
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_format_loads_its_conformance_records(tmp_path: Path, fmt: str) -> None:
-    corpus = _corpus()
+    corpus = conformance_corpus()
     loader_name, event_sources = FORMATS[fmt]
     loaders.get(loader_name)  # a loader not written yet fails here (ModuleNotFoundError), it is not skipped
     folder = corpus / fmt
@@ -229,3 +214,15 @@ def test_format_loads_its_conformance_records(tmp_path: Path, fmt: str) -> None:
         assert summary.quarantined == 0, f"CloudTrail records quarantined: {quarantined}\n{context}"
         expected = _sources_tsv_records(corpus, fmt)
         assert summary.loaded + summary.duplicates == expected, f"SOURCES.tsv lists {expected} records\n{context}"
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_no_other_loader_claims_the_format(fmt: str) -> None:
+    """Detection must not hang on registry order: every other loader's sniff rejects every file here."""
+    items = discover([conformance_corpus(fmt)])
+    assert items
+    for other, (loader_name, _) in FORMATS.items():
+        if other == fmt:
+            continue
+        sniff = loaders.get(loader_name).sniff
+        assert [i.display for i in items if sniff(sample_records(i))] == [], f"{loader_name} claims {fmt} files"

@@ -7,11 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import irkit
 from irkit.ingest import IngestSummary
 from irkit.schema import EVENT_COLUMNS
 
 SAMPLES = Path(__file__).parent / "samples"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 #: Every normalized column but the raw text and the file hash (checked separately).
 CHECKED = tuple(c for c in EVENT_COLUMNS if c not in {"raw", "evidence_sha256"})
@@ -26,10 +29,21 @@ def res(uid: str, type_: str, system: str) -> dict[str, str]:
     return {"uid": uid, "type": type_, "system": system}
 
 
-def conformance_dir() -> Path | None:
-    """The shared conformance corpus, from IRKIT_CONFORMANCE_DIR; None when the variable is unset."""
+def conformance_corpus(fmt: str | None = None) -> Path:
+    """The shared conformance corpus (or one format's folder in it), from IRKIT_CONFORMANCE_DIR (a
+    relative value is taken from the project root). Skips, saying why, when the variable is unset;
+    fails when it is set and the folder is missing, so CI can never pass without the corpus."""
     value = os.environ.get("IRKIT_CONFORMANCE_DIR")
-    return Path(value) if value else None
+    if not value:
+        pytest.skip(
+            "IRKIT_CONFORMANCE_DIR is not set: point it at the shared conformance corpus "
+            "(.ci/run sets ../shared/conformance) to check the loaders against real-world records"
+        )
+    root = Path(value) if Path(value).is_absolute() else PROJECT_ROOT / value
+    folder = root / fmt if fmt else root
+    if not folder.is_dir():
+        pytest.fail(f"IRKIT_CONFORMANCE_DIR={value} but {folder} is not a folder")
+    return folder
 
 
 def load(tmp_path: Path, *paths: Path | str, **kwargs: Any) -> tuple[irkit.Case, IngestSummary]:

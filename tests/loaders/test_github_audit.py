@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,15 +12,12 @@ import pytest
 import irkit
 from irkit.evidence import discover, sample_records
 from irkit.loaders import github_audit
-from tests.loaders.helpers import SAMPLES, load, one, quarantine, rows, subset
+from tests.loaders.helpers import SAMPLES, conformance_corpus, load, one, quarantine, rows, subset
 
 HERE = SAMPLES / "github_audit"
 PAGE = HERE / "org_audit_log.json"
 STREAM = HERE / "streaming.jsonl"
 NOT_EVENTS = HERE / "not_audit_events.jsonl"
-CONFORMANCE = Path(
-    os.environ.get("IRKIT_CONFORMANCE_DIR") or Path(__file__).parents[3] / "shared" / "conformance"
-)
 
 
 def at(text: str) -> datetime:
@@ -81,13 +77,6 @@ def test_sniff_rejects_other_formats() -> None:
     }
     assert not github_audit.sniff([cloudtrail, webhook])
     assert not github_audit.sniff(_records(SAMPLES / "okta"))
-
-
-@pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="no conformance corpus")
-def test_sniff_rejects_every_other_conformance_folder() -> None:
-    for folder in sorted(p for p in CONFORMANCE.iterdir() if p.is_dir() and p.name != "github_audit"):
-        for item in discover([folder]):
-            assert not github_audit.sniff(sample_records(item)), item.display
 
 
 # --------------------------------------------------------------------------------------------
@@ -349,9 +338,8 @@ def test_what_is_not_an_audit_event_is_quarantined_with_a_reason(tmp_path: Path)
 # Real records written by others
 
 
-@pytest.mark.skipif(not (CONFORMANCE / "github_audit").is_dir(), reason="no conformance corpus")
 def test_conformance_records_all_load(tmp_path: Path) -> None:
-    case, summary = load(tmp_path, CONFORMANCE / "github_audit")
+    case, summary = load(tmp_path, conformance_corpus("github_audit"))
     assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (2, 2, 0, 0)
     request = one(case, "operation = 'api.request'")
     assert (request["status"], request["credential_uid"], request["account_uid"]) == (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,10 +11,9 @@ import pytest
 from irkit import loaders
 from irkit.evidence import discover, sample_records
 from irkit.loaders import k8s_audit
-from tests.loaders.helpers import SAMPLES, load, one, quarantine, rows, subset
+from tests.loaders.helpers import SAMPLES, conformance_corpus, load, one, quarantine, rows, subset
 
 SAMPLE_DIR = SAMPLES / "k8s_audit"
-CONFORMANCE = Path(os.environ.get("IRKIT_CONFORMANCE_DIR", "/work/shared/conformance"))
 
 SA = "system:serviceaccount:agents:triage-bot"
 JTI = "JTI=0b7e2d6c-4f1a-4c8e-9d2b-3a5f6e7d8c9b"
@@ -227,16 +225,8 @@ def test_sniff_claims_its_shapes_only() -> None:
     assert not k8s_audit.sniff([gke_entry, other_gcp]), "a mixed GCP file belongs to gcp_audit"
 
 
-@pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="no conformance corpus")
-def test_sniff_refuses_other_conformance_formats() -> None:
-    for folder in sorted(p for p in CONFORMANCE.iterdir() if p.is_dir() and p.name != "k8s_audit"):
-        for item in discover([folder]):
-            assert not k8s_audit.sniff(sample_records(item)), item.display
-
-
-@pytest.mark.skipif(not (CONFORMANCE / "k8s_audit").is_dir(), reason="no conformance corpus")
 def test_conformance_records_all_load(tmp_path: Path) -> None:
-    case, summary = load(tmp_path, CONFORMANCE / "k8s_audit")
+    case, summary = load(tmp_path, conformance_corpus("k8s_audit"))
     assert {f.source for f in summary.files} == {"k8s_audit"}
     assert summary.quarantined == 0, quarantine(case)
     # one line of elastic's test-audit.log repeats the line before it byte for byte

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,10 +14,9 @@ import irkit
 from irkit import loaders
 from irkit.evidence import discover, sample_records
 from irkit.loaders import mcp
-from tests.loaders.helpers import SAMPLES, load, one, quarantine, rows, subset
+from tests.loaders.helpers import SAMPLES, conformance_corpus, load, one, quarantine, rows, subset
 
 SAMPLE_DIR = SAMPLES / "mcp"
-CONFORMANCE = Path(os.environ.get("IRKIT_CONFORMANCE_DIR", "/work/shared/conformance"))
 SESSION_A = "8f14e45f-ceea-4e7a-9b1c-2d3e4f5a6b7c"
 SESSION_B = "c9f0f895-fb98-4b9e-8a7d-6c5b4a392817"
 
@@ -196,16 +194,8 @@ def test_sniff_claims_its_shapes_only() -> None:
     assert not mcp.sniff([{"jsonrpc": "2.0", "id": 1, "method": "eth_getBalance", "params": []}])
 
 
-@pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="no conformance corpus")
-def test_sniff_refuses_other_conformance_formats() -> None:
-    for folder in sorted(p for p in CONFORMANCE.iterdir() if p.is_dir() and p.name != "mcp"):
-        for item in discover([folder]):
-            assert not mcp.sniff(sample_records(item)), item.display
-
-
-@pytest.mark.skipif(not (CONFORMANCE / "mcp").is_dir(), reason="no conformance corpus")
 def test_conformance_records_all_load_or_say_why(tmp_path: Path) -> None:
-    case, summary = load(tmp_path, CONFORMANCE / "mcp")
+    case, summary = load(tmp_path, conformance_corpus("mcp"))
     assert {f.source for f in summary.files} == {"mcp"}
     gateway = [f for f in summary.files if f.path.endswith(".jsonl")]
     assert all(f.loaded == f.read for f in gateway)
