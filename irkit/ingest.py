@@ -31,7 +31,7 @@ from irkit.accounting import FileResult, IngestSummary
 from irkit.db import duck_type, run_script, sql_string
 from irkit.evidence import DEFAULT_MAX_BYTES, EvidenceItem, discover, read_records, sample_records
 from irkit.progress import progress_bar
-from irkit.schema import EVENT_SCHEMA, LOADER_COLUMNS
+from irkit.schema import EVENT_SCHEMA, LOADER_COLUMNS, REQUIRED_LOADER_COLUMNS
 from irkit.sql import query
 
 BATCH_BYTES = 256 * 1024**2
@@ -46,7 +46,7 @@ UNKNOWN = loaders.Loader(
     description="no loader recognises the file",
     sniff=lambda records: False,
     sql="SELECT file_id, evidence_offset, evidence_path, raw, CAST(NULL AS VARCHAR) AS source, "
-    + ", ".join(f"CAST(NULL AS {duck_type(EVENT_SCHEMA.field(c).type)}) AS {c}" for c in LOADER_COLUMNS)
+    + ", ".join(f"CAST(NULL AS {duck_type(EVENT_SCHEMA.field(c).type)}) AS {c}" for c in REQUIRED_LOADER_COLUMNS)
     + ", 'no loader recognises this file' AS quarantine_reason FROM records",
     detectable=False,
 )
@@ -234,6 +234,7 @@ def _flush(
     try:
         statement = run_script(con, loader.sql)
         con.execute(f"CREATE OR REPLACE TEMP TABLE normalized AS {statement}", options or None)
+        _complete_columns(con, loader)
         con.execute(query("ingest_unaccounted"))
         con.execute(query("ingest_guard"))
         _explain_invalid_json(con)
@@ -261,6 +262,22 @@ def _flush(
     finally:
         con.unregister("records")
         con.execute("DROP TABLE IF EXISTS normalized; DROP TABLE IF EXISTS kept")
+
+
+def _complete_columns(con: duckdb.DuckDBPyConnection, loader: loaders.Loader) -> None:
+    """Add the event columns the loader does not state, as typed nulls (lists: empty lists); a missing
+    required column is the loader's bug, reported by name."""
+    present = {row[0] for row in con.execute("DESCRIBE normalized").fetchall()}
+    missing = [c for c in REQUIRED_LOADER_COLUMNS if c not in present]
+    if missing and loader.name:
+        from irkit.errors import IrkitError
+
+        raise IrkitError(f"loader {loader.name} does not produce the required column(s) {', '.join(missing)}")
+    for column in LOADER_COLUMNS:
+        if column not in present:
+            typ = EVENT_SCHEMA.field(column).type
+            default = f"CAST([] AS {duck_type(typ)})" if pa.types.is_list(typ) else "NULL"
+            con.execute(f"ALTER TABLE normalized ADD COLUMN {column} {duck_type(typ)} DEFAULT {default}")
 
 
 def lake_record_fields() -> list[pa.Field]:

@@ -11,13 +11,23 @@ import pytest
 
 import irkit
 from irkit.ingest import IngestSummary
-from irkit.schema import EVENT_COLUMNS
+import pyarrow as pa
+
+from irkit.schema import EVENT_COLUMNS, EVENT_SCHEMA
 
 SAMPLES = Path(__file__).parent / "samples"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 #: Every normalized column but the raw text and the file hash (checked separately).
 CHECKED = tuple(c for c in EVENT_COLUMNS if c not in {"raw", "evidence_sha256"})
+#: Columns the ingest fills with an empty list when a loader does not state them.
+LIST_COLUMNS = frozenset(c for c in CHECKED if pa.types.is_list(EVENT_SCHEMA.field(c).type) and c != "resources")
+
+
+def blank_row() -> dict[str, Any]:
+    """Every checked column at its empty value (null; an empty list for list columns), for building a
+    whole expected row from the fields a test sets."""
+    return {c: [] if c in LIST_COLUMNS else None for c in CHECKED}
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0) -> datetime:

@@ -28,7 +28,7 @@ import pytest
 
 from irkit import loaders
 from irkit.evidence import EvidenceItem, sample_records
-from tests.loaders.helpers import CHECKED, SAMPLES, load, one, quarantine, res, rows, subset
+from tests.loaders.helpers import CHECKED, SAMPLES, blank_row, load, one, quarantine, res, rows, subset
 from tests.loaders.helpers import utc as t
 
 HERE = SAMPLES / "cloudtrail"
@@ -68,7 +68,7 @@ OIDC = f"arn:aws:iam::{ACCT}:oidc-provider/token.actions.githubusercontent.com"
 
 def row(file: Path, offset: int, path: str, **columns: Any) -> dict[str, Any]:
     """A whole expected row: every column named, unnamed ones NULL (resources empty)."""
-    expected: dict[str, Any] = {c: None for c in CHECKED}
+    expected: dict[str, Any] = blank_row()
     expected.update(source="cloudtrail", resources=[], account_uid=ACCT)
     expected.update(evidence_file=str(file), evidence_offset=offset, evidence_path=path)
     unknown = set(columns) - set(CHECKED)

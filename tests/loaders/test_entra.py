@@ -30,7 +30,7 @@ import pytest
 
 from irkit import loaders
 from irkit.evidence import EvidenceItem, sample_records, scan_document
-from tests.loaders.helpers import CHECKED, SAMPLES, load, one, quarantine, res, subset
+from tests.loaders.helpers import CHECKED, SAMPLES, blank_row, load, one, quarantine, res, subset
 from tests.loaders.helpers import utc as us
 
 HERE = SAMPLES / "entra"
@@ -79,7 +79,7 @@ def locate(file: Path, path: str) -> tuple[int, str]:
 def row(file: Path, path: str, source: str, **columns: Any) -> dict[str, Any]:
     """A whole expected row; ``event_uid`` defaults to the SHA-256 of the record's raw text."""
     offset, raw = locate(file, path)
-    expected: dict[str, Any] = {c: None for c in CHECKED}
+    expected: dict[str, Any] = blank_row()
     expected.update(
         source=source, resources=[], account_uid=TENANT, event_uid=hashlib.sha256(raw.encode()).hexdigest()
     )

@@ -25,7 +25,7 @@ import pytest
 
 from irkit import loaders
 from irkit.evidence import EvidenceItem, sample_records, scan_document
-from tests.loaders.helpers import CHECKED, SAMPLES, load, one, quarantine, res, subset
+from tests.loaders.helpers import CHECKED, SAMPLES, blank_row, load, one, quarantine, res, subset
 from tests.loaders.helpers import utc as t
 
 HERE = SAMPLES / "gcp_audit"
@@ -54,7 +54,7 @@ def locate(file: Path, path: str) -> tuple[int, str]:
 def row(file: Path, path: str, **columns: Any) -> dict[str, Any]:
     """A whole expected row; ``path`` is a JSON path in a document or ``$:<line>`` in JSON lines."""
     offset, _ = locate(file, path)
-    expected: dict[str, Any] = {c: None for c in CHECKED}
+    expected: dict[str, Any] = blank_row()
     expected.update(source="gcp_audit", resources=[], account_uid=PROJECT, status="success")
     expected.update(
         evidence_file=str(file), evidence_offset=offset, evidence_path="$" if path.startswith("$:") else path
