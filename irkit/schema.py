@@ -40,13 +40,16 @@ CREDENTIAL = pa.struct([
 #: ``user.id`` of an agent invocation, GitHub user-to-server token); ``spawn_agent``: an agent started a
 #: sub-agent; ``consent``: a user or admin granted an app permissions (Entra/Okta consent, GitHub App
 #: installation); ``same_as``: the record proves both uids name one principal (an app id and its service
-#: principal, a workload identity principal and its Kubernetes service account, an App and its bot).
-DELEGATION_KINDS = ("assume_role", "impersonate", "federate", "on_behalf_of", "spawn_agent", "consent", "same_as")
+#: principal, a workload identity principal and its Kubernetes service account, an App and its bot);
+#: ``session_of``: ``to_uid`` is a session of ``from_uid`` and acts as it (an AWS role session ARN of
+#: its role): identity resolution maps the session to the role, never the role to whoever opened it.
+DELEGATION_KINDS = ("assume_role", "impersonate", "federate", "on_behalf_of", "spawn_agent", "consent", "same_as",
+                    "session_of")
 #: ``event``: this record's own action was made by ``to_uid`` under ``from_uid``'s authority (the event is
 #: the delegation's only proof of control: nothing before or after it follows); ``grant``: this record
 #: handed ``from_uid`` the means to act as ``to_uid`` later, through ``credential_uid`` until ``expires``
 #: (AssumeRole, generateAccessToken, token exchange, spawning a sub-agent); ``standing``: a lasting
-#: relationship (consent, installation, ``same_as``), not a means to act.
+#: relationship (consent, installation, ``same_as``, ``session_of``), not a means to act.
 DELEGATION_SCOPES = ("event", "grant", "standing")
 #: Credential kinds.
 CREDENTIAL_KINDS = (
