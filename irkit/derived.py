@@ -24,7 +24,7 @@ from irkit.db import run_script, sql_string
 from irkit.sql import query
 
 #: Tables derived from ``events`` and the inventory, each defined by ``irkit/sql/view_<name>.sql``.
-DERIVED_TABLES: tuple[str, ...] = ("actors", "identity_links", "identity_edges")
+DERIVED_TABLES: tuple[str, ...] = ("principal_hops", "actors", "identity_links", "identity_edges")
 
 CACHE_DIR = "derived"
 

@@ -1,69 +1,69 @@
--- Which identity links do the logs prove? One row per (src, dst, kind) with the first proving event.
--- kinds: role_session (role -> its session), impersonated (real user -> impersonated principal),
---        on_behalf_of (human/user -> the agent or client acting for them), delegated (other sources),
---        assumed_role (caller -> role it assumed), source_identity (sourceIdentity -> new role session),
---        spawned (parent agent -> sub-agent it invoked), uses_credential (principal -> credential),
---        created_credential (principal -> credential it created), issued_credential (session -> its temp key).
+-- Which identity links do the logs prove? One row per (src, dst, kind) with the first proving event,
+-- read from the normalized delegation and credential model (docs/normalization.md), never from a
+-- vendor's fields. Kinds:
+--   the delegation hop kinds (assume_role, impersonate, federate, on_behalf_of, spawn_agent, consent,
+--   same_as, session_of): from_uid -> to_uid as the record states them;
+--   spawn_agent also from the trace tree: the agent of an agent-invocation span -> the agent of an
+--   agent-invocation span directly under one of its spans (OpenTelemetry GenAI: a sub-agent);
+--   issued_credential: the principal a grant hop handed over -> the credential it yields;
+--   uses_credential: actor -> the credential it authenticated with;
+--   created_credential: actor -> a credential its successful record created or was issued.
 -- Uses: events. Binds nothing.
-WITH assume_role AS (
-    SELECT * FROM events
-    WHERE source = 'cloudtrail' AND operation LIKE 'AssumeRole%'
+WITH hopping AS (  -- filtered before the unnest: at scale, unnesting every event dominates
+    SELECT event_uid, time, source, actor_uid, status, delegations FROM events WHERE len(delegations) > 0
 ),
-with_credentials AS (  -- filtered before the unnest: at scale, unnesting every event dominates
-    SELECT * FROM events
+crediting AS (
+    SELECT event_uid, time, source, actor_uid, status, credentials FROM events
     WHERE actor_uid IS NOT NULL AND status = 'success'
-      AND len(list_filter(resources, lambda x: x.type = 'credential')) > 0
-      AND NOT (source = 'cloudtrail' AND operation LIKE 'AssumeRole%')
+      AND len(list_filter(credentials, lambda c: c.action IN ('created', 'issued'))) > 0
 ),
-raw_links AS (
-    SELECT delegator_uid AS src, actor_uid AS dst,
-        CASE source
-            WHEN 'cloudtrail' THEN 'role_session'
-            WHEN 'k8s_audit' THEN 'impersonated'
-            WHEN 'gcp_audit' THEN 'impersonated'
-            WHEN 'otel_genai' THEN 'on_behalf_of'
-            WHEN 'okta' THEN 'on_behalf_of'
-            ELSE 'delegated'
-        END AS kind, event_uid, time, source
-    FROM events
-    WHERE delegator_uid IS NOT NULL AND actor_uid IS NOT NULL AND delegator_uid <> actor_uid
+invocations AS (
+    SELECT event_uid, time, source, actor_uid, trace_uid, span_uid, parent_span_uid FROM events
+    WHERE class_name = 'agent_invocation' AND actor_uid IS NOT NULL AND trace_uid IS NOT NULL
+),
+spans AS (
+    SELECT trace_uid, span_uid, parent_span_uid, actor_uid, class_name FROM events
+    WHERE trace_uid IS NOT NULL AND span_uid IS NOT NULL
+),
+-- the nearest agent-invocation span above each invocation's parent span (walking up the trace tree)
+up AS (
+    WITH RECURSIVE walk(child_uid, trace_uid, span_uid, depth) AS (
+        SELECT i.event_uid, i.trace_uid, i.parent_span_uid, 1 FROM invocations i WHERE i.parent_span_uid IS NOT NULL
+        UNION ALL
+        SELECT w.child_uid, w.trace_uid, s.parent_span_uid, w.depth + 1
+        FROM walk w JOIN spans s ON s.trace_uid = w.trace_uid AND s.span_uid = w.span_uid
+        WHERE s.class_name IS DISTINCT FROM 'agent_invocation' AND s.parent_span_uid IS NOT NULL AND w.depth < 64
+    )
+    SELECT w.child_uid, arg_min(p.actor_uid, w.depth) AS parent_actor
+    FROM walk w JOIN spans p ON p.trace_uid = w.trace_uid AND p.span_uid = w.span_uid
+    WHERE p.class_name = 'agent_invocation'
+    GROUP BY w.child_uid
+),
+links AS (
+    SELECT h.from_uid AS src, h.to_uid AS dst, h.kind, e.event_uid, e.time, e.source
+    FROM hopping e, unnest(e.delegations) AS t(h)
+    WHERE e.status IS DISTINCT FROM 'failure' OR h.scope = 'standing'
     UNION ALL
-    SELECT actor_uid, target_uid, 'assumed_role', event_uid, time, source
-    FROM assume_role
-    WHERE status = 'success'
-      AND actor_uid IS NOT NULL AND target_uid IS NOT NULL
+    SELECT h.to_uid, h.credential_uid, 'issued_credential', e.event_uid, e.time, e.source
+    FROM hopping e, unnest(e.delegations) AS t(h)
+    WHERE h.scope = 'grant' AND h.credential_uid IS NOT NULL AND e.status IS DISTINCT FROM 'failure'
     UNION ALL
-    SELECT e.target_uid, r.uid, 'role_session', e.event_uid, e.time, e.source
-    FROM assume_role e, unnest(e.resources) AS t(r)
-    WHERE r.type = 'iam_role_session'
-    UNION ALL
-    SELECT s.uid, c.uid, 'issued_credential', e.event_uid, e.time, e.source
-    FROM assume_role e, unnest(e.resources) AS t(s), unnest(e.resources) AS u(c)
-    WHERE s.type = 'iam_role_session' AND c.type = 'credential'
-    UNION ALL
-    SELECT json_extract_string(e.raw, '$.requestParameters.sourceIdentity'), r.uid, 'source_identity', e.event_uid, e.time, e.source
-    FROM assume_role e, unnest(e.resources) AS t(r)
-    WHERE r.type = 'iam_role_session'
-      AND json_extract_string(e.raw, '$.requestParameters.sourceIdentity') IS NOT NULL
+    SELECT u.parent_actor, i.actor_uid, 'spawn_agent', i.event_uid, i.time, i.source
+    FROM invocations i JOIN up u ON u.child_uid = i.event_uid
+    WHERE u.parent_actor <> i.actor_uid
     UNION ALL
     SELECT actor_uid, credential_uid, 'uses_credential', event_uid, time, source
     FROM events
     WHERE actor_uid IS NOT NULL AND credential_uid IS NOT NULL AND credential_uid <> actor_uid
     UNION ALL
-    SELECT e.actor_uid, r.uid, 'created_credential', e.event_uid, e.time, e.source
-    FROM with_credentials e, unnest(e.resources) AS t(r)
-    WHERE r.type = 'credential'
-    UNION ALL
-    SELECT p.actor_uid, c.actor_uid, 'spawned', c.event_uid, c.time, c.source
-    FROM events c
-    JOIN events p ON p.source = 'otel_genai' AND p.trace_uid = c.trace_uid AND p.span_uid = c.parent_span_uid
-    WHERE c.source = 'otel_genai' AND c.operation IN ('invoke_agent', 'create_agent')
-      AND c.actor_uid IS NOT NULL AND p.actor_uid IS NOT NULL AND p.actor_uid <> c.actor_uid
+    SELECT e.actor_uid, c.uid, 'created_credential', e.event_uid, e.time, e.source
+    FROM crediting e, unnest(e.credentials) AS t(c)
+    WHERE c.action IN ('created', 'issued') AND c.uid IS NOT NULL
 )
 SELECT src, dst, kind,
-       arg_min(event_uid, time) AS event_uid,
+       arg_min(event_uid, (time, event_uid)) AS event_uid,
        min(time) AS first_time, max(time) AS last_time, count(*) AS events,
-       arg_min(source, time) AS source
-FROM raw_links
-WHERE src IS NOT NULL AND dst IS NOT NULL
+       arg_min(source, (time, event_uid)) AS source
+FROM links
+WHERE src IS NOT NULL AND dst IS NOT NULL AND src <> dst
 GROUP BY src, dst, kind

@@ -1,0 +1,117 @@
+"""Control: which events an identity is responsible for, bounded in time and by event.
+
+Every containment answer (blast radius, attribution scope, sessions with reach, triggers, the
+revocation checklist) starts from one question: which events did the suspect make, directly or
+through something it obtained? This module answers it once, from the vendor-neutral model the
+loaders write (``delegations``, ``credentials``; docs/normalization.md), never from a vendor's fields.
+
+An owner controls an event when (``sql/control_step.sql``):
+
+* the event acts as the owner's own identity (its aliases, its role sessions);
+* it was made with a credential that one of the owner's controlled events created or was issued
+  (an access key it created for another user, the temporary key of a role it assumed, a token it was
+  handed), from that moment on;
+* it carries an event-scope delegation hop from the owner: the impersonation recorded in the event
+  itself (GCP ``serviceAccountDelegationInfo``, Kubernetes ``--as``) — that event and nothing else;
+* it acts as a sub-agent one of the owner's agent invocations started, within that invocation's span.
+
+A principal is never controlled as such. A shared service account the agent impersonated once keeps
+its own jobs; a human who assumes a role the agent once used is not the agent. The rules are applied
+until nothing new is handed over (a role assumed with a key the agent created, a sub-agent's
+sub-agent), at most :data:`MAX_ROUNDS` times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from irkit.db import frame
+from irkit.sql import query
+
+MAX_ROUNDS = 12
+
+#: Columns of :func:`control_events`.
+CONTROL_COLUMNS = {
+    "owner": "the identity responsible",
+    "event_uid": "the controlled event",
+    "via": "self, sub-agent, role session, created credential, issued credential, impersonation token, "
+           "federated token, or the delegation hop kind carried by the event (impersonate, on_behalf_of, ...)",
+    "proof_event_uid": "the event that handed the owner this control (null for its own events)",
+    "path": "the events that led from the owner to this control, in order (the proof's own path first)",
+}
+
+_PRINCIPALS = pa.schema([("owner", pa.string()), ("identity", pa.string()),
+                         ("from_time", pa.timestamp("us", tz="UTC")), ("to_time", pa.timestamp("us", tz="UTC")),
+                         ("via", pa.string()), ("proof_event_uid", pa.string()), ("path", pa.list_(pa.string()))])
+_CREDENTIALS = pa.schema([("owner", pa.string()), ("uid", pa.string()), ("from_time", pa.timestamp("us", tz="UTC")),
+                          ("via", pa.string()), ("proof_event_uid", pa.string()), ("path", pa.list_(pa.string()))])
+
+
+def control_events(con: duckdb.DuckDBPyConnection, owners: Sequence[str], since: datetime | None,
+                   until: datetime | None) -> pl.DataFrame:
+    """One row per (owner, event) the owners control in [since, until] (see the module docstring and
+    :data:`CONTROL_COLUMNS`). Leaves the result in the temp table ``control_events`` of ``con`` and the
+    credentials handed over in ``control_credentials``."""
+    con.register("control_owners_arrow", pa.table({"owner": pa.array(sorted(set(owners)), pa.string())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE control_owners AS SELECT owner FROM control_owners_arrow").fetchall()
+    con.unregister("control_owners_arrow")
+    con.execute("CREATE OR REPLACE TEMP TABLE control_candidates AS " + query("control_candidates"),
+                {"since": since, "until": until}).fetchall()
+    spawns = frame(con, query("control_spawns"))
+    principals = pa.Table.from_pylist([], schema=_PRINCIPALS)
+    credentials = pa.Table.from_pylist([], schema=_CREDENTIALS)
+    for _ in range(MAX_ROUNDS):
+        _set(con, "control_principals", principals)
+        _set(con, "control_credentials", credentials)
+        con.execute("CREATE OR REPLACE TEMP TABLE control_events AS " + query("control_step")).fetchall()
+        grants = frame(con, query("control_grants"))
+        new_principals = _spawned(con, spawns, principals)
+        new_credentials = _new_credentials(grants, credentials)
+        if new_principals.num_rows == principals.num_rows and new_credentials.num_rows == credentials.num_rows:
+            break
+        principals, credentials = new_principals, new_credentials
+    return frame(con, "SELECT * FROM control_events ORDER BY owner, event_uid")
+
+
+def _set(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    con.register(f"{name}_arrow", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow").fetchall()
+    con.unregister(f"{name}_arrow")
+
+
+def _new_credentials(grants: pl.DataFrame, known: pa.Table) -> pa.Table:
+    """Every credential handed over so far, first handing kept (grants are recomputed each round)."""
+    rows = grants.select("owner", "uid", "from_time", "via", "proof_event_uid", "path")
+    merged = pl.concat([pl.from_arrow(known), rows], how="vertical_relaxed") if known.num_rows else rows
+    merged = merged.sort("from_time", "proof_event_uid").unique(["owner", "uid"], keep="first", maintain_order=True)
+    return merged.to_arrow().cast(_CREDENTIALS)
+
+
+def _spawned(con: duckdb.DuckDBPyConnection, spawns: pl.DataFrame, known: pa.Table) -> pa.Table:
+    """The sub-agent invocations whose enclosing invocation is a controlled event, as time-bounded
+    principals of that event's owner (a sub-agent's own sub-agents follow in the next round)."""
+    if spawns.is_empty():
+        return known
+    controlled = _controlled_parents(con, spawns)
+    rows = (spawns.join(controlled, on="parent_event_uid", how="inner")
+            .filter(pl.col("identity") != pl.col("owner"))
+            .select("owner", "identity", "from_time", "to_time", pl.lit("sub-agent").alias("via"),
+                    pl.col("event_uid").alias("proof_event_uid"),
+                    pl.col("path").list.concat(pl.concat_list(pl.col("event_uid"))).alias("path")))
+    merged = pl.concat([pl.from_arrow(known), rows], how="vertical_relaxed") if known.num_rows else rows
+    merged = merged.unique(["owner", "identity", "proof_event_uid"], keep="first", maintain_order=True)
+    return merged.to_arrow().cast(_PRINCIPALS)
+
+
+def _controlled_parents(con: duckdb.DuckDBPyConnection, spawns: pl.DataFrame) -> pl.DataFrame:
+    con.register("control_spawn_parents", pa.table({"uid": pa.array(spawns["parent_event_uid"].unique().to_list(), pa.string())}))
+    try:
+        return frame(con, "SELECT owner, event_uid AS parent_event_uid, path FROM control_events "
+                          "WHERE event_uid IN (SELECT uid FROM control_spawn_parents)")
+    finally:
+        con.unregister("control_spawn_parents")

@@ -1,0 +1,48 @@
+-- Which candidate events does each owner control, given what it controls so far? One row per (owner,
+-- event) with how (via) and the event that proves the control (proof_event_uid; null for its own):
+--   self            the event acts as the owner's own identity;
+--   sub-agent       it acts as an agent the owner spawned, within that sub-agent invocation's span
+--                   (control_principals: bounded in time);
+--   <credential>    it was made with a credential the owner's controlled events created or were issued,
+--                   from then on (control_credentials; via says how: role session, created credential...);
+--   <hop kind>      it carries an event-scope delegation hop whose from_uid is the owner (or a principal
+--                   it controls at that time): the impersonation recorded in the event itself.
+-- A principal is never controlled as such: only these events are.
+-- Binds nothing. Uses: control_candidates, actors, inventory_aliases, control_owners(owner),
+-- control_principals(owner, identity, from_time, to_time, via, proof_event_uid, path),
+-- control_credentials(owner, uid, from_time, via, proof_event_uid, path).
+WITH hops AS (
+    SELECT e.event_uid, e.time, h.kind, h.from_uid
+    FROM (SELECT * FROM control_candidates WHERE len(delegations) > 0) AS e, unnest(e.delegations) AS t(h)
+    WHERE h.scope = 'event' AND h.from_uid IS NOT NULL
+),
+hop_identities AS (
+    SELECT h.*, coalesce(ia.identity_id, fa.identity_id, h.from_uid) AS from_identity
+    FROM hops h
+    LEFT JOIN inventory_aliases ia ON ia.alias = lower(h.from_uid)
+    LEFT JOIN actors fa ON fa.actor_uid = h.from_uid
+),
+found AS (
+    SELECT o.owner, e.event_uid, 1 AS pri, 'self' AS via, CAST(NULL AS VARCHAR) AS proof_event_uid, CAST([] AS VARCHAR[]) AS path
+    FROM control_candidates e JOIN control_owners o ON o.owner = e.acting_identity
+    UNION ALL
+    SELECT p.owner, e.event_uid, 2, p.via, p.proof_event_uid, p.path
+    FROM control_candidates e
+    JOIN control_principals p ON p.identity = e.acting_identity AND e.time >= p.from_time AND e.time <= p.to_time
+    UNION ALL
+    SELECT c.owner, e.event_uid, 3, c.via, c.proof_event_uid, c.path
+    FROM control_candidates e JOIN control_credentials c ON c.uid = e.credential_uid AND e.time >= c.from_time
+    UNION ALL
+    SELECT o.owner, h.event_uid, 4, h.kind, h.event_uid, CAST([] AS VARCHAR[])
+    FROM hop_identities h JOIN control_owners o ON o.owner = h.from_identity
+    UNION ALL
+    SELECT p.owner, h.event_uid, 4, h.kind, h.event_uid, p.path
+    FROM hop_identities h
+    JOIN control_principals p ON p.identity = h.from_identity AND h.time >= p.from_time AND h.time <= p.to_time
+)
+SELECT owner, event_uid,
+       arg_min(via, (pri, proof_event_uid)) AS via,
+       arg_min(proof_event_uid, (pri, proof_event_uid)) AS proof_event_uid,
+       arg_min(path, (pri, proof_event_uid)) AS path
+FROM found
+GROUP BY owner, event_uid
