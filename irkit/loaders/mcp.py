@@ -14,7 +14,7 @@ Mapping (see docs/normalization.md):
 
 =================  ==========================================================================
 event_uid          SHA-256 of the raw record (messages have no id of their own; JSON-RPC ids repeat)
-time               the gateway's ``timestamp``. A bare message has none: it is quarantined
+time               the gateway's ``timestamp`` (a bare message's own ``timestamp``). A bare message has none: it is quarantined
                    (``no timestamp: a bare JSON-RPC message``) rather than placed on a timeline at a
                    made-up time; its raw text stays in quarantine
 operation          requests and notifications: the method (``tools/call``, ``initialize``,
@@ -39,7 +39,18 @@ target             tools/call: the tool (``mcp_tool``); resources/read|subscribe
                    (``mcp_server``); system ``mcp:<server_id>`` (``mcp`` when no server is named)
 resources          the target; every tool, resource and prompt a list result names; DIFC_FILTERED's
                    ``html_url`` and ``author_login``
-trace_uid          from ``params._meta.traceparent``; parent_span_uid = its span (the caller's span)
+end_time           of a request: the time of the response carrying its JSON-RPC id in the same file,
+                   server and session (n-th request with id X, n-th response with id X)
+activity           invoke (tools/call and its response), read (resources/read, prompts/get), list
+                   (``*/list``), update (resources/subscribe), else other
+trace_uid          from a valid W3C ``params._meta.traceparent``; parent_span_uid = its span id (the
+                   caller's span: its execute_tool or MCP client span); span_uid stays null
+target_system      ``mcp:<server_id>``; a log without server_id (bare JSON-RPC): ``mcp:<serverInfo.name>``
+                   of the file's initialize response (the last before the message in the same
+                   session, else the first after it); else ``mcp``
+resources          also the JSON-RPC id (``jsonrpc_id``, text), a tools/call request's
+                   ``params.arguments`` (``tool_arguments``, JSON text) and the ``tracestate``
+                   (``tracestate``)
 =================  ==========================================================================
 """
 
@@ -48,7 +59,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "mcp"
-VERSION = "1.0"
+VERSION = "1.1"
 DESCRIPTION = "MCP JSON-RPC traffic: gateway/proxy message logs, bare JSON-RPC messages"
 
 METHOD_PREFIXES = (

@@ -17,8 +17,9 @@ CREATE OR REPLACE TEMP MACRO mcp_parse(txt) AS TRY(json_transform(txt, '{
     "payload": {"jsonrpc": "VARCHAR", "id": "JSON", "method": "VARCHAR",
         "params": {"name": "VARCHAR", "uri": "VARCHAR", "protocolVersion": "VARCHAR",
             "clientInfo": {"name": "VARCHAR", "version": "VARCHAR"},
+            "arguments": "JSON",
             "_meta": {"io.modelcontextprotocol/clientInfo": {"name": "VARCHAR", "version": "VARCHAR"},
-                      "traceparent": "VARCHAR"}},
+                      "traceparent": "VARCHAR", "tracestate": "VARCHAR"}},
         "result": {"isError": "BOOLEAN", "content": [{"type": "VARCHAR", "text": "VARCHAR"}],
             "tools": [{"name": "VARCHAR"}], "resources": [{"uri": "VARCHAR"}], "contents": [{"uri": "VARCHAR"}],
             "prompts": [{"name": "VARCHAR"}], "messages": [{"role": "VARCHAR"}],
@@ -26,9 +27,9 @@ CREATE OR REPLACE TEMP MACRO mcp_parse(txt) AS TRY(json_transform(txt, '{
         "error": "JSON"},
     "jsonrpc": "VARCHAR", "id": "JSON", "method": "VARCHAR",
     "params": {"name": "VARCHAR", "uri": "VARCHAR", "protocolVersion": "VARCHAR",
-        "clientInfo": {"name": "VARCHAR", "version": "VARCHAR"},
+        "clientInfo": {"name": "VARCHAR", "version": "VARCHAR"}, "arguments": "JSON",
         "_meta": {"io.modelcontextprotocol/clientInfo": {"name": "VARCHAR", "version": "VARCHAR"},
-                  "traceparent": "VARCHAR"}},
+                  "traceparent": "VARCHAR", "tracestate": "VARCHAR"}},
     "result": {"isError": "BOOLEAN", "content": [{"type": "VARCHAR", "text": "VARCHAR"}],
         "tools": [{"name": "VARCHAR"}], "resources": [{"uri": "VARCHAR"}], "contents": [{"uri": "VARCHAR"}],
         "prompts": [{"name": "VARCHAR"}], "messages": [{"role": "VARCHAR"}],
@@ -48,10 +49,42 @@ messages AS (
                  THEN struct_pack(jsonrpc := o.jsonrpc, id := o.id, method := o.method, params := o.params,
                                   result := o.result, error := o.error)
         END AS m,
-        irkit_nz(o.server_id) AS server,
+        irkit_nz(o.server_id) AS gateway_server,
         irkit_nz(o.session_id) AS session,
         irkit_ts(o.timestamp) AS ts
     FROM parsed
+),
+-- A log without a gateway's server_id (bare JSON-RPC, a proxy's transcript) still names its server:
+-- the serverInfo of the initialize response. Each message takes the last one named before it in the
+-- same file and session, else the first one after it (read from the few records mentioning serverInfo).
+named_servers AS (
+    SELECT file_id, coalesce(irkit_nz(c.session_id), '') AS session_key, evidence_offset,
+        irkit_nz(coalesce(c.payload.result.serverInfo.name, c.result.serverInfo.name)) AS named_server
+    FROM (
+        SELECT file_id, evidence_offset, TRY(json_transform(raw, '{
+            "server_id": "VARCHAR", "session_id": "VARCHAR",
+            "result": {"serverInfo": {"name": "VARCHAR"}}, "payload": {"result": {"serverInfo": {"name": "VARCHAR"}}}
+        }')) AS c
+        FROM records
+        WHERE contains(raw, 'serverInfo')
+    )
+    WHERE irkit_nz(c.server_id) IS NULL
+      AND irkit_nz(coalesce(c.payload.result.serverInfo.name, c.result.serverInfo.name)) IS NOT NULL
+    QUALIFY named_server IS DISTINCT FROM lag(named_server) OVER (PARTITION BY file_id, session_key ORDER BY evidence_offset)
+),
+server_intervals AS (
+    SELECT file_id, session_key, named_server,
+        CASE WHEN row_number() OVER w = 1 THEN -1 ELSE evidence_offset END AS from_offset,
+        coalesce(lead(evidence_offset) OVER w, 9223372036854775807) AS to_offset
+    FROM named_servers
+    WINDOW w AS (PARTITION BY file_id, session_key ORDER BY evidence_offset)
+),
+served AS (
+    SELECT m.*, coalesce(m.gateway_server, si.named_server) AS server
+    FROM messages m
+    LEFT JOIN server_intervals si
+        ON m.gateway_server IS NULL AND si.file_id = m.file_id AND si.session_key = coalesce(m.session, '')
+       AND m.evidence_offset >= si.from_offset AND m.evidence_offset < si.to_offset
 ),
 kinds AS (
     SELECT *,
@@ -69,8 +102,12 @@ kinds AS (
         CASE WHEN m.error IS NOT NULL AND json_type(m.error) = 'OBJECT'
              THEN concat_ws(': ', m.error ->> '$.code', m.error ->> '$.message') END AS rpc_error,
         coalesce(m.params._meta."io.modelcontextprotocol/clientInfo",
-                 CASE WHEN m.method = 'initialize' THEN m.params.clientInfo END) AS own_client
-    FROM messages
+                 CASE WHEN m.method = 'initialize' THEN m.params.clientInfo END) AS own_client,
+        -- the JSON-RPC id as text (a string id without its quotes); null and absent ids are no id
+        CASE WHEN m.id IS NULL OR json_type(m.id) = 'NULL' THEN NULL
+             WHEN json_type(m.id) = 'VARCHAR' THEN m.id ->> '$'
+             ELSE CAST(m.id AS VARCHAR) END AS rpc_id
+    FROM served
 ),
 -- The client of each message: its own, else the last one named before it in the same file, server
 -- and session, else the first one named after it there. Only the messages whose text mentions
@@ -132,17 +169,53 @@ clients AS (
             WHEN server IS NOT NULL THEN struct_pack(uid := server, type := 'mcp_server')
         END AS t,
         'mcp' || coalesce(':' || k.server, '') AS system,
-        CASE WHEN length(m.params._meta.traceparent) = 55 THEN lower(m.params._meta.traceparent) END AS traceparent
+        -- W3C traceparent: version-traceid-parentid-flags, lower-case hex, all-zero ids invalid
+        CASE WHEN regexp_full_match(lower(trim(m.params._meta.traceparent)), '[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}([-].*)?')
+                  AND lower(trim(m.params._meta.traceparent)) NOT LIKE 'ff-%'
+                  AND split_part(m.params._meta.traceparent, '-', 2) <> repeat('0', 32)
+                  AND split_part(m.params._meta.traceparent, '-', 3) <> repeat('0', 16)
+             THEN lower(trim(m.params._meta.traceparent)) END AS traceparent
     FROM kinds k
     LEFT JOIN intervals i
-        ON i.file_id = k.file_id AND i.server_key = coalesce(k.server, '') AND i.session_key = coalesce(k.session, '')
+        ON i.file_id = k.file_id AND i.server_key = coalesce(k.gateway_server, '') AND i.session_key = coalesce(k.session, '')
        AND k.evidence_offset >= i.from_offset AND k.evidence_offset < i.to_offset
+)
+,
+-- A request's end: the response carrying its JSON-RPC id in the same file, server and session (the
+-- n-th request with id X takes the n-th response with id X: clients reuse ids after a reconnect).
+numbered AS (
+    SELECT file_id, evidence_offset, evidence_path, kind, ts,
+        row_number() OVER (PARTITION BY file_id, coalesce(server, ''), coalesce(session, ''), rpc_id, kind
+                           ORDER BY evidence_offset, evidence_path) AS n,
+        coalesce(server, '') AS server_key, coalesce(session, '') AS session_key, rpc_id
+    FROM clients
+    WHERE rpc_id IS NOT NULL AND kind IN ('request', 'response')
+),
+ends AS (
+    SELECT q.file_id, q.evidence_offset, q.evidence_path, p.ts AS end_ts
+    FROM numbered q
+    JOIN numbered p ON p.kind = 'response' AND p.file_id = q.file_id AND p.server_key = q.server_key
+                   AND p.session_key = q.session_key AND p.rpc_id = q.rpc_id AND p.n = q.n
+    WHERE q.kind = 'request'
+),
+located AS (
+    SELECT c.*, e.end_ts FROM clients c
+    LEFT JOIN ends e USING (file_id, evidence_offset, evidence_path)
 )
 SELECT
     file_id, evidence_offset, evidence_path, raw,
     'mcp' AS source,
     sha256(raw) AS event_uid,
     ts AS time,
+    CASE WHEN end_ts >= ts THEN end_ts END AS end_time,
+    CASE
+        WHEN kind IN ('difc_filtered', 'gateway_event') THEN 'other'
+        WHEN rpc_operation IN ('tools/call', 'tools/call response') THEN 'invoke'
+        WHEN rpc_operation IN ('resources/read', 'resources/read response', 'prompts/get', 'prompts/get response') THEN 'read'
+        WHEN rpc_operation LIKE '%/list' OR rpc_operation LIKE '%/list response' THEN 'list'
+        WHEN rpc_operation IN ('resources/subscribe', 'resources/unsubscribe') THEN 'update'
+        ELSE 'other'
+    END AS activity,
     CASE
         WHEN rpc_operation IN ('tools/call', 'tools/call response') THEN 'tool_call'
         WHEN kind = 'difc_filtered' THEN 'authorization'
@@ -186,7 +259,13 @@ SELECT
         [struct_pack(uid := u, type := 'url', system := CASE WHEN u LIKE 'https://github.com/%' THEN 'github' END)
             FOR u IN [irkit_nz(o.html_url)] IF u IS NOT NULL],
         [struct_pack(uid := a, type := 'github_user', system := 'github')
-            FOR a IN [irkit_nz(o.author_login)] IF a IS NOT NULL]
+            FOR a IN [irkit_nz(o.author_login)] IF a IS NOT NULL],
+        -- what pairs the message with its answer, what a tool was asked, the caller's trace state
+        [struct_pack(uid := rpc_id, type := 'jsonrpc_id', system := system) FOR x IN [1] IF rpc_id IS NOT NULL],
+        [struct_pack(uid := a, type := 'tool_arguments', system := system)
+            FOR a IN [CAST(m.params.arguments AS VARCHAR)] IF a IS NOT NULL AND kind = 'request' AND method = 'tools/call'],
+        [struct_pack(uid := s, type := 'tracestate', system := system)
+            FOR s IN [irkit_nz(m.params._meta.tracestate)] IF s IS NOT NULL AND traceparent IS NOT NULL]
     ) AS resources,
     CAST(NULL AS VARCHAR) AS src_ip,
     irkit_nz(client.name) || coalesce('/' || irkit_nz(client.version), '') AS user_agent,
@@ -201,4 +280,4 @@ SELECT
         WHEN ts IS NULL AND NOT gateway AND o.timestamp IS NULL THEN 'no timestamp: a bare JSON-RPC message'
         WHEN ts IS NULL THEN 'no readable timestamp: ' || coalesce(o.timestamp, 'absent')
     END AS quarantine_reason
-FROM clients
+FROM located

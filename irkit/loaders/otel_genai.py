@@ -26,6 +26,7 @@ Mapping (see docs/normalization.md); an attribute is looked up on the span first
 =================  ==========================================================================
 event_uid          lower(traceId) ``:`` lower(spanId); else SHA-256 of raw
 time               span start: ``startTimeUnixNano`` / ``startTime`` / ``start_time``, UTC
+end_time           span end: ``endTimeUnixNano`` / ``endTime`` / ``end_time`` (null before the start)
 class_name         ``gen_ai.operation.name`` invoke_agent/create_agent → agent_invocation;
                    execute_tool (or, without an operation name, MCP ``tools/call`` or a Vercel
                    ``ai.toolCall`` span) → tool_call; everything else (chat, embeddings, spans
@@ -33,8 +34,18 @@ class_name         ``gen_ai.operation.name`` invoke_agent/create_agent → agent
 operation          ``gen_ai.operation.name``, else ``mcp.method.name``, else the span name
 status             failure when ``error.type`` is set or status code is ERROR (2); detail
                    ``error.type: status message``
-actor              ``gen_ai.agent.id`` (else ``gen_ai.agent.name``), type agent; else
-                   ``service.name``, type service
+actor              ``gen_ai.agent.id`` (else ``gen_ai.agent.name``), type agent, only where the
+                   conventions name an agent: invoke_agent / create_agent / plan (the invoked or
+                   created agent) and execute_tool (the agent executing it, agent-as-a-tool); else
+                   ``service.name``, type service. A tool, model or MCP span belongs to the agent
+                   whose invoke_agent span encloses it: ``irkit/sql/view_call_agents.sql`` derives it
+activity           invoke (tool, agent and model calls), create (create_agent), read
+                   (resources/read, prompts/get), list (``*/list``), else other
+delegations        invoke_agent with ``user.id``/``enduser.id``: on_behalf_of user → agent, scope
+                   event; a spawn one span proves alone, scope grant: an invoke_agent/create_agent
+                   span naming its calling agent (``gen_ai.caller.name``, type agent) caller →
+                   agent, an execute_tool transfer (``gen_ai.transfer.target.name``) agent → target.
+                   A sub-agent seen only in the trace tree is left to the analyses
 session_uid        ``gen_ai.conversation.id``, else ``mcp.session.id``, else ``session.id``
 delegator_uid      ``user.id`` (else ``enduser.id``): on whose behalf the agent acts
 target             execute_tool: the tool (``tool``, ``mcp:<mcp.server.name or server.address>``,
@@ -45,15 +56,16 @@ target             execute_tool: the tool (``tool``, ``mcp:<mcp.server.name or s
                    ``genai:<gen_ai.provider.name or gen_ai.system>``)
 resources          tool, tool call id, agent, model, conversation, MCP session (``mcp_session``,
                    so attribution can join spans to MCP gateway records), MCP resource, prompt,
-                   data source
+                   data source, ``jsonrpc.request.id`` (``jsonrpc_id``), ``gen_ai.tool.call.arguments``
+                   (``tool_arguments``: JSON text; an OTLP kvlistValue as a plain object)
 src_ip/user_agent  ``client.address`` / ``user_agent.original`` (Vercel: the request user-agent)
 trace/span ids     lower-case hex, ``0x`` dropped; parent from ``parentSpanId`` /
                    ``parentSpanContext.spanId`` / ``parent_id``
 =================  ==========================================================================
 
 A span without any start time (bare attribute maps saved by instrumentation tests) cannot be placed
-on a timeline: it is quarantined with that reason, not loaded with a NULL time. ``gen_ai.tool.call.arguments``
-and message contents are not mapped to a column; they stay in ``raw``.
+on a timeline: it is quarantined with that reason, not loaded with a NULL time. Message contents and
+tool results are not mapped; they stay in ``raw``.
 """
 
 from __future__ import annotations
@@ -61,7 +73,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 NAME = "otel_genai"
-VERSION = "1.0"
+VERSION = "1.1"
 DESCRIPTION = "OpenTelemetry GenAI/MCP spans: OTLP/JSON documents, JS/Python span dumps, attribute maps"
 
 _ATTRIBUTE_PREFIXES = ("gen_ai.", "mcp.")

@@ -21,7 +21,7 @@ CREATE OR REPLACE TEMP MACRO otel_doc(txt) AS TRY(json_transform(txt, '{
 -- A span of an OTLP document (lean: every key more costs time on every span).
 CREATE OR REPLACE TEMP MACRO otel_span(txt) AS TRY(json_transform(txt, '{
     "traceId": "VARCHAR", "spanId": "VARCHAR", "parentSpanId": "VARCHAR", "name": "VARCHAR", "kind": "VARCHAR",
-    "startTimeUnixNano": "VARCHAR", "status": {"code": "VARCHAR", "message": "VARCHAR"},
+    "startTimeUnixNano": "VARCHAR", "endTimeUnixNano": "VARCHAR", "status": {"code": "VARCHAR", "message": "VARCHAR"},
     "attributes": [{"key": "VARCHAR", "value": {"stringValue": "VARCHAR", "intValue": "VARCHAR",
         "boolValue": "VARCHAR", "doubleValue": "VARCHAR", "bytesValue": "VARCHAR",
         "arrayValue": "JSON", "kvlistValue": "JSON"}}]
@@ -31,6 +31,7 @@ CREATE OR REPLACE TEMP MACRO otel_span(txt) AS TRY(json_transform(txt, '{
 CREATE OR REPLACE TEMP MACRO otel_loose_span(txt) AS TRY(json_transform(txt, '{
     "traceId": "VARCHAR", "spanId": "VARCHAR", "parentSpanId": "VARCHAR", "name": "VARCHAR", "kind": "VARCHAR",
     "startTimeUnixNano": "VARCHAR", "startTime": "VARCHAR", "start_time": "VARCHAR",
+    "endTimeUnixNano": "VARCHAR", "endTime": "VARCHAR", "end_time": "VARCHAR",
     "status": {"code": "VARCHAR", "message": "VARCHAR", "status_code": "VARCHAR", "description": "VARCHAR"},
     "attributes": [{"key": "VARCHAR", "value": {"stringValue": "VARCHAR", "intValue": "VARCHAR",
         "boolValue": "VARCHAR", "doubleValue": "VARCHAR", "bytesValue": "VARCHAR",
@@ -59,6 +60,17 @@ CREATE OR REPLACE TEMP MACRO otel_resource_kv(res) AS otel_kv(TRY(json_transform
         "arrayValue": "JSON", "kvlistValue": "JSON"}}]
 }')).attributes);
 
+-- A structured attribute given as an OTLP kvlistValue (its JSON text) as a plain JSON object of its
+-- scalar values (tool-call arguments); any other text unchanged.
+CREATE OR REPLACE TEMP MACRO otel_plain_json(x) AS (
+    CASE WHEN starts_with(x, '{"values":[{"key"') THEN coalesce(CAST(to_json(map_from_entries(list_transform(
+            TRY(json_transform(x, '{"values": [{"key": "VARCHAR", "value": {"stringValue": "VARCHAR", "intValue": "VARCHAR",
+                "boolValue": "VARCHAR", "doubleValue": "VARCHAR", "arrayValue": "JSON", "kvlistValue": "JSON"}}]}')).values,
+            lambda a: struct_pack(k := a.key, v := coalesce(a.value.stringValue, a.value.intValue, a.value.boolValue,
+                a.value.doubleValue, CAST(a.value.arrayValue AS VARCHAR), CAST(a.value.kvlistValue AS VARCHAR)))))) AS VARCHAR), x)
+         ELSE x END
+);
+
 -- First value of attribute k, given the pairs kv and their keys (list_position: no lambda per lookup).
 CREATE OR REPLACE TEMP MACRO otel_attr(kv, keys, k) AS nullif(kv[list_position(keys, k)].value, '');
 
@@ -82,6 +94,13 @@ CREATE OR REPLACE TEMP MACRO otel_nanos(nanos) AS (
          WHEN TRY_CAST(nanos AS DOUBLE) > 0 THEN irkit_epoch(TRY_CAST(nanos AS DOUBLE)) END
 );
 
+-- OTel JS HrTime [seconds, nanoseconds], as its JSON text (a bracketed pair), else an ISO time or unix nanos.
+CREATE OR REPLACE TEMP MACRO otel_any_time(x) AS (
+    CASE WHEN x IS NULL THEN NULL
+         WHEN starts_with(ltrim(x), '[') THEN otel_hrtime(TRY_CAST(string_split(trim(x, '[] '), ',') AS BIGINT[]))
+         ELSE irkit_ts(x) END
+);
+
 -- OTel JS HrTime [seconds, nanoseconds].
 CREATE OR REPLACE TEMP MACRO otel_hrtime(h) AS (
     CASE WHEN len(h) = 2 AND h[1] > 0 THEN make_timestamptz(h[1] * 1000000 + h[2] // 1000) END
@@ -89,9 +108,9 @@ CREATE OR REPLACE TEMP MACRO otel_hrtime(h) AS (
 
 -- One span, whatever its shape, as the fields the mapping needs. kv: (key, value) attribute pairs,
 -- the span's before its resource's, so that a lookup finds the span's value first.
-CREATE OR REPLACE TEMP MACRO otel_core(trace, span, parent, name, server, ts, code, message, kv) AS
+CREATE OR REPLACE TEMP MACRO otel_core(trace, span, parent, name, server, ts, te, code, message, kv) AS
     struct_pack(trace := otel_id(trace), span := otel_id(span), parent := otel_id(parent), name := irkit_nz(name),
-                server := server, ts := ts, error := code IN ('2', 'STATUS_CODE_ERROR', 'ERROR'),
+                server := server, ts := ts, te := te, error := code IN ('2', 'STATUS_CODE_ERROR', 'ERROR'),
                 message := irkit_nz(message), kv := kv);
 
 WITH docs AS (  -- a document's spans as one flat list of units, each with its resource and scope
@@ -138,7 +157,8 @@ parsed AS (
 spans AS (
     SELECT file_id, evidence_offset, evidence_path, raw, problem,
         CASE WHEN s IS NOT NULL THEN otel_core(s.traceId, s.spanId, s.parentSpanId, s.name,
-                s.kind IN ('2', 'SPAN_KIND_SERVER'), otel_nanos(s.startTimeUnixNano), s.status.code, s.status.message,
+                s.kind IN ('2', 'SPAN_KIND_SERVER'), otel_nanos(s.startTimeUnixNano), otel_nanos(s.endTimeUnixNano),
+                s.status.code, s.status.message,
                 list_concat(otel_kv(s.attributes), resource_kv))
              WHEN l IS NOT NULL THEN otel_core(
                 coalesce(l.traceId, l.spanContext.traceId, l.context.trace_id),
@@ -146,10 +166,8 @@ spans AS (
                 coalesce(l.parentSpanId, l.parentSpanContext.spanId, l.parent_id), l.name,
                 -- OTel JS (spanContext) numbers SERVER 1; OTLP 2; the Python SDK writes SpanKind.SERVER
                 CASE WHEN l.spanContext IS NOT NULL THEN l.kind = '1' ELSE l.kind IN ('2', 'SPAN_KIND_SERVER', 'SpanKind.SERVER') END,
-                coalesce(otel_nanos(l.startTimeUnixNano),
-                         CASE WHEN starts_with(ltrim(l.startTime), '[') THEN otel_hrtime(TRY_CAST(string_split(trim(l.startTime, '[] '), ',') AS BIGINT[]))
-                              ELSE irkit_ts(l.startTime) END,
-                         irkit_ts(l.start_time)),
+                coalesce(otel_nanos(l.startTimeUnixNano), otel_any_time(l.startTime), irkit_ts(l.start_time)),
+                coalesce(otel_nanos(l.endTimeUnixNano), otel_any_time(l.endTime), irkit_ts(l.end_time)),
                 coalesce(l.status.code, l.status.status_code), coalesce(l.status.message, l.status.description),
                 list_concat(otel_kv(l.attributes), map_entries(m.attributes),
                             -- a bare attribute map: the record's own keys are the attributes
@@ -168,8 +186,13 @@ fields AS (
     SELECT file_id, evidence_offset, evidence_path, raw, problem, c, kv,
         otel_attr(kv, keys, 'gen_ai.operation.name') AS op,
         otel_attr(kv, keys, 'mcp.method.name') AS mcp_method,
-        coalesce(otel_attr(kv, keys, 'gen_ai.agent.id'), otel_attr(kv, keys, 'gen_ai.agent.name')) AS agent_uid,
-        otel_attr(kv, keys, 'gen_ai.agent.name') AS agent_name,
+        coalesce(otel_attr(kv, keys, 'gen_ai.agent.id'), otel_attr(kv, keys, 'gen_ai.agent.name')) AS named_agent,
+        otel_attr(kv, keys, 'gen_ai.agent.name') AS named_agent_name,
+        otel_attr(kv, keys, 'gen_ai.caller.name') AS caller_name,
+        otel_attr(kv, keys, 'gen_ai.caller.type') AS caller_type,
+        otel_attr(kv, keys, 'gen_ai.transfer.target.name') AS transfer_target,
+        otel_attr(kv, keys, 'jsonrpc.request.id') AS rpc_id,
+        otel_plain_json(coalesce(otel_attr(kv, keys, 'gen_ai.tool.call.arguments'), otel_attr(kv, keys, 'ai.toolCall.args'))) AS tool_arguments,
         otel_attr(kv, keys, 'service.name') AS service,
         otel_attr(kv, keys, 'gen_ai.conversation.id') AS conversation,
         otel_attr(kv, keys, 'mcp.session.id') AS mcp_session,
@@ -192,11 +215,17 @@ fields AS (
         otel_attr(kv, keys, 'client.address') AS client_address,
         coalesce(otel_attr(kv, keys, 'user_agent.original'), otel_attr(kv, keys, 'ai.request.headers.user-agent')) AS agent_string,
         otel_attr(kv, keys, 'cloud.account.id') AS account,
-        c.trace AS trace_id, c.span AS span_id, c.parent AS parent_id, c.ts AS ts, c.error AS status_error
+        c.trace AS trace_id, c.span AS span_id, c.parent AS parent_id, c.ts AS ts, c.te AS te, c.error AS status_error
     FROM attrs
 ),
 classified AS (
     SELECT *,
+        -- the agent, only where the conventions name one: agent operations (the invoked or created
+        -- agent), and a tool execution that names the agent executing it (agent-as-a-tool); every other
+        -- span (model calls, MCP client spans, tools of instrumentations that follow the base
+        -- execute_tool span) belongs to the agent whose invocation encloses it (sql/view_call_agents.sql)
+        CASE WHEN op IN ('invoke_agent', 'create_agent', 'plan', 'execute_tool') THEN named_agent END AS agent_uid,
+        CASE WHEN op IN ('invoke_agent', 'create_agent', 'plan', 'execute_tool') THEN named_agent_name END AS agent_name,
         CASE
             WHEN op IN ('invoke_agent', 'create_agent') THEN 'agent_invocation'
             WHEN op = 'execute_tool' OR (op IS NULL AND (mcp_method = 'tools/call' OR tool IS NOT NULL)) THEN 'tool_call'
@@ -227,8 +256,16 @@ SELECT
     'otel_genai' AS source,
     coalesce(trace_id || ':' || span_id, sha256(raw)) AS event_uid,
     ts AS time,
+    CASE WHEN te >= ts THEN te END AS end_time,
     class_name,
     coalesce(op, mcp_method, c.name) AS operation,
+    CASE
+        WHEN op = 'create_agent' THEN 'create'
+        WHEN class_name IN ('tool_call', 'agent_invocation') OR t.type = 'model' THEN 'invoke'
+        WHEN mcp_method IN ('resources/read', 'prompts/get') THEN 'read'
+        WHEN mcp_method LIKE '%/list' THEN 'list'
+        ELSE 'other'
+    END AS activity,
     CASE WHEN status_error OR error_type IS NOT NULL THEN 'failure' ELSE 'success' END AS status,
     nullif(concat_ws(': ', error_type, c.message), '') AS status_detail,
     coalesce(agent_uid, service) AS actor_uid,
@@ -238,6 +275,25 @@ SELECT
     coalesce(conversation, mcp_session, other_session) AS session_uid,
     CAST(NULL AS VARCHAR) AS credential_uid,
     on_behalf_of AS delegator_uid,
+    -- hops one span proves on its own: the user an agent invocation acts for (this span only); a
+    -- sub-agent started by an agent that the same span names (an invoke_agent client span naming its
+    -- calling agent, an agent-as-a-tool transfer naming its target). A sub-agent known only from the
+    -- trace tree is the analyses' to find (trace_uid, span_uid, parent_span_uid).
+    [h FOR h IN [
+        CASE WHEN op = 'invoke_agent' AND on_behalf_of IS NOT NULL AND agent_uid IS NOT NULL
+             THEN struct_pack(kind := 'on_behalf_of', from_uid := on_behalf_of, to_uid := agent_uid,
+                              credential_uid := CAST(NULL AS VARCHAR), scope := 'event',
+                              expires := CAST(NULL AS TIMESTAMPTZ)) END,
+        CASE WHEN op IN ('invoke_agent', 'create_agent') AND caller_name IS NOT NULL AND agent_uid IS NOT NULL
+                  AND coalesce(caller_type, 'agent') = 'agent' AND caller_name <> agent_uid
+             THEN struct_pack(kind := 'spawn_agent', from_uid := caller_name, to_uid := agent_uid,
+                              credential_uid := CAST(NULL AS VARCHAR), scope := 'grant',
+                              expires := CAST(NULL AS TIMESTAMPTZ)) END,
+        CASE WHEN op = 'execute_tool' AND transfer_target IS NOT NULL AND agent_uid IS NOT NULL AND transfer_target <> agent_uid
+             THEN struct_pack(kind := 'spawn_agent', from_uid := agent_uid, to_uid := transfer_target,
+                              credential_uid := CAST(NULL AS VARCHAR), scope := 'grant',
+                              expires := CAST(NULL AS TIMESTAMPTZ)) END
+    ] IF h IS NOT NULL] AS delegations,
     t.uid AS target_uid,
     t.type AS target_type,
     t.name AS target_name,
@@ -251,7 +307,9 @@ SELECT
         struct_pack(uid := mcp_session, type := 'mcp_session', system := coalesce(mcp_system, 'mcp')),
         struct_pack(uid := mcp_resource, type := 'mcp_resource', system := coalesce(mcp_system, 'mcp')),
         struct_pack(uid := prompt, type := 'prompt', system := coalesce(mcp_system, 'genai')),
-        struct_pack(uid := data_source, type := 'data_source', system := 'genai')
+        struct_pack(uid := data_source, type := 'data_source', system := 'genai'),
+        struct_pack(uid := rpc_id, type := 'jsonrpc_id', system := coalesce(mcp_system, 'mcp')),
+        struct_pack(uid := tool_arguments, type := 'tool_arguments', system := coalesce(mcp_system, 'genai'))
     ] IF r.uid IS NOT NULL] AS resources,
     client_address AS src_ip,
     agent_string AS user_agent,
