@@ -19,12 +19,22 @@ CREATE OR REPLACE TEMP MACRO cloudtrail_parse(txt) AS TRY(json_transform(txt, '{
         "sessionContext": {"sessionIssuer": {"arn": "VARCHAR", "userName": "VARCHAR"},
             "webIdFederationData": {"federatedProvider": "VARCHAR"},
             "sourceIdentity": "VARCHAR"}},
+    "readOnly": "VARCHAR",
     "requestParameters": {"bucketName": "VARCHAR", "key": "VARCHAR", "userName": "VARCHAR",
         "roleName": "VARCHAR", "roleArn": "VARCHAR", "principalArn": "VARCHAR",
-        "policyArn": "VARCHAR", "groupName": "VARCHAR", "sourceIdentity": "VARCHAR"},
-    "responseElements": {"accessKey": {"accessKeyId": "VARCHAR"},
-        "credentials": {"accessKeyId": "VARCHAR"},
-        "assumedRoleUser": {"arn": "VARCHAR"},
+        "policyArn": "VARCHAR", "groupName": "VARCHAR", "sourceIdentity": "VARCHAR",
+        "accessKeyId": "VARCHAR", "status": "VARCHAR", "targetPrincipal": "VARCHAR",
+        "serialNumber": "VARCHAR", "sSHPublicKeyId": "VARCHAR", "serviceSpecificCredentialId": "VARCHAR",
+        "keyName": "VARCHAR"},
+    "responseElements": {"accessKey": {"accessKeyId": "VARCHAR", "userName": "VARCHAR"},
+        "credentials": {"accessKeyId": "VARCHAR", "expiration": "VARCHAR"},
+        "assumedRoleUser": {"arn": "VARCHAR"}, "federatedUser": {"arn": "VARCHAR"},
+        "sourceIdentity": "VARCHAR",
+        "sSHPublicKey": {"sSHPublicKeyId": "VARCHAR", "userName": "VARCHAR"},
+        "serviceSpecificCredential": {"serviceSpecificCredentialId": "VARCHAR", "userName": "VARCHAR",
+            "serviceName": "VARCHAR"},
+        "virtualMFADevice": {"serialNumber": "VARCHAR"},
+        "keyName": "VARCHAR",
         "ConsoleLogin": "VARCHAR", "CheckMfa": "VARCHAR", "SwitchRole": "VARCHAR"},
     "resources": [{"ARN": "VARCHAR", "type": "VARCHAR"}],
     "insightDetails": {"state": "VARCHAR", "eventSource": "VARCHAR", "eventName": "VARCHAR",
@@ -52,6 +62,53 @@ CREATE OR REPLACE TEMP MACRO cloudtrail_rtype(t) AS
 CREATE OR REPLACE TEMP MACRO cloudtrail_system(arn, service) AS
     CASE WHEN arn LIKE 'arn:%' AND split_part(arn, ':', 3) <> '' THEN 'aws:' || split_part(arn, ':', 3)
          WHEN service IS NOT NULL THEN 'aws:' || service END;
+
+-- When STS credentials expire: ISO-8601, or the Java date text CloudTrail writes in responseElements
+-- ("Oct 2, 2019 11:12:29 PM", newer records "Mar 12, 2025, 10:17:40 AM"), which is UTC.
+CREATE OR REPLACE TEMP MACRO cloudtrail_expiry(s) AS coalesce(
+    irkit_ts(s),
+    try_strptime(replace(replace(trim(s), chr(8239), ' '), ',', ''), '%b %d %Y %I:%M:%S %p') AT TIME ZONE 'UTC');
+
+-- One delegation hop / one credential entry, typed as irkit.schema.DELEGATION / CREDENTIAL.
+CREATE OR REPLACE TEMP MACRO cloudtrail_hop(kind, f, t, cred, scope, exp) AS struct_pack(
+    kind := CAST(kind AS VARCHAR), from_uid := CAST(f AS VARCHAR), to_uid := CAST(t AS VARCHAR),
+    credential_uid := CAST(cred AS VARCHAR), scope := CAST(scope AS VARCHAR), expires := CAST(exp AS TIMESTAMPTZ));
+CREATE OR REPLACE TEMP MACRO cloudtrail_cred(uid, kind, action, principal, name, exp) AS struct_pack(
+    uid := CAST(uid AS VARCHAR), kind := CAST(kind AS VARCHAR), action := CAST(action AS VARCHAR),
+    principal_uid := CAST(principal AS VARCHAR), name := CAST(name AS VARCHAR), expires := CAST(exp AS TIMESTAMPTZ));
+
+-- The kind of an access key id: AKIA long-term, ASIA temporary (STS), anything else unknown.
+CREATE OR REPLACE TEMP MACRO cloudtrail_key_kind(k) AS
+    CASE WHEN k LIKE 'AKIA%' THEN 'access_key' WHEN k LIKE 'ASIA%' THEN 'session_token' ELSE 'other' END;
+
+-- The vendor-neutral kind of act (irkit.schema.ACTIVITIES) an event name says. Privilege changes first:
+-- policies attached or put, group membership, trust policies, resource policies and grants of other services.
+CREATE OR REPLACE TEMP MACRO cloudtrail_activity(name, service, read_only) AS CASE
+    WHEN name IN ('ConsoleLogin', 'CheckMfa', 'SwitchRole', 'AssumeRoot', 'GetSessionToken', 'GetFederationToken',
+                  'GetRoleCredentials') OR name LIKE 'AssumeRole%' OR service = 'signin'
+         OR (service = 'sso-oidc' AND name = 'CreateToken') THEN 'authenticate'
+    WHEN regexp_matches(name, '^(Attach(User|Role|Group)Policy|Put(User|Role|Group)Policy|AddUserToGroup|CreatePolicyVersion'
+            || '|SetDefaultPolicyVersion|UpdateAssumeRolePolicy|AddRoleToInstanceProfile|CreateGrant|AddPermission'
+            || '|AddLayerVersionPermission|PutBucketPolicy|PutBucketAcl|PutObjectAcl|PutKeyPolicy|PutResourcePolicy'
+            || '|SetRepositoryPolicy|CreateAccountAssignment|AttachManagedPolicyToPermissionSet'
+            || '|AttachCustomerManagedPolicyReferenceToPermissionSet|PutInlinePolicyToPermissionSet'
+            || '|CreateAccessEntry|AssociateAccessPolicy)') THEN 'grant'
+    WHEN regexp_matches(name, '^(Detach(User|Role|Group)Policy|Delete(User|Role|Group)Policy|RemoveUserFromGroup'
+            || '|RemoveRoleFromInstanceProfile|RevokeGrant|RetireGrant|RemovePermission|RemoveLayerVersionPermission'
+            || '|DeleteBucketPolicy|DeleteResourcePolicy|DeleteRepositoryPolicy|DeleteAccountAssignment'
+            || '|DetachManagedPolicyFromPermissionSet|DetachCustomerManagedPolicyReferenceFromPermissionSet'
+            || '|DeleteInlinePolicyFromPermissionSet|DeleteAccessEntry|DisassociateAccessPolicy)') THEN 'ungrant'
+    WHEN regexp_matches(name, '^(Invoke|Converse|Execute|SendCommand)') THEN 'invoke'
+    WHEN regexp_matches(name, '^(List|Search)') THEN 'list'
+    WHEN regexp_matches(name, '^(Get|Describe|Head|Lookup|BatchGet|Select|Scan|Query|Download|Retrieve)') THEN 'read'
+    WHEN regexp_matches(name, '^(Create|Put|Run|Start|Upload|Add|Import|Register|Copy|Allocate|Launch|Issue|Request|Publish|Send)') THEN 'create'
+    WHEN regexp_matches(name, '^(Update|Modify|Set|Change|Enable|Disable|Tag|Untag|Associate|Attach|Replace|Reset|Restore'
+            || '|Stop|Reboot|Rotate|Edit|Apply|Activate|Deactivate|Resync|Accept|Reject|Cancel|Authorize|Confirm|Resume'
+            || '|Suspend|Move|Rename)') THEN 'update'
+    WHEN regexp_matches(name, '^(Delete|Remove|Terminate|Detach|Disassociate|Deregister|Revoke|Release|Purge|Destroy|Unregister)') THEN 'delete'
+    WHEN lower(read_only) = 'true' THEN 'read'
+    ELSE 'other'
+END;
 
 WITH outer_parsed AS (
     SELECT r.*, cloudtrail_parse(r.raw) AS o FROM records r
@@ -153,6 +210,99 @@ listed AS (
         -- only envelopes and policy changes can name one resource twice
         env IS NOT NULL OR rp.policyArn IS NOT NULL AS may_repeat
     FROM targets
+),
+principals AS (
+    SELECT *,
+        irkit_nz(e.errorCode) IS NULL AND coalesce(re.ConsoleLogin, re.CheckMfa, re.SwitchRole, '') <> 'Failure'
+            AND e.insightDetails.eventName IS NULL AS ok,
+        -- the IAM user a credential call is about: the one the request or response names, else the caller
+        coalesce('arn:' || part || ':iam::' || coalesce(account, '') || ':user/'
+                     || coalesce(irkit_nz(re.accessKey.userName), irkit_nz(re.sSHPublicKey.userName),
+                                 irkit_nz(re.serviceSpecificCredential.userName), irkit_nz(rp.userName)),
+                 actor) AS owner,
+        -- the principal a call to STS opened a session as
+        CASE WHEN e.eventName LIKE 'AssumeRole%' THEN irkit_nz(re.assumedRoleUser.arn)
+             WHEN e.eventName = 'AssumeRoot' AND irkit_nz(rp.targetPrincipal) IS NOT NULL
+                 THEN CASE WHEN rp.targetPrincipal LIKE 'arn:%' THEN rp.targetPrincipal
+                           ELSE 'arn:' || part || ':iam::' || rp.targetPrincipal || ':root' END
+             WHEN e.eventName = 'GetFederationToken' THEN irkit_nz(re.federatedUser.arn)
+             WHEN e.eventName = 'GetSessionToken' THEN actor
+        END AS opened,
+        irkit_nz(re.credentials.accessKeyId) AS issued_key,
+        cloudtrail_expiry(re.credentials.expiration) AS issued_expires,
+        irkit_nz(ui.sessionContext.sourceIdentity) AS session_source,
+        coalesce(irkit_nz(e.eventName), '') AS ev
+    FROM listed
+),
+modeled AS (
+    SELECT *,
+        [h FOR h IN list_concat(
+            -- STS handed the caller a session: AssumeRole* / AssumeRoot (assume_role), web identity and SAML
+            -- (federate: the federated subject is the caller), GetFederationToken (impersonate: the federated
+            -- user acts with the calling IAM user's own permissions, narrowed by the session policy)
+            CASE WHEN ok AND opened IS NOT NULL AND ev <> 'GetSessionToken' THEN [cloudtrail_hop(
+                CASE WHEN ev IN ('AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML') THEN 'federate'
+                     WHEN ev = 'GetFederationToken' THEN 'impersonate' ELSE 'assume_role' END,
+                actor, opened, issued_key, 'grant', issued_expires)] END,
+            -- the new role session is a session of the role it assumed
+            CASE WHEN ok AND ev LIKE 'AssumeRole%' AND opened IS NOT NULL AND irkit_nz(rp.roleArn) IS NOT NULL
+                 THEN [cloudtrail_hop('session_of', rp.roleArn, opened, NULL, 'standing', NULL)] END,
+            -- sts:SourceIdentity names the person or workload the session acts for, for its whole life
+            -- and down any role chain (set once, never changed)
+            CASE WHEN ok AND opened IS NOT NULL AND irkit_nz(re.sourceIdentity) IS NOT NULL
+                 THEN [cloudtrail_hop('on_behalf_of', re.sourceIdentity, opened, NULL, 'standing', NULL)] END,
+            -- every call of a role session: the session is its role's, and acts for its source identity
+            CASE WHEN ui.type = 'AssumedRole' AND irkit_nz(ui.sessionContext.sessionIssuer.arn) IS NOT NULL
+                 THEN [cloudtrail_hop('session_of', ui.sessionContext.sessionIssuer.arn, actor, NULL, 'standing', NULL)] END,
+            CASE WHEN session_source IS NOT NULL
+                 THEN [cloudtrail_hop('on_behalf_of', session_source, actor, NULL, 'event', NULL)] END
+        ) IF h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid] AS hops,
+        [c FOR c IN list_concat(
+            -- the key that signed the request (IAM Identity Center: its bearer token)
+            CASE WHEN irkit_nz(ui.accessKeyId) IS NOT NULL
+                     THEN [cloudtrail_cred(ui.accessKeyId, cloudtrail_key_kind(ui.accessKeyId), 'used', actor, NULL, NULL)]
+                 WHEN irkit_nz(ui.credentialId) IS NOT NULL
+                     THEN [cloudtrail_cred(ui.credentialId, 'oauth_token', 'used', actor, NULL, NULL)] END,
+            -- temporary credentials STS (or another service) handed out
+            CASE WHEN ok AND issued_key IS NOT NULL
+                 THEN [cloudtrail_cred(issued_key, 'session_token', 'issued', opened, NULL, issued_expires)] END,
+            -- long-lived credentials of IAM users: access keys, passwords, SSH keys, service-specific
+            -- credentials, MFA devices; and EC2 key pairs. Failed calls changed nothing.
+            CASE WHEN NOT ok THEN NULL
+                 WHEN ev = 'CreateAccessKey' THEN [cloudtrail_cred(re.accessKey.accessKeyId, 'access_key', 'created', owner, NULL, NULL)]
+                 WHEN ev = 'UpdateAccessKey' THEN [cloudtrail_cred(rp.accessKeyId, 'access_key',
+                     CASE rp.status WHEN 'Inactive' THEN 'revoked' WHEN 'Active' THEN 'created' END, owner, NULL, NULL)]
+                 WHEN ev = 'DeleteAccessKey' THEN [cloudtrail_cred(rp.accessKeyId, 'access_key', 'deleted', owner, NULL, NULL)]
+                 WHEN ev IN ('CreateLoginProfile', 'UpdateLoginProfile', 'ChangePassword')
+                     THEN [cloudtrail_cred(owner || '#login_profile', 'password', 'created', owner, NULL, NULL)]
+                 WHEN ev = 'DeleteLoginProfile' THEN [cloudtrail_cred(owner || '#login_profile', 'password', 'deleted', owner, NULL, NULL)]
+                 WHEN ev = 'UploadSSHPublicKey' THEN [cloudtrail_cred(re.sSHPublicKey.sSHPublicKeyId, 'ssh_key', 'created', owner, NULL, NULL)]
+                 WHEN ev = 'UpdateSSHPublicKey' THEN [cloudtrail_cred(rp.sSHPublicKeyId, 'ssh_key',
+                     CASE rp.status WHEN 'Inactive' THEN 'revoked' WHEN 'Active' THEN 'created' END, owner, NULL, NULL)]
+                 WHEN ev = 'DeleteSSHPublicKey' THEN [cloudtrail_cred(rp.sSHPublicKeyId, 'ssh_key', 'deleted', owner, NULL, NULL)]
+                 WHEN ev = 'CreateServiceSpecificCredential' THEN [cloudtrail_cred(
+                     re.serviceSpecificCredential.serviceSpecificCredentialId, 'password', 'created', owner,
+                     re.serviceSpecificCredential.serviceName, NULL)]
+                 WHEN ev = 'ResetServiceSpecificCredential' THEN [cloudtrail_cred(
+                     coalesce(irkit_nz(re.serviceSpecificCredential.serviceSpecificCredentialId), rp.serviceSpecificCredentialId),
+                     'password', 'created', owner, re.serviceSpecificCredential.serviceName, NULL)]
+                 WHEN ev = 'UpdateServiceSpecificCredential' THEN [cloudtrail_cred(rp.serviceSpecificCredentialId, 'password',
+                     CASE rp.status WHEN 'Inactive' THEN 'revoked' WHEN 'Active' THEN 'created' END, owner, NULL, NULL)]
+                 WHEN ev = 'DeleteServiceSpecificCredential'
+                     THEN [cloudtrail_cred(rp.serviceSpecificCredentialId, 'password', 'deleted', owner, NULL, NULL)]
+                 WHEN ev = 'CreateVirtualMFADevice' THEN [cloudtrail_cred(re.virtualMFADevice.serialNumber, 'mfa_device', 'created', NULL, NULL, NULL)]
+                 WHEN ev = 'EnableMFADevice' THEN [cloudtrail_cred(rp.serialNumber, 'mfa_device', 'created', owner, NULL, NULL)]
+                 WHEN ev = 'DeactivateMFADevice' THEN [cloudtrail_cred(rp.serialNumber, 'mfa_device', 'revoked', owner, NULL, NULL)]
+                 WHEN ev = 'DeleteVirtualMFADevice' THEN [cloudtrail_cred(rp.serialNumber, 'mfa_device', 'deleted', NULL, NULL, NULL)]
+                 WHEN service = 'ec2' AND ev IN ('CreateKeyPair', 'ImportKeyPair', 'DeleteKeyPair')
+                      AND irkit_nz(coalesce(re.keyName, rp.keyName)) IS NOT NULL
+                     THEN [cloudtrail_cred('arn:' || part || ':ec2:' || coalesce(e.awsRegion, '') || ':' || coalesce(account, '')
+                                               || ':key-pair/' || coalesce(re.keyName, rp.keyName),
+                                           'ssh_key', CASE WHEN ev = 'DeleteKeyPair' THEN 'deleted' ELSE 'created' END,
+                                           NULL, coalesce(re.keyName, rp.keyName), NULL)]
+            END
+        ) IF c.uid IS NOT NULL AND c.action IS NOT NULL] AS creds
+    FROM principals
 )
 SELECT
     file_id, evidence_offset, evidence_path, raw,
@@ -210,6 +360,10 @@ SELECT
     CAST(NULL AS VARCHAR) AS span_uid,
     CAST(NULL AS VARCHAR) AS parent_span_uid,
     CAST(NULL AS VARCHAR) AS tool_name,
+    CASE WHEN e.eventCategory = 'Insight' OR e.insightDetails.eventName IS NOT NULL THEN 'other'
+         ELSE cloudtrail_activity(ev, service, e.readOnly) END AS activity,
+    coalesce(hops, []) AS delegations,
+    coalesce(creds, []) AS credentials,
     CASE
         WHEN o IS NULL THEN 'not valid JSON'
         WHEN o.CloudTrailEvent IS NOT NULL AND e IS NULL THEN 'CloudTrailEvent is not a valid JSON event'
@@ -217,4 +371,4 @@ SELECT
         WHEN coalesce(e.eventName, e.insightDetails.eventName) IS NULL THEN 'no eventName: not a CloudTrail event'
         WHEN ts IS NULL THEN 'no readable eventTime: ' || coalesce(e.eventTime, e."@timestamp", 'absent')
     END AS quarantine_reason
-FROM listed
+FROM modeled

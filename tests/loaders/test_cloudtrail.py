@@ -12,7 +12,10 @@ userIdentity element, record contents, S3 data events, STS AssumeRole*, sign-in 
 * ``reshipped.jsonl``: events a log shipper re-emitted with ``@timestamp`` instead of ``eventTime``;
 * ``timestamps.jsonl``, ``types-vary.jsonl``: time formats and JSON types seen in the wild;
 * ``no-event-id*.jsonl``: eventVersion 1.0 records without ``eventID``;
-* ``damaged.jsonl``: a truncated line and a JSON line that is not CloudTrail, among good ones.
+* ``damaged.jsonl``: a truncated line and a JSON line that is not CloudTrail, among good ones;
+* ``iam-credentials.jsonl``: the life of the access key ``CreateAccessKey`` made in the S3 delivery file
+  (deactivated, a denied reactivation, reactivated, used for GetSessionToken / GetFederationToken, deleted),
+  AssumeRoot, a group grant and a login profile: the delegation and credential model.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ TYPES = HERE / "types-vary.jsonl"
 NO_ID = HERE / "no-event-id.jsonl"
 NO_ID_AGAIN = HERE / "no-event-id-again.jsonl"
 DAMAGED = HERE / "damaged.jsonl"
+CREDS = HERE / "iam-credentials.jsonl"
 
 ACCT = "111122223333"
 UA_BOTO = (
@@ -66,8 +70,24 @@ READER_KEY = "ASIAY34FZKBOJWBQX3HE"
 ALICE_SOURCE = {"uid": "alice@example.com", "type": "source_identity", "system": "aws:sts"}
 OIDC = f"arn:aws:iam::{ACCT}:oidc-provider/token.actions.githubusercontent.com"
 
+DEPLOY_BOT = f"arn:aws:iam::{ACCT}:user/deploy-bot"
+
+
+def hop(kind: str, from_uid: str, to_uid: str, scope: str, credential: str | None = None,
+        expires: datetime | None = None) -> dict[str, Any]:
+    """One entry of the ``delegations`` column."""
+    return {"kind": kind, "from_uid": from_uid, "to_uid": to_uid, "credential_uid": credential, "scope": scope,
+            "expires": expires}
+
+
+def cred(uid: str, kind: str, action: str, principal: str | None, name: str | None = None,
+         expires: datetime | None = None) -> dict[str, Any]:
+    """One entry of the ``credentials`` column."""
+    return {"uid": uid, "kind": kind, "action": action, "principal_uid": principal, "name": name, "expires": expires}
+
+
 def row(file: Path, offset: int, path: str, **columns: Any) -> dict[str, Any]:
-    """A whole expected row: every column named, unnamed ones NULL (resources empty)."""
+    """A whole expected row: every column named, unnamed ones NULL (lists empty)."""
     expected: dict[str, Any] = blank_row()
     expected.update(source="cloudtrail", resources=[], account_uid=ACCT)
     expected.update(evidence_file=str(file), evidence_offset=offset, evidence_path=path)
@@ -77,20 +97,29 @@ def row(file: Path, offset: int, path: str, **columns: Any) -> dict[str, Any]:
     return expected
 
 
+#: Every call of the agent-runner session proves the session is its role's and acts for its source identity.
+AGENT_HOPS = [hop("session_of", AGENT_ROLE, AGENT, "standing"), hop("on_behalf_of", "alice@example.com", AGENT, "event")]
+READER_HOPS = [hop("session_of", READER_ROLE, READER, "standing"),
+               hop("on_behalf_of", "alice@example.com", READER, "event")]
+
+
 def agent_call(**columns: Any) -> dict[str, Any]:
     """The columns every call of the agent-runner session shares."""
-    return dict(
+    shared: dict[str, Any] = dict(
         actor_uid=AGENT, actor_type="unknown", actor_name="agent-7f3c", session_uid=AGENT_KEY,
         credential_uid=AGENT_KEY, delegator_uid=AGENT_ROLE, src_ip="10.0.12.7", user_agent=UA_BOTO,
-        resources=[ALICE_SOURCE], **columns,
+        resources=[ALICE_SOURCE], delegations=AGENT_HOPS, credentials=[cred(AGENT_KEY, "session_token", "used", AGENT)],
     )
+    return shared | columns
 
 
 def reader_call(**columns: Any) -> dict[str, Any]:
-    return dict(
+    shared: dict[str, Any] = dict(
         actor_uid=READER, actor_type="unknown", actor_name="agent-7f3c-reader", session_uid=READER_KEY,
-        credential_uid=READER_KEY, delegator_uid=READER_ROLE, src_ip="10.0.12.7", **columns,
+        credential_uid=READER_KEY, delegator_uid=READER_ROLE, src_ip="10.0.12.7", delegations=READER_HOPS,
+        credentials=[cred(READER_KEY, "session_token", "used", READER)],
     )
+    return shared | columns
 
 
 CASES: dict[str, dict[str, Any]] = {
@@ -98,6 +127,11 @@ CASES: dict[str, dict[str, Any]] = {
     "IAMUser with a long-term key creates an access key": row(
         DELIVERY_GZ, 1, "$.Records[0]",
         event_uid="0f6a2b1e-3c4d-4e5f-8a9b-0c1d2e3f4a51", time=t(2025, 3, 12, 10, 1, 12),
+        activity="create",
+        credentials=[
+            cred("AKIAIOSFODNN7EXAMPLE", "access_key", "used", DEPLOY_BOT),
+            cred("AKIAI44QH8DHBEXAMPLE", "access_key", "created", f"arn:aws:iam::{ACCT}:user/svc-reporting"),
+        ],
         class_name="account_change", operation="CreateAccessKey", status="success",
         actor_uid=f"arn:aws:iam::{ACCT}:user/deploy-bot", actor_type="unknown", actor_name="deploy-bot",
         credential_uid="AKIAIOSFODNN7EXAMPLE",
@@ -109,6 +143,17 @@ CASES: dict[str, dict[str, Any]] = {
         DELIVERY_GZ, 1, "$.Records[1]",
         **agent_call(
             event_uid="7d3e9a10-2b4c-4d6e-8f01-a2b3c4d5e6f7", time=t(2025, 3, 12, 10, 2, 40),
+            activity="authenticate",
+            delegations=[
+                hop("assume_role", AGENT, READER, "grant", READER_KEY, t(2025, 3, 12, 10, 17, 40)),
+                READER_HOPS[0],
+                hop("on_behalf_of", "alice@example.com", READER, "standing"),
+                *AGENT_HOPS,
+            ],
+            credentials=[
+                cred(AGENT_KEY, "session_token", "used", AGENT),
+                cred(READER_KEY, "session_token", "issued", READER, expires=t(2025, 3, 12, 10, 17, 40)),
+            ],
             class_name="authentication", operation="AssumeRole", status="success",
             target_uid=READER_ROLE, target_type="iam_role", target_name="data-reader", target_system="aws:sts",
         )
@@ -123,6 +168,7 @@ CASES: dict[str, dict[str, Any]] = {
         DELIVERY_GZ, 1, "$.Records[2]",
         **agent_call(
             event_uid="3b8f5c21-6d7e-4f80-9a1b-2c3d4e5f6a72", time=t(2025, 3, 12, 10, 2, 5),
+            activity="list", delegations=[],
             class_name="api_activity", operation="ListBuckets", status="success", target_system="aws:s3",
         )
         | {"delegator_uid": None, "resources": [], "user_agent": f"[{UA_BOTO}]"},
@@ -131,6 +177,7 @@ CASES: dict[str, dict[str, Any]] = {
         DELIVERY_GZ, 1, "$.Records[3]",
         **reader_call(
             event_uid="c4a9e6d2-8b1f-4c3e-a5d7-9f0e1b2c3d84", time=t(2025, 3, 12, 10, 3, 11),
+            activity="read",
             class_name="data_access", operation="GetObject", status="success",
             target_uid="arn:aws:s3:::acme-customer-exports/2025/03/customers.csv", target_type="s3_object",
             target_name="2025/03/customers.csv", target_system="aws:s3", user_agent=f"[{UA_BOTO}]",
@@ -145,6 +192,7 @@ CASES: dict[str, dict[str, Any]] = {
         DELIVERY_GZ, 1, "$.Records[4]",
         **reader_call(
             event_uid="e5b0f7a3-9c2d-4e1f-b6a8-0d1e2f3a4b95", time=t(2025, 3, 12, 10, 4, 37),
+            activity="create",
             class_name="data_access", operation="PutObject", status="success",
             target_uid="arn:aws:s3:::acme-agent-scratch/out/customers.csv.gz", target_type="s3_object",
             target_name="out/customers.csv.gz", target_system="aws:s3", user_agent=f"[{UA_BOTO}]",
@@ -159,6 +207,7 @@ CASES: dict[str, dict[str, Any]] = {
     "Root signs in to the console": row(
         DELIVERY, 1, "$.Records[0]",
         event_uid="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c01", time=t(2025, 3, 12, 8, 15, 40),
+        activity="authenticate",
         class_name="authentication", operation="ConsoleLogin", status="success",
         actor_uid=f"arn:aws:iam::{ACCT}:root", actor_type="human", actor_name="root",
         target_system="aws:signin", src_ip="203.0.113.50", user_agent=UA_FIREFOX,
@@ -166,6 +215,7 @@ CASES: dict[str, dict[str, Any]] = {
     "IAMUser fails to sign in (no arn in the record)": row(
         DELIVERY, 1, "$.Records[1]",
         event_uid="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c02", time=t(2025, 3, 12, 8, 14, 2),
+        activity="authenticate",
         class_name="authentication", operation="ConsoleLogin", status="failure", status_detail="Failed authentication",
         actor_uid=f"arn:aws:iam::{ACCT}:user/dana", actor_type="unknown", actor_name="dana",
         target_system="aws:signin", src_ip="203.0.113.77", user_agent=UA_CHROME,
@@ -173,6 +223,7 @@ CASES: dict[str, dict[str, Any]] = {
     "sign-in with a mistyped user name (HIDDEN_DUE_TO_SECURITY_REASONS)": row(
         DELIVERY, 1, "$.Records[2]",
         event_uid="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c03", time=t(2025, 3, 12, 8, 14, 31),
+        activity="authenticate",
         class_name="authentication", operation="ConsoleLogin", status="failure", status_detail="Failed authentication",
         actor_uid=ACCT, actor_type="unknown", target_system="aws:signin", src_ip="203.0.113.77", user_agent=UA_CHROME,
     ),
@@ -180,6 +231,7 @@ CASES: dict[str, dict[str, Any]] = {
         DELIVERY, 1, "$.Records[3]",
         **agent_call(
             event_uid="4f5e6d7c-8b9a-4c0d-9e1f-2a3b4c5d6e07", time=t(2025, 3, 12, 10, 6, 58),
+            activity="create", delegations=AGENT_HOPS[:1],
             class_name="account_change", operation="CreateUser", status="failure",
             status_detail=(
                 f"AccessDenied: User: {AGENT} is not authorized to perform: iam:CreateUser on resource: "
@@ -192,6 +244,10 @@ CASES: dict[str, dict[str, Any]] = {
     "IdentityCenterUser (onBehalfOf, bearer credentialId)": row(
         DELIVERY, 1, "$.Records[4]",
         event_uid="6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c08", time=t(2025, 3, 12, 9, 41, 19),
+        activity="list",
+        credentials=[
+            cred("EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE", "oauth_token", "used", "94482488-3041-7026-18f3-be45837cd0e4"),
+        ],
         class_name="api_activity", operation="ListApplications", status="success",
         actor_uid="94482488-3041-7026-18f3-be45837cd0e4", actor_type="human",
         credential_uid="EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE",
@@ -200,6 +256,7 @@ CASES: dict[str, dict[str, Any]] = {
     "Unknown identity type": row(
         DELIVERY, 1, "$.Records[5]",
         event_uid="6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c09", time=t(2025, 3, 12, 9, 40, 57),
+        activity="authenticate",
         class_name="api_activity", operation="UserAuthentication", status="success",
         actor_uid="dana@example.com", actor_type="unknown", actor_name="dana@example.com",
         target_system="aws:signin", src_ip="203.0.113.50", user_agent=UA_FIREFOX,
@@ -208,12 +265,14 @@ CASES: dict[str, dict[str, Any]] = {
     "Insight start (no userIdentity)": row(
         INSIGHTS, 1, "$.Records[0]",
         event_uid="9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f21", time=t(2025, 3, 12, 10, 6),
+        activity="other",
         class_name="insight", operation="GetObject", status="unknown", status_detail="ApiCallRateInsight Start",
         target_system="aws:s3",
     ),
     "Insight end": row(
         INSIGHTS, 1, "$.Records[1]",
         event_uid="9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f22", time=t(2025, 3, 12, 10, 21),
+        activity="other",
         class_name="insight", operation="GetObject", status="unknown", status_detail="ApiCallRateInsight End",
         target_system="aws:s3",
     ),
@@ -221,6 +280,7 @@ CASES: dict[str, dict[str, Any]] = {
     "AWSService (invokedBy)": row(
         EVENTS, 1, "$",
         event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e11", time=t(2025, 3, 12, 10, 5, 2),
+        activity="read",
         class_name="api_activity", operation="Decrypt", status="success",
         actor_uid="secretsmanager.amazonaws.com", actor_type="service", actor_name="secretsmanager.amazonaws.com",
         target_uid=f"arn:aws:kms:us-east-1:{ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
@@ -231,6 +291,7 @@ CASES: dict[str, dict[str, Any]] = {
     "Role identity": row(
         EVENTS, 2, "$",
         event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e12", time=t(2025, 3, 12, 10, 5, 3),
+        activity="read",
         class_name="api_activity", operation="GetSecretValue", status="success",
         actor_uid=f"arn:aws:iam::{ACCT}:role/agent-gateway", actor_type="unknown", actor_name="agent-gateway",
         target_system="aws:secretsmanager", src_ip="10.0.40.9", user_agent=UA_BOTO,
@@ -238,6 +299,10 @@ CASES: dict[str, dict[str, Any]] = {
     "FederatedUser (GetFederationToken session)": row(
         EVENTS, 3, "$",
         event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e13", time=t(2025, 3, 12, 10, 5, 4),
+        activity="read",
+        credentials=[
+            cred("ASIAY34FZKBOFEDEXMPL", "session_token", "used", f"arn:aws:sts::{ACCT}:federated-user/alice"),
+        ],
         class_name="api_activity", operation="DescribeInstances", status="success",
         actor_uid=f"arn:aws:sts::{ACCT}:federated-user/alice", actor_type="unknown", actor_name="alice",
         session_uid="ASIAY34FZKBOFEDEXMPL", credential_uid="ASIAY34FZKBOFEDEXMPL",
@@ -247,6 +312,14 @@ CASES: dict[str, dict[str, Any]] = {
     "WebIdentityUser assumes a role (GitHub OIDC)": row(
         EVENTS, 4, "$",
         event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e14", time=t(2025, 3, 12, 10, 5, 5),
+        activity="authenticate",
+        delegations=[
+            hop("federate", "repo:acme/agent-tools:ref:refs/heads/main", f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", "grant", "ASIAY34FZKBOGHAEXMPL", t(2025, 3, 12, 11, 5, 5)),
+            hop("session_of", f"arn:aws:iam::{ACCT}:role/gha-deployer", f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", "standing"),
+        ],
+        credentials=[
+            cred("ASIAY34FZKBOGHAEXMPL", "session_token", "issued", f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", expires=t(2025, 3, 12, 11, 5, 5)),
+        ],
         class_name="authentication", operation="AssumeRoleWithWebIdentity", status="success",
         actor_uid="repo:acme/agent-tools:ref:refs/heads/main", actor_type="unknown",
         actor_name="repo:acme/agent-tools:ref:refs/heads/main", delegator_uid=OIDC,
@@ -262,6 +335,13 @@ CASES: dict[str, dict[str, Any]] = {
     "AssumedRole session from web identity (webIdFederationData)": row(
         EVENTS, 5, "$",
         event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e15", time=t(2025, 3, 12, 10, 5, 48),
+        activity="update",
+        delegations=[
+            hop("session_of", f"arn:aws:iam::{ACCT}:role/gha-deployer", f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", "standing"),
+        ],
+        credentials=[
+            cred("ASIAY34FZKBOGHAEXMPL", "session_token", "used", f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions"),
+        ],
         class_name="api_activity", operation="UpdateFunctionCode20150331v2", status="success",
         actor_uid=f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", actor_type="unknown",
         actor_name="GitHubActions", session_uid="ASIAY34FZKBOGHAEXMPL", credential_uid="ASIAY34FZKBOGHAEXMPL",
@@ -271,6 +351,14 @@ CASES: dict[str, dict[str, Any]] = {
     "SAMLUser assumes a role": row(
         EVENTS, 6, "$",
         event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e16", time=t(2025, 3, 12, 9, 30),
+        activity="authenticate",
+        delegations=[
+            hop("federate", "alice@example.com", f"arn:aws:sts::{ACCT}:assumed-role/okta-admin/alice@example.com", "grant", "ASIAY34FZKBOSAMLEXPL", t(2025, 3, 12, 10, 30)),
+            hop("session_of", f"arn:aws:iam::{ACCT}:role/okta-admin", f"arn:aws:sts::{ACCT}:assumed-role/okta-admin/alice@example.com", "standing"),
+        ],
+        credentials=[
+            cred("ASIAY34FZKBOSAMLEXPL", "session_token", "issued", f"arn:aws:sts::{ACCT}:assumed-role/okta-admin/alice@example.com", expires=t(2025, 3, 12, 10, 30)),
+        ],
         class_name="authentication", operation="AssumeRoleWithSAML", status="success",
         actor_uid="alice@example.com", actor_type="human", actor_name="alice@example.com",
         delegator_uid=f"arn:aws:iam::{ACCT}:saml-provider/Okta",
@@ -287,6 +375,15 @@ CASES: dict[str, dict[str, Any]] = {
     "AWSAccount assumes a role with requestParameters.sourceIdentity": row(
         EVENTS, 7, "$",
         event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e17", time=t(2025, 3, 12, 10, 5, 7),
+        activity="authenticate",
+        delegations=[
+            hop("assume_role", "AIDAJ45Q7YFFAREXAMPLE", f"arn:aws:sts::{ACCT}:assumed-role/partner-audit/audit-2025-03", "grant", "ASIAY34FZKBOXACCTEXM", t(2025, 3, 12, 11, 5, 7)),
+            hop("session_of", f"arn:aws:iam::{ACCT}:role/partner-audit", f"arn:aws:sts::{ACCT}:assumed-role/partner-audit/audit-2025-03", "standing"),
+            hop("on_behalf_of", "bob@partner.example", f"arn:aws:sts::{ACCT}:assumed-role/partner-audit/audit-2025-03", "standing"),
+        ],
+        credentials=[
+            cred("ASIAY34FZKBOXACCTEXM", "session_token", "issued", f"arn:aws:sts::{ACCT}:assumed-role/partner-audit/audit-2025-03", expires=t(2025, 3, 12, 11, 5, 7)),
+        ],
         class_name="authentication", operation="AssumeRole", status="success",
         actor_uid="AIDAJ45Q7YFFAREXAMPLE", actor_type="unknown",
         target_uid=f"arn:aws:iam::{ACCT}:role/partner-audit", target_type="iam_role", target_name="partner-audit",
@@ -304,6 +401,7 @@ CASES: dict[str, dict[str, Any]] = {
         LOOKUP, 3, "$.Events[0]",
         **agent_call(
             event_uid="ad1e2f3a-4b5c-4d6e-9f7a-8b9c0d1e2f31", time=t(2025, 3, 12, 10, 7, 30),
+            activity="update",
             class_name="api_activity", operation="StopLogging", status="success",
             target_uid=f"arn:aws:cloudtrail:us-east-1:{ACCT}:trail/org-trail", target_type="AWS::CloudTrail::Trail",
             target_name="org-trail", target_system="aws:cloudtrail",
@@ -314,6 +412,7 @@ CASES: dict[str, dict[str, Any]] = {
     "lookup-events objects one per line": row(
         LOOKUP_LINES, 1, "$",
         event_uid="ad1e2f3a-4b5c-4d6e-9f7a-8b9c0d1e2f32", time=t(2025, 3, 12, 9, 58, 44),
+        activity="grant", credentials=[cred("AKIAIOSFODNN7EXAMPLE", "access_key", "used", DEPLOY_BOT)],
         class_name="account_change", operation="AttachRolePolicy", status="success",
         actor_uid=f"arn:aws:iam::{ACCT}:user/deploy-bot", actor_type="unknown", actor_name="deploy-bot",
         credential_uid="AKIAIOSFODNN7EXAMPLE",
@@ -325,6 +424,7 @@ CASES: dict[str, dict[str, Any]] = {
         LOOKUP_LINES, 2, "$",
         **agent_call(
             event_uid="ad1e2f3a-4b5c-4d6e-9f7a-8b9c0d1e2f33", time=t(2025, 3, 12, 9, 55, 10),
+            activity="read",
             class_name="api_activity", operation="GetCallerIdentity", status="success", target_system="aws:sts",
         ),
     ),
@@ -332,6 +432,7 @@ CASES: dict[str, dict[str, Any]] = {
     "re-shipped with an ISO @timestamp": row(
         RESHIPPED, 1, "$",
         event_uid="be2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a61", time=t(2025, 3, 12, 10, 8, 0, 123000),
+        activity="read",
         class_name="api_activity", operation="DescribeSecret", status="success",
         actor_uid=f"arn:aws:iam::{ACCT}:role/agent-gateway", actor_type="unknown", actor_name="agent-gateway",
         target_system="aws:secretsmanager", src_ip="10.0.40.9", user_agent=UA_BOTO,
@@ -339,6 +440,7 @@ CASES: dict[str, dict[str, Any]] = {
     "re-shipped with an epoch-milliseconds @timestamp": row(
         RESHIPPED, 2, "$",
         event_uid="be2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a62", time=t(2025, 3, 12, 10, 8, 1),
+        activity="list",
         class_name="api_activity", operation="ListSecrets", status="success",
         actor_uid=f"arn:aws:iam::{ACCT}:role/agent-gateway", actor_type="unknown", actor_name="agent-gateway",
         target_system="aws:secretsmanager", src_ip="10.0.40.9", user_agent=UA_BOTO,
@@ -348,6 +450,7 @@ CASES: dict[str, dict[str, Any]] = {
         TYPES, 1, "$",
         **reader_call(
             event_uid="d04b5c6d-7e8f-4a9b-8c1d-2e3f4a5b6c81", time=t(2025, 3, 12, 10, 50),
+            activity="read",
             class_name="data_access", operation="GetObject", status="success",
             target_uid="arn:aws:s3:::acme-customer-exports/2025/03/customers.csv", target_type="s3_object",
             target_name="2025/03/customers.csv", target_system="aws:s3", user_agent=f"[{UA_BOTO}]",
@@ -362,6 +465,7 @@ CASES: dict[str, dict[str, Any]] = {
         TYPES, 2, "$",
         **reader_call(
             event_uid="d04b5c6d-7e8f-4a9b-8c1d-2e3f4a5b6c82", time=t(2025, 3, 12, 10, 50, 1),
+            activity="read",
             class_name="data_access", operation="GetObject", status="success",
             target_system="aws:s3", user_agent=f"[{UA_BOTO}]", resources=[ALICE_SOURCE],
         ),
@@ -370,6 +474,7 @@ CASES: dict[str, dict[str, Any]] = {
         TYPES, 3, "$",
         **reader_call(
             event_uid="d04b5c6d-7e8f-4a9b-8c1d-2e3f4a5b6c83", time=t(2025, 3, 12, 10, 50, 2),
+            activity="read",
             class_name="data_access", operation="GetObject", status="success",
             target_uid="arn:aws:s3:::acme-customer-exports/20250312", target_type="s3_object",
             target_name="20250312", target_system="aws:s3", user_agent=f"[{UA_BOTO}]",
@@ -392,6 +497,7 @@ COUNTS = {
     NO_ID_AGAIN.name: (2, 2, 0, 0),
     NO_ID.name: (1, 0, 0, 1),  # the same record, read first from no-event-id-again.jsonl
     DAMAGED.name: (4, 2, 2, 0),
+    CREDS.name: (9, 9, 0, 0),
 }
 
 
@@ -463,7 +569,8 @@ def test_timestamp_forms_become_utc(ingested, line: int, form: str, utc: datetim
     expected = row(
         TIMESTAMPS, line, "$",
         **agent_call(event_uid=f"cf3a4b5c-6d7e-4f8a-9b0c-1d2e3f4a5b{69 + line}", time=utc,
-                     class_name="api_activity", operation="GetCallerIdentity", status="success", target_system="aws:sts"),
+                     class_name="api_activity", operation="GetCallerIdentity", status="success", target_system="aws:sts",
+                     activity="read"),
     )
     got = one(case, "event_uid = $id", id=expected["event_uid"])
     assert subset(got, expected) == expected, form
@@ -479,7 +586,8 @@ def test_record_without_event_id_gets_a_stable_hash(tmp_path: Path) -> None:
         event_uid=digest, time=t(2014, 3, 6, 21, 1, 59), class_name="api_activity", operation="StopInstances",
         status="success", actor_uid=f"arn:aws:iam::{ACCT}:user/deploy-bot", actor_type="unknown",
         actor_name="deploy-bot", credential_uid="AKIAIOSFODNN7EXAMPLE", target_system="aws:ec2",
-        src_ip="198.51.100.23", user_agent="ec2-api-tools 1.6.12.2",
+        src_ip="198.51.100.23", user_agent="ec2-api-tools 1.6.12.2", activity="update",
+        credentials=[cred("AKIAIOSFODNN7EXAMPLE", "access_key", "used", DEPLOY_BOT)],
     )
     assert subset(one(case, "true"), expected) == expected
     # Another file delivering the same record again: same hash, stored once.
@@ -503,6 +611,11 @@ def test_lookup_events_resources_add_to_the_event_without_repeating_it(tmp_path:
     expected = row(
         LOOKUP, 19, "$.Events[1]",
         event_uid="0f6a2b1e-3c4d-4e5f-8a9b-0c1d2e3f4a51", time=t(2025, 3, 12, 10, 1, 12),
+        activity="create",
+        credentials=[
+            cred("AKIAIOSFODNN7EXAMPLE", "access_key", "used", DEPLOY_BOT),
+            cred("AKIAI44QH8DHBEXAMPLE", "access_key", "created", f"arn:aws:iam::{ACCT}:user/svc-reporting"),
+        ],
         class_name="account_change", operation="CreateAccessKey", status="success",
         actor_uid=f"arn:aws:iam::{ACCT}:user/deploy-bot", actor_type="unknown", actor_name="deploy-bot",
         credential_uid="AKIAIOSFODNN7EXAMPLE",
@@ -570,3 +683,144 @@ def test_eventbridge_events_are_unwrapped_and_dedup_with_s3_delivery(tmp_path: P
     assert (failed["class_name"], failed["status"]) == ("authentication", "failure")
     again = case.ingest([DELIVERY_GZ], progress=False)
     assert again.duplicates >= 1 and case.sql("SELECT count(*) FROM events WHERE event_uid = $i", i=event["eventID"]).item() == 1
+
+
+# ------------------------------------------------------------------------------------------------
+# The delegation and credential model: one access key from creation to deletion, STS grants.
+
+SVC = f"arn:aws:iam::{ACCT}:user/svc-reporting"
+SVC_KEY = "AKIAI44QH8DHBEXAMPLE"
+UA_AGENT_IAM = "Boto3/1.34.62 md/Botocore#1.34.62 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.11.8 cfg/retry-mode#standard Botocore/1.34.62"
+
+
+def key_change(n: int, minute: int, operation: str, action: str, **columns: Any) -> dict[str, Any]:
+    """deploy-bot changing svc-reporting's access key with its own long-term key."""
+    return row(
+        CREDS, n, "$", event_uid=f"c7a1d2e3-f405-4a6b-8c7d-{n:012d}", time=t(2025, 3, 12, 10, minute),
+        class_name="account_change", operation=operation, status="success", actor_uid=DEPLOY_BOT, actor_type="unknown",
+        actor_name="deploy-bot", credential_uid="AKIAIOSFODNN7EXAMPLE", target_uid=SVC, target_type="iam_user",
+        target_name="svc-reporting", target_system="aws:iam", src_ip="198.51.100.23",
+        user_agent=UA_CLI + "." + {"UpdateAccessKey": "update-access-key", "DeleteAccessKey": "delete-access-key"}[operation],
+        credentials=[cred("AKIAIOSFODNN7EXAMPLE", "access_key", "used", DEPLOY_BOT), cred(SVC_KEY, "access_key", action, SVC)],
+        **columns,
+    )
+
+
+CREDENTIAL_CASES: dict[str, dict[str, Any]] = {
+    "UpdateAccessKey Inactive revokes the key": key_change(1, 20, "UpdateAccessKey", "revoked", activity="update"),
+    "a denied UpdateAccessKey changes no credential": row(
+        CREDS, 2, "$",
+        **agent_call(
+            event_uid="c7a1d2e3-f405-4a6b-8c7d-000000000002", time=t(2025, 3, 12, 10, 21), class_name="account_change",
+            operation="UpdateAccessKey", status="failure", activity="update",
+            status_detail=(
+                f"AccessDenied: User: {AGENT} is not authorized to perform: iam:UpdateAccessKey on resource: user "
+                "svc-reporting because no identity-based policy allows the iam:UpdateAccessKey action"
+            ),
+            target_uid=SVC, target_type="iam_user", target_name="svc-reporting", target_system="aws:iam",
+        ),
+    ),
+    "UpdateAccessKey Active gives the same key back (created)": key_change(3, 22, "UpdateAccessKey", "created", activity="update"),
+    "GetSessionToken: the key is used, a session token issued to its user": row(
+        CREDS, 4, "$",
+        event_uid="c7a1d2e3-f405-4a6b-8c7d-000000000004", time=t(2025, 3, 12, 10, 23), class_name="authentication",
+        operation="GetSessionToken", status="success", activity="authenticate", actor_uid=SVC, actor_type="unknown",
+        actor_name="svc-reporting", credential_uid=SVC_KEY, target_system="aws:sts",
+        resources=[res("ASIAY34FZKBOSESSEXMP", "credential", "aws:sts")], src_ip="203.0.113.88",
+        user_agent=UA_CLI.replace("command/iam", "command/sts") + ".get-session-token",
+        credentials=[cred(SVC_KEY, "access_key", "used", SVC),
+                     cred("ASIAY34FZKBOSESSEXMP", "session_token", "issued", SVC, expires=t(2025, 3, 12, 11, 23))],
+    ),
+    "GetFederationToken: the caller can act as the federated user until expiry": row(
+        CREDS, 5, "$",
+        event_uid="c7a1d2e3-f405-4a6b-8c7d-000000000005", time=t(2025, 3, 12, 10, 24), class_name="authentication",
+        operation="GetFederationToken", status="success", activity="authenticate", actor_uid=SVC, actor_type="unknown",
+        actor_name="svc-reporting", credential_uid=SVC_KEY, target_system="aws:sts",
+        resources=[res("ASIAY34FZKBOFEDBOBEX", "credential", "aws:sts")], src_ip="203.0.113.88",
+        user_agent=UA_CLI.replace("command/iam", "command/sts") + ".get-federation-token",
+        delegations=[hop("impersonate", SVC, f"arn:aws:sts::{ACCT}:federated-user/bob", "grant", "ASIAY34FZKBOFEDBOBEX",
+                         t(2025, 3, 12, 10, 39))],
+        credentials=[cred(SVC_KEY, "access_key", "used", SVC),
+                     cred("ASIAY34FZKBOFEDBOBEX", "session_token", "issued", f"arn:aws:sts::{ACCT}:federated-user/bob",
+                          expires=t(2025, 3, 12, 10, 39))],
+    ),
+    "DeleteAccessKey deletes the key": key_change(6, 30, "DeleteAccessKey", "deleted", activity="delete"),
+    "AssumeRoot: a root session of the member account (ISO expiration)": row(
+        CREDS, 7, "$",
+        **agent_call(
+            event_uid="c7a1d2e3-f405-4a6b-8c7d-000000000007", time=t(2025, 3, 12, 10, 31), class_name="authentication",
+            operation="AssumeRoot", status="success", activity="authenticate", target_system="aws:sts",
+            user_agent=UA_AGENT_IAM.replace("1.34.62", "1.35.68"),
+            resources=[res("ASIAY34FZKBOROOTEXMP", "credential", "aws:sts"), ALICE_SOURCE],
+            delegations=[
+                hop("assume_role", AGENT, "arn:aws:iam::444455556666:root", "grant", "ASIAY34FZKBOROOTEXMP", t(2025, 3, 12, 10, 46)),
+                hop("on_behalf_of", "alice@example.com", "arn:aws:iam::444455556666:root", "standing"),
+                *AGENT_HOPS,
+            ],
+            credentials=[cred(AGENT_KEY, "session_token", "used", AGENT),
+                         cred("ASIAY34FZKBOROOTEXMP", "session_token", "issued", "arn:aws:iam::444455556666:root",
+                              expires=t(2025, 3, 12, 10, 46))],
+        ),
+    ),
+    "AddUserToGroup is a grant": row(
+        CREDS, 8, "$",
+        **agent_call(
+            event_uid="c7a1d2e3-f405-4a6b-8c7d-000000000008", time=t(2025, 3, 12, 10, 32), class_name="account_change",
+            operation="AddUserToGroup", status="success", activity="grant", target_uid=SVC, target_type="iam_user",
+            target_name="svc-reporting", target_system="aws:iam",
+            resources=[res(f"arn:aws:iam::{ACCT}:group/admins", "iam_group", "aws:iam"), ALICE_SOURCE],
+        ),
+    ),
+    "CreateLoginProfile creates the user's password": row(
+        CREDS, 9, "$",
+        **agent_call(
+            event_uid="c7a1d2e3-f405-4a6b-8c7d-000000000009", time=t(2025, 3, 12, 10, 33), class_name="account_change",
+            operation="CreateLoginProfile", status="success", activity="create", target_uid=SVC, target_type="iam_user",
+            target_name="svc-reporting", target_system="aws:iam",
+            credentials=[cred(AGENT_KEY, "session_token", "used", AGENT),
+                         cred(f"{SVC}#login_profile", "password", "created", SVC)],
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CREDENTIAL_CASES))
+def test_credential_case_row(ingested, name: str) -> None:
+    case, _ = ingested
+    expected = CREDENTIAL_CASES[name]
+    assert subset(one(case, "event_uid = $id", id=expected["event_uid"]), expected) == expected
+
+
+def test_an_access_key_keeps_one_id_from_creation_to_deletion(ingested) -> None:
+    case, _ = ingested
+    life = case.sql(
+        "SELECT e.operation, c.action FROM events e, unnest(e.credentials) AS u(c) WHERE c.uid = $k ORDER BY e.time",
+        k=SVC_KEY,
+    ).rows()
+    assert life == [
+        ("CreateAccessKey", "created"), ("UpdateAccessKey", "revoked"), ("UpdateAccessKey", "created"),
+        ("GetSessionToken", "used"), ("GetFederationToken", "used"), ("DeleteAccessKey", "deleted"),
+    ]
+
+
+def test_real_assume_role_expiration_in_java_date_text(tmp_path: Path) -> None:
+    """The conformance corpus's AssumeRole (elastic) writes "Oct 2, 2019 11:12:29 PM": one hour after eventTime."""
+    line = json.dumps({
+        "eventVersion": "1.05", "eventTime": "2019-10-02T22:12:29Z", "eventSource": "sts.amazonaws.com",
+        "eventName": "AssumeRole", "awsRegion": "us-east-2", "eventID": "1917948f-3042-46ec-98e2-62865EXAMPLE",
+        "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1",
+                         "accountId": "111111111111", "accessKeyId": "AKIAI44QH8DHBEXAMPLE"},
+        "requestParameters": {"roleArn": "arn:aws:iam::111111111111:role/JohnRole2", "roleSessionName": "Role2WithTags"},
+        "responseElements": {"credentials": {"accessKeyId": "ASIAWHOJDLGPOEXAMPLE", "expiration": "Oct 2, 2019 11:12:29 PM"},
+                             "assumedRoleUser": {"arn": "arn:aws:sts::111111111111:assumed-role/test-role/Role2WithTags"}},
+        "recipientAccountId": "111111111111",
+    })
+    file = tmp_path / "assume.jsonl"
+    file.write_text(line + "\n")
+    case, _ = load(tmp_path / "c", file)
+    got = one(case, "true")
+    session = "arn:aws:sts::111111111111:assumed-role/test-role/Role2WithTags"
+    assert got["delegations"][0] == hop("assume_role", "arn:aws:sts::111111111111:assumed-role/JohnDoe/JohnRole1", session,
+                                        "grant", "ASIAWHOJDLGPOEXAMPLE", t(2019, 10, 2, 23, 12, 29))
+    assert got["credentials"][1] == cred("ASIAWHOJDLGPOEXAMPLE", "session_token", "issued", session,
+                                         expires=t(2019, 10, 2, 23, 12, 29))
