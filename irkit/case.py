@@ -7,6 +7,7 @@ of which lives in its own module as a function over tables.
 from __future__ import annotations
 
 import json
+import warnings
 from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
@@ -17,7 +18,8 @@ import polars as pl
 import pyarrow as pa
 
 from irkit import __version__, derived, lake
-from irkit.attribution import attribute, created_credentials, delegation_chain, reached_identities
+from irkit.attribution import attribute, delegation_chain
+from irkit.control import control_events
 from irkit.db import connect, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
 from irkit.evidence import DEFAULT_MAX_BYTES
@@ -67,6 +69,7 @@ class Case:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._derived_stale = False
         self._inventory: Inventory | None = None
+        self._warned = False
 
     # -- settings -------------------------------------------------------------------------------
     @property
@@ -112,13 +115,16 @@ class Case:
         reach: bool = False,
     ) -> pl.DataFrame:
         """Sessions (native ids first, then inactivity gaps) in which the identity acted (every session
-        when None); ``reach=True`` adds what it reached (sub-agents, assumed roles); see :mod:`irkit.sessions`."""
-        idents = None
-        if identity:
+        when None); ``reach=True``: the sessions of every event it controls from ``since`` on (its own,
+        its sub-agents', its role sessions', its created credentials'; :mod:`irkit.control`), not the
+        whole life of what it touched; see :mod:`irkit.sessions`."""
+        start, end = parse_time(since, "since"), parse_time(until, "until")
+        if identity and reach:
             ident = self.identity_id(identity)
-            idents = reached_identities(self.con, ident) if reach else [ident]
-        return build_sessions(self.con, idents, parse_time(since, "since"), parse_time(until, "until"),
-                              parse_duration(gap, "gap"))
+            control_events(self.con, [ident], start, end)
+            return build_sessions(self.con, None, start, end, parse_duration(gap, "gap"), controlled_by=ident)
+        idents = [self.identity_id(identity)] if identity else None
+        return build_sessions(self.con, idents, start, end, parse_duration(gap, "gap"))
 
     def attribute(self, identity: str, *, window: str | timedelta = timedelta(seconds=5)) -> pl.DataFrame:
         """Each API call made with the agent's credentials, paired with the tool call that caused it;
@@ -128,13 +134,13 @@ class Case:
     def timeline(
         self, identity: str, *, since: str | datetime | None = None, until: str | datetime | None = None
     ) -> pl.DataFrame:
-        """Every event of the identity and of everything it reached (sub-agents, assumed roles,
-        credentials it created), across all sources, in time order."""
+        """Every event the identity controls (its own, its sub-agents', its role sessions', those made with
+        credentials it created, those carrying its delegation; :mod:`irkit.control`), across all
+        sources, in time order, each with how it is the identity's (``via``)."""
         ident = self.identity_id(identity)
-        identities = reached_identities(self.con, ident)
-        params = {"identities": identities, "credentials": created_credentials(self.con, identities),
-                  "since": parse_time(since, "since"), "until": parse_time(until, "until")}
-        return frame(self.con, query("timeline"), params)
+        start, end = parse_time(since, "since"), parse_time(until, "until")
+        control_events(self.con, [ident], start, end)
+        return frame(self.con, query("timeline"), {"owner": ident})
 
     def tool_calls(
         self,
@@ -208,7 +214,7 @@ class Case:
 
     def _refresh_views(self) -> None:
         con = self._connection()
-        manifest = lake.Manifest.read(self.root)
+        manifest = self._checked_manifest()
         events = parquet_source(manifest.event_files(), EVENT_SCHEMA, hive=True)
         columns = ", ".join(EVENT_COLUMNS)
         con.execute(f"CREATE OR REPLACE VIEW events AS SELECT {columns}, day FROM {events}")
@@ -227,6 +233,21 @@ class Case:
         for name in DERIVED_VIEWS:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS " + run_script(con, query(f"view_{name}")))
 
+    def _checked_manifest(self) -> lake.Manifest:
+        """The manifest, once every lake file it names is there; its problems are warned about once."""
+        manifest = lake.Manifest.read(self.root)
+        missing = manifest.missing_files()
+        if missing:
+            more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+            raise CaseError(f"lake file missing: {missing[0]}{more}; run `irkit verify`", path=self.root)
+        if manifest.problems and not self._warned:
+            self._warned = True
+            first = manifest.problems[0]
+            warnings.warn(f"{self.root / first['path']}: {first['problem']}: {first['detail']} "
+                          f"({len(manifest.problems)} manifest problem(s); run `irkit verify`)",
+                          lake.IntegrityWarning, stacklevel=4)
+        return manifest
+
     def ingest(
         self,
         paths: str | Path | list[str | Path],
@@ -239,6 +260,7 @@ class Case:
         """Load evidence files or folders (plain, .gz, .zip) into the lake; see :mod:`irkit.ingest`."""
         if isinstance(paths, (str, Path)):
             paths = [paths]
+        lake.check_appendable(self.root)  # before the views warn about the same problems
         summary = ingest(
             self.root, self._connection(), paths, source=source, options=options, max_bytes=max_bytes, progress=progress
         )
@@ -250,11 +272,37 @@ class Case:
         try:
             return frame(self.con, query, params)
         except duckdb.Error as exc:
+            damaged = lake.lake_file_error(exc, self.root)
+            if damaged is not None:
+                raise damaged from exc
             raise UsageError(f"query failed: {exc}") from exc
 
     def verify(self) -> dict[str, Any]:
-        """Re-hash evidence and lake files against the manifest; ``ok`` is false if anything changed."""
-        return lake.verify(self.root)
+        """Check the manifest's hash chain, re-hash evidence and lake files against it, name lake files
+        no commit names, and compare the derived identity tables with the lake; ``ok`` is false if
+        anything differs."""
+        report = lake.verify(self.root)
+        if not report["ok"]:
+            return report
+        fresh = Case(self.root)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                con = fresh._connection()
+            commits = lake.Manifest.read(self.root).commits
+            key = derived.cache_key(commits[-1]["commit"] if commits else "",
+                                    (self.inventory.alias_table(), self.inventory.identity_table()))
+            report["problems"] += derived.check(con, self.root, key)
+        finally:
+            fresh.close()
+        report["ok"] = not report["problems"]
+        return report
+
+    def close(self) -> None:
+        """Close the DuckDB connection (a new one opens on next use)."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     @property
     def manifest(self) -> pl.DataFrame:
@@ -362,30 +410,26 @@ class Case:
 
     def export_timeline(
         self, suspect: str | None, out: str | Path, *, format: str = "csv",
-        since: str | datetime | None = None, until: str | datetime | None = None,
+        since: str | datetime | None = None, until: str | datetime | None = None, neutralise: bool = True,
     ) -> int:
         """Write the suspect's cross-source timeline for Timesketch (``format`` csv or jsonl); returns
-        the number of events. See :mod:`irkit.export`."""
+        the number of events. CSV cells a spreadsheet would run as formulas get a leading ``'`` unless
+        ``neutralise`` is false. See :mod:`irkit.export`."""
         from irkit import export
 
         ident = self._suspect(suspect)
-        identities = reached_identities(self.con, ident)
-        params = {"identities": identities, "credentials": created_credentials(self.con, identities),
-                  "since": parse_time(since, "since"), "until": parse_time(until, "until")}
-        return export.write_timesketch(export.stream(self.con, query("timeline"), params), out, format)
+        control_events(self.con, [ident], parse_time(since, "since"), parse_time(until, "until"))
+        return export.write_timesketch(export.stream(self.con, query("timeline"), {"owner": ident}), out, format,
+                                       neutralise=neutralise)
 
     def export_ocsf(
         self, out: str | Path, *, suspect: str | None = None, since: str | datetime | None = None,
         until: str | datetime | None = None, raw: bool = False,
     ) -> int:
-        """Write normalized events (all, or the suspect's and what it reached) as OCSF JSON lines,
+        """Write normalized events (all, or those the suspect controls) as OCSF JSON lines,
         streamed; ``raw=True`` adds each original record as ``raw_data``. See :mod:`irkit.export`."""
         from irkit import export
 
-        identities = credentials = None
-        if suspect is not None:
-            identities = reached_identities(self.con, self.identity_id(suspect))
-            credentials = created_credentials(self.con, identities)
-        rows = export.event_rows(self.con, identities, credentials, parse_time(since, "since"),
-                                 parse_time(until, "until"), raw)
+        owner = self.identity_id(suspect) if suspect is not None else None
+        rows = export.event_rows(self.con, owner, parse_time(since, "since"), parse_time(until, "until"), raw)
         return export.write_ocsf(rows, out)

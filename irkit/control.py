@@ -55,14 +55,16 @@ _CREDENTIALS = pa.schema([("owner", pa.string()), ("uid", pa.string()), ("from_t
 def control_events(con: duckdb.DuckDBPyConnection, owners: Sequence[str], since: datetime | None,
                    until: datetime | None) -> pl.DataFrame:
     """One row per (owner, event) the owners control in [since, until] (see the module docstring and
-    :data:`CONTROL_COLUMNS`). Leaves the result in the temp table ``control_events`` of ``con`` and the
-    credentials handed over in ``control_credentials``."""
+    :data:`CONTROL_COLUMNS`). Leaves the result in the temp table ``control_events`` of ``con``, the
+    credentials handed over in ``control_credentials`` and the sub-agent invocations (with the
+    invocation enclosing each) in ``control_spawns``."""
     con.register("control_owners_arrow", pa.table({"owner": pa.array(sorted(set(owners)), pa.string())}))
     con.execute("CREATE OR REPLACE TEMP TABLE control_owners AS SELECT owner FROM control_owners_arrow").fetchall()
     con.unregister("control_owners_arrow")
     con.execute("CREATE OR REPLACE TEMP TABLE control_candidates AS " + query("control_candidates"),
                 {"since": since, "until": until}).fetchall()
-    spawns = frame(con, query("control_spawns"))
+    con.execute("CREATE OR REPLACE TEMP TABLE control_spawns AS " + query("control_spawns")).fetchall()
+    spawns = frame(con, "SELECT * FROM control_spawns")
     principals = pa.Table.from_pylist([], schema=_PRINCIPALS)
     credentials = pa.Table.from_pylist([], schema=_CREDENTIALS)
     for _ in range(MAX_ROUNDS):

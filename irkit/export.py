@@ -5,7 +5,9 @@ ten million events holds one batch in memory, never the lake.
 
 *Timesketch* (CSV or JSONL) needs three fields per event: ``message`` (what a person reads in the
 timeline), ``datetime`` (ISO 8601) and ``timestamp_desc`` (what the time means); the other columns
-become searchable attributes.
+become searchable attributes. Log text is hostile and a CSV export is often opened in a spreadsheet:
+a CSV cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading ``'`` so it is read as
+text, not run as a formula (``neutralise=False``, or ``irkit export --raw-csv``, writes it as is).
 
 *OCSF* (Open Cybersecurity Schema Framework 1.3): authentication records become Authentication
 (3002, category Identity & Access Management 3); every other record an API Activity (6003, category
@@ -29,7 +31,9 @@ import duckdb
 import pyarrow as pa
 
 from irkit import __version__
+from irkit.display import csv_cell
 from irkit.errors import UsageError
+from irkit.control import control_events
 from irkit.sql import query
 
 OCSF_VERSION = "1.3.0"
@@ -97,14 +101,18 @@ def stream(
 
 def event_rows(
     con: duckdb.DuckDBPyConnection,
-    identities: list[str] | None = None,
-    credentials: list[str] | None = None,
+    owner: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     raw: bool = False,
 ) -> Generator[dict[str, Any]]:
-    """Normalized events (all of them, or those of ``identities`` and ``credentials``) in time order."""
-    params = {"identities": identities, "credentials": credentials or [], "since": since, "until": until, "raw": raw}
+    """Normalized events (all of them, or those ``owner`` controls: :mod:`irkit.control`) in time order."""
+    if owner is None:
+        con.execute("CREATE TEMP TABLE IF NOT EXISTS control_events "
+                    "(owner VARCHAR, event_uid VARCHAR, via VARCHAR, proof_event_uid VARCHAR, path VARCHAR[])").fetchall()
+    else:
+        control_events(con, [owner], since, until)
+    params = {"owner": owner, "since": since, "until": until, "raw": raw}
     return stream(con, query("export_events"), params)
 
 
@@ -138,8 +146,10 @@ def timesketch_event(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def write_timesketch(rows: Iterable[dict[str, Any]], out: str | Path, fmt: str = "csv") -> int:
-    """Write ``rows`` (timeline rows) as Timesketch CSV or JSONL; returns the number of events."""
+def write_timesketch(rows: Iterable[dict[str, Any]], out: str | Path, fmt: str = "csv", *,
+                     neutralise: bool = True) -> int:
+    """Write ``rows`` (timeline rows) as Timesketch CSV or JSONL; returns the number of events. CSV cells
+    that a spreadsheet would run as formulas are prefixed with ``'`` unless ``neutralise`` is false."""
     if fmt not in ("csv", "jsonl"):
         raise UsageError(f"Timesketch format is csv or jsonl, not {fmt!r}")
 
@@ -151,7 +161,7 @@ def write_timesketch(rows: Iterable[dict[str, Any]], out: str | Path, fmt: str =
         for row in rows:
             event = timesketch_event(row)
             if writer is not None:
-                writer.writerow({k: "" if v is None else v for k, v in event.items()})
+                writer.writerow({k: "" if v is None else csv_cell(v) if neutralise else v for k, v in event.items()})
             else:
                 handle.write(json.dumps(event, ensure_ascii=False, default=str) + "\n")
             count += 1

@@ -1,7 +1,10 @@
 """Blast radius: what a suspect touched, through whom, and when, as a time-respecting graph.
 
-Edges are aggregated in DuckDB (``sql/graph_*_edges.sql``: one row per (src, dst, kind), never one Python
-object per event) and loaded into a NetworkX ``MultiDiGraph``. Reach is *time-respecting*: starting from
+Only the events the suspect controls make edges (:mod:`irkit.control`: its own, those made with
+credentials it created or was handed, those carrying its delegation, its sub-agents' within their
+invocation), so a shared service account it impersonated once contributes that event, never its own
+jobs. Edges are aggregated in DuckDB (``sql/graph_*_edges.sql``: one row per (src, dst, kind), never one
+Python object per event) and loaded into a NetworkX ``MultiDiGraph``. Reach is *time-respecting*: starting from
 the suspect's principals at ``since``, an edge is followed only if it happened at or after the moment its
 source was reached, so a role assumed by someone else before the suspect got there, or a key used before
 it was stolen, does not count.
@@ -29,15 +32,15 @@ from typing import Any
 import duckdb
 import networkx as nx
 import polars as pl
-import pyarrow as pa
 
+from irkit.control import control_events
 from irkit.db import frame
 from irkit.inventory import Identity, Inventory
 from irkit.sql import query
 
 SYSTEM = "system::"
 #: Edges that hand over something the suspect can act with: their destination's actions are followed.
-CONTROL_KINDS = frozenset({"assumed_role", "assumed", "issued", "uses", "created", "spawned",
+CONTROL_KINDS = frozenset({"assumed_role", "assumed", "issued", "uses", "created", "acted_as", "spawned",
                            "impersonated", "on_behalf_of", "delegated"})
 #: Edges that only mark what was reached.
 TOUCH_KINDS = frozenset({"acted_on", "called"})
@@ -95,38 +98,22 @@ def define_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(query("graph_edge_events")).fetchall()
 
 
-def _sources(con: duckdb.DuckDBPyConnection, uids: list[str] | None) -> None:
-    """Register graph_sources: the uids whose touch edges are wanted (None: every actor and credential)."""
-    if uids is None:
-        con.execute("CREATE OR REPLACE TEMP TABLE graph_sources AS SELECT actor_uid AS uid FROM events "
-                    "WHERE actor_uid IS NOT NULL UNION SELECT credential_uid FROM events WHERE credential_uid IS NOT NULL").fetchall()
-    else:
-        con.execute("DROP TABLE IF EXISTS graph_sources").fetchall()
-        con.register("graph_sources_arrow", pa.table({"uid": pa.array(sorted(set(uids)), pa.string())}))
-        con.execute("CREATE TEMP TABLE graph_sources AS SELECT uid FROM graph_sources_arrow").fetchall()
-
-
-def aggregate_edges(con: duckdb.DuckDBPyConnection, since: datetime | None, until: datetime | None,
-                    sources: list[str] | None = None) -> pl.DataFrame:
-    """The control edges between ``since`` and ``until``, and the touch edges leaving ``sources`` (None:
-    every principal and credential), aggregated in DuckDB (``sql/graph_control_edges.sql``,
-    ``sql/graph_touch_edges.sql``)."""
-    _sources(con, sources)
+def _control(con: duckdb.DuckDBPyConnection, suspect: str, since: datetime | None, until: datetime | None) -> None:
+    """Register graph_control: the events the suspect controls in the window (:mod:`irkit.control`)."""
+    control_events(con, [suspect], since, until)
+    con.execute("CREATE OR REPLACE TEMP TABLE graph_control AS SELECT event_uid, via, proof_event_uid "
+                "FROM control_events WHERE owner = $s", {"s": suspect}).fetchall()
     define_macros(con)
+
+
+def aggregate_edges(con: duckdb.DuckDBPyConnection, suspect: str, since: datetime | None,
+                    until: datetime | None) -> pl.DataFrame:
+    """The control and touch edges of the events ``suspect`` controls between ``since`` and ``until``,
+    aggregated in DuckDB (``sql/graph_control_edges.sql``, ``sql/graph_touch_edges.sql``)."""
+    _control(con, suspect, since, until)
     params = {"since": since, "until": until}
     return pl.concat([frame(con, query("graph_control_edges"), params), frame(con, query("graph_touch_edges"), params)],
                      how="vertical_relaxed")
-
-
-def _reachable_part(control: pl.DataFrame, starts: list[str]) -> pl.DataFrame:
-    """The control edges whose source the suspect could reach at all, ignoring time (a cheap superset:
-    a lake-wide control graph has hundreds of thousands of edges, the suspect's part a few hundred)."""
-    seen, frontier = set(starts), set(starts)
-    while frontier:
-        nxt = set(control.filter(pl.col("src").is_in(list(frontier)))["dst"].to_list()) - seen
-        seen |= nxt
-        frontier = nxt
-    return control.filter(pl.col("src").is_in(list(seen)))
 
 
 def node_table(con: duckdb.DuckDBPyConnection, edges: pl.DataFrame) -> pl.DataFrame:
@@ -252,9 +239,6 @@ def blast_radius(
     """Time-respecting reach of ``suspect`` (a canonical identity id) from ``since`` (None: from the start
     of the lake). See the module docstring for the rules."""
     starts = suspect_principals(con, inventory, suspect)
-    _sources(con, starts)
-    define_macros(con)
-    control = frame(con, query("graph_control_edges"), {"since": since, "until": until})
     start_time = since or con.execute("SELECT min(time) FROM events").fetchall()[0][0] or datetime.min
     cache: dict[tuple[str, str, str, datetime], tuple[datetime, str] | None] = {}
 
@@ -266,18 +250,9 @@ def blast_radius(
             cache[key] = (rows[0][0], rows[0][1]) if rows else None
         return cache[key]
 
-    # Touch edges (and credential uses) are only ever followed from controlled nodes: find those on the
-    # control graph first (pruned to what the suspect could reach at all), then aggregate only the edges
-    # leaving them and the credentials they used. The second reach is the exact answer.
-    control = _reachable_part(control, starts)
-    g = build_graph(control, node_table(con, control))
-    controlled = sorted(set(starts) | {n for n, c in reach(g, starts, start_time, next_occurrence) if c})
-    used = con.execute("SELECT DISTINCT credential_uid FROM events WHERE list_contains($p, actor_uid) AND credential_uid IS NOT NULL"
-                       " AND ($s IS NULL OR time >= $s) AND ($u IS NULL OR time <= $u)",
-                       {"p": controlled, "s": since, "u": until}).fetchall()
-    _sources(con, controlled + [r[0] for r in used])
-    touch = frame(con, query("graph_touch_edges"), {"since": since, "until": until})
-    edges = pl.concat([control, touch], how="vertical_relaxed")
+    # Only the events the suspect controls make edges (irkit.control): a principal it acted as once
+    # contributes that event, not its whole life.
+    edges = aggregate_edges(con, suspect, since, until)
     g = build_graph(edges, node_table(con, edges))
     arrivals = reach(g, starts, start_time, next_occurrence)
     tables = _tables(g, arrivals, suspect, set(starts))

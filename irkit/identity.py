@@ -1,8 +1,9 @@
 """Who is who: canonical identities, learned links between them, and delegation trees.
 
 The inventory declares identities and their aliases (:mod:`irkit.inventory`); the logs prove further
-links (``identity_links`` view: AssumeRole, sessions, impersonation, OAuth grants, sub-agent spawns,
-credentials used and created), each with the event that proves it. This module answers "who is X":
+links (``identity_links``: the delegation hops the loaders state — role assumption, impersonation,
+federation, acting on behalf of, sub-agent spawns, consent, sessions — and credentials used, created
+and issued), each with the event that proves it. This module answers "who is X":
 its aliases, owners, credentials and the delegation tree above and below it.
 """
 
@@ -21,8 +22,9 @@ from irkit.db import frame
 from irkit.errors import UsageError
 from irkit.inventory import Identity, Inventory
 
-#: Link kinds between identities (the others link an identity to a credential).
-DELEGATION_KINDS = ("on_behalf_of", "spawned", "assumed_role", "role_session", "impersonated", "delegated", "source_identity")
+#: Link kinds between identities: the model's delegation hop kinds (irkit.schema.DELEGATION_KINDS; the
+#: others link an identity to a credential).
+DELEGATION_KINDS = ("assume_role", "impersonate", "federate", "on_behalf_of", "spawn_agent", "consent", "session_of")
 CREDENTIAL_KINDS = ("uses_credential", "created_credential", "issued_credential")
 
 

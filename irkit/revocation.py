@@ -30,10 +30,6 @@ _REVOKED_SCHEMA = pa.schema([("uid", pa.string()), ("match", pa.string()), ("rev
                              ("target", pa.string()), ("action", pa.string()), ("reason", pa.string())])
 
 
-def _is_role(uid: str) -> bool:
-    return uid.startswith("arn:aws:iam::") and ":role/" in uid
-
-
 def _identity_of(con: duckdb.DuckDBPyConnection, inventory: Inventory, uid: str) -> str | None:
     try:
         return resolve_name(con, inventory, uid).id
@@ -64,14 +60,14 @@ def revoked_table(con: duckdb.DuckDBPyConnection, inventory: Inventory, incident
             expand.add((suspect if r.target == "*" else r.target) or "")
             continue
         reason = f"{r.target} revoked"
-        rows.append({"uid": r.target, "match": "role" if _is_role(r.target) else "principal", "revoked_at": r.at,
+        rows.append({"uid": r.target, "match": "principal", "revoked_at": r.at,
                      "target": r.target, "action": r.action, "reason": reason})
     for ident in sorted(i for i in expand if i):
         at = contained.get(ident)
         if at is None:
             continue
         for uid in _principals(con, inventory, ident):
-            rows.append({"uid": uid, "match": "role" if _is_role(uid) else "principal", "revoked_at": at,
+            rows.append({"uid": uid, "match": "principal", "revoked_at": at,
                          "target": ident, "action": f"{ident} contained", "reason": f"{ident} contained"})
     for cred, creator, event in created.select("credential_uid", "creator_identity", "event_uid").iter_rows():
         at = contained.get(creator)
@@ -83,8 +79,9 @@ def revoked_table(con: duckdb.DuckDBPyConnection, inventory: Inventory, incident
 
 
 def _principals(con: duckdb.DuckDBPyConnection, inventory: Inventory, ident: str) -> list[str]:
-    """Every uid acting as ``ident`` except role sessions (their keys are judged through their role)."""
-    rows = con.execute("SELECT actor_uid FROM actors WHERE identity_id = $i AND actor_uid NOT LIKE 'arn:aws:sts::%:assumed-role/%'",
+    """Every uid acting as ``ident`` except sessions of another principal (their keys are judged through
+    the principal they are sessions of: revoking a role's sessions kills those opened before)."""
+    rows = con.execute("SELECT actor_uid FROM actors WHERE identity_id = $i AND session_of IS NULL",
                        {"i": ident}).fetchall()
     declared = inventory.identities.get(ident)
     return sorted({r[0] for r in rows} | set(declared.aliases if declared else ()))
@@ -131,7 +128,7 @@ def revocation_checklist(con: duckdb.DuckDBPyConnection, inventory: Inventory, i
                       "FROM trigger_events WHERE period = 'window' AND credential_uid IS NOT NULL GROUP BY 1")
     actors = frame(con, "SELECT actor_uid AS item, arg_min(actor_identity, time) AS identity, arg_min(via, time) AS via "
                         "FROM trigger_events WHERE period = 'window' AND via <> 'created credential' "
-                        "AND actor_uid NOT LIKE 'arn:aws:sts::%:assumed-role/%' "
+                        "AND actor_uid NOT IN (SELECT actor_uid FROM actors WHERE session_of IS NOT NULL) "
                         "AND actor_uid NOT IN (SELECT credential_uid FROM trigger_events WHERE credential_uid IS NOT NULL) GROUP BY 1")
     created = scope.created.select(pl.col("credential_uid").alias("item"), pl.col("creator_identity").alias("creator"),
                                    pl.col("event_uid").alias("created_by_event"), pl.col("target_uid"))

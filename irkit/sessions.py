@@ -40,8 +40,13 @@ SESSION_COLUMNS = {
 }
 
 
-def session_events(con: duckdb.DuckDBPyConnection, identities: list[str] | None = None) -> pl.DataFrame:
-    """Every event with an actor, or (``identities`` given) just the events of the sessions they acted in."""
+def session_events(con: duckdb.DuckDBPyConnection, identities: list[str] | None = None,
+                   controlled_by: str | None = None) -> pl.DataFrame:
+    """Every event with an actor; or (``identities`` given) just the events of the sessions they acted
+    in; or (``controlled_by``) the sessions of the events that owner controls (the ``control_events``
+    table :func:`irkit.control.control_events` left on the connection)."""
+    if controlled_by is not None:
+        return frame(con, query("session_events_controlled"), {"owner": controlled_by})
     if identities is None:
         return frame(con, query("session_events"))
     return frame(con, query("session_events_of"), {"identities": identities})
@@ -131,13 +136,15 @@ def sessions(
     since: datetime | None = None,
     until: datetime | None = None,
     gap: timedelta = timedelta(minutes=30),
+    controlled_by: str | None = None,
 ) -> pl.DataFrame:
-    """Sessions in which any of ``identities`` (or anyone) acted, overlapping [since, until].
+    """Sessions in which any of ``identities`` (or anyone; or, with ``controlled_by``, the events that
+    owner controls) acted, overlapping [since, until].
 
     A native session is summarized over every record that carries its id, whoever acted in it. Only
     the events of the wanted sessions are read (the lake's other events never reach polars); first-seen
     items are judged against each analysed identity's whole history, not only the window."""
-    result = summarize(assign_sessions(session_events(con, identities), gap))
+    result = summarize(assign_sessions(session_events(con, identities, controlled_by), gap))
     if result.is_empty():
         return result
     if since is not None:

@@ -10,20 +10,21 @@ new_production_data        touched a production resource (inventory ``production
 tool_expansion             called a tool outside its declared ``scope.tools`` / ``scope.systems``, or one it
                            never called in the baseline
 downstream_reach           an activity burst reached >= ``reach_min_new`` never-reached downstream areas and
-                           identities AND >= ``reach_factor`` x its largest baseline burst (see the SQL)
-privilege_change           created a long-lived credential, assumed a role it never assumed, changed a
-                           permission or role binding
+                           identities AND >= ``reach_factor`` x the most a baseline burst reached for the first
+                           time (calibrated to the identity's own novelty; see the SQL)
+privilege_change           created a long-lived credential; first assumed, impersonated or federated into a
+                           principal; gave a permission, role, membership or consent (activity ``grant``)
 ownership_gap              acted without business owner, technical owner or revocation path, or absent
                            from the inventory
 activity_after_revocation  a revoked principal or credential (or a credential the suspect created, once the
                            suspect was contained) still acted (:mod:`irkit.revocation`)
 ========================== ================================================================================
 
-Who is responsible for an event? A role session acts for whoever opened it (its temporary key was
-issued by that identity's AssumeRole: CloudTrail names only the role) and a sub-agent for the agent that
-spawned it, when that identity is under analysis. An access key the suspect created for another user is
-different: the events show that user acting, so rows keep the acting identity and name the creator in
-``attributed_to``.
+Who is responsible for an event? Whoever controls it (:mod:`irkit.control`): its own events, those
+made with a credential its events created or were issued (a role session's temporary key), those that
+carry its delegation (an impersonation recorded in the event), and its sub-agents' within their
+invocation. An access key the suspect created for another user is different: the events show that
+user acting, so rows keep the acting identity and name the creator in ``attributed_to``.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from typing import Any
 
 import duckdb
 import polars as pl
-import pyarrow as pa
 
+from irkit.control import control_events
 from irkit.db import frame
 from irkit.incident import Incident
 from irkit.inventory import Inventory
@@ -110,61 +111,26 @@ def agent_identities(con: duckdb.DuckDBPyConnection, inventory: Inventory) -> li
 
 
 # -- who is responsible for what --------------------------------------------------------------------
-def _agent_owners(spawns: pl.DataFrame, identities: set[str]) -> dict[str, str]:
-    """child actor -> the analysed identity that spawned it (directly or through other sub-agents), when
-    exactly one did."""
-    parents: dict[str, set[str]] = {}
-    for child, parent in spawns.select("child", "parent_identity").iter_rows():
-        parents.setdefault(child, set()).add(parent)
-
-    def root(actor: str, seen: frozenset[str]) -> set[str]:
-        out: set[str] = set()
-        for parent in parents.get(actor, set()):
-            out |= root(parent, seen | {actor}) if parent in parents and parent not in seen else {parent}
-        return out
-
-    owners = {}
-    for child in parents:
-        roots = root(child, frozenset())
-        if len(roots) == 1 and (only := next(iter(roots))) in identities and only != child:
-            owners[child] = only
-    return owners
-
-
-def _key_owners(assumptions: pl.DataFrame, agent_owner: dict[str, str]) -> dict[str, str]:
-    """temporary key -> the identity responsible for the AssumeRole that issued it (following chains)."""
-    owner: dict[str, str] = {}
-    for key, caller, caller_identity, caller_key in assumptions.select(
-            "issued_key", "caller", "caller_identity", "caller_key").iter_rows():
-        owner[key] = owner.get(caller_key or "") or agent_owner.get(caller or "") or caller_identity or caller
-    return owner
-
-
 def build_scope(con: duckdb.DuckDBPyConnection, identities: list[str], since: datetime, until: datetime | None,
                 rules: TriggerRules = TriggerRules()) -> Scope:
-    """Register the responsibility tables and materialize ``trigger_events`` (see ``triggers_scope.sql``)."""
-    wanted = set(identities)
-    agent_owner = _agent_owners(frame(con, query("triggers_spawns"), {"until": until}), wanted)
-    all_keys = _key_owners(frame(con, query("triggers_assumptions"), {"until": until}), agent_owner)
-    key_owner = {k: v for k, v in all_keys.items() if v in wanted}
-    created = frame(con, query("triggers_created_credentials"), {"since": since, "until": until})
-    created = created.with_columns(pl.struct("creator_key", "creator", "creator_identity").map_elements(
-        lambda r: all_keys.get(r["creator_key"] or "") or agent_owner.get(r["creator"] or "") or r["creator_identity"],
-        return_dtype=pl.String).alias("creator_identity")).filter(pl.col("creator_identity").is_in(identities))
-    created = created.unique("credential_uid", keep="first", maintain_order=True)
-    con.register("trigger_key_owners", pa.table({"credential_uid": pa.array(list(key_owner), pa.string()),
-                                                 "owner": pa.array(list(key_owner.values()), pa.string())}))
-    con.register("trigger_agent_owners", pa.table({"actor_uid": pa.array(list(agent_owner), pa.string()),
-                                                   "owner": pa.array(list(agent_owner.values()), pa.string())}))
-    con.register("trigger_created", created.select("credential_uid", "creator_identity", "time", "event_uid").to_arrow())
-    users = con.execute(
-        "SELECT DISTINCT a.identity_id FROM events e JOIN actors a USING (actor_uid) "
-        "WHERE list_contains($c, e.credential_uid) AND e.time >= $since",
-        {"c": created["credential_uid"].to_list(), "since": since}).fetchall()
+    """Materialize ``trigger_events`` (``triggers_scope.sql``): the events the identities control
+    (:mod:`irkit.control`) in the window and the baseline before it, and ``trigger_created``."""
     baseline_since = since - timedelta(days=rules.baseline_days)
-    params = {"since": since, "until": until, "baseline_since": baseline_since, "identities": identities,
-              "baseline_identities": sorted(wanted | {r[0] for r in users if r[0]})}
-    con.execute("CREATE OR REPLACE TEMP TABLE trigger_events AS " + query("triggers_scope"), params).fetchall()
+    control_events(con, identities, baseline_since, until)
+    con.execute("CREATE OR REPLACE TEMP TABLE trigger_control AS SELECT * FROM control_events").fetchall()
+    created = frame(con, query("triggers_created_credentials"), {"since": since})
+    con.register("trigger_created", created.select("credential_uid", "creator_identity", "time", "event_uid",
+                                                   "kind", "target_uid").to_arrow())
+    users = [r[0] for r in con.execute(
+        "SELECT DISTINCT a.identity_id FROM trigger_control c JOIN events e USING (event_uid) "
+        "JOIN actors a USING (actor_uid) WHERE c.via = 'created credential' AND e.time >= $since",
+        {"since": since}).fetchall() if r[0] and r[0] not in identities]
+    if users:  # their own habits, for comparing what they did with the created credential
+        control_events(con, users, baseline_since, since - timedelta(microseconds=1))
+        con.execute("CREATE OR REPLACE TEMP TABLE trigger_control_users AS SELECT * FROM control_events").fetchall()
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE trigger_control_users AS SELECT * FROM trigger_control WHERE false").fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE trigger_events AS " + query("triggers_scope"), {"since": since}).fetchall()
     return Scope(identities, since, until, baseline_since, created)
 
 
@@ -227,8 +193,9 @@ def _explain(kind: str, r: dict[str, Any], rules: TriggerRules) -> tuple[str, st
         outside = any(d.startswith(("outside", "on a server outside")) for d in detail)
         return f"{who}{through} called tool {subject}: {'; '.join(detail)}", "high" if outside else "medium"
     if kind == "downstream_reach":
-        return (f"{who}{through} reached {r['reach']} downstream areas and identities in one burst (largest baseline "
-                f"burst: {r['baseline_reach']}); {r['new_units']} never reached before: {', '.join(detail[:12])}"
+        return (f"{who}{through} reached {r['reach']} downstream areas and identities in one burst, {r['new_units']} never "
+                f"reached before (largest baseline burst: {r['baseline_reach']}, at most {r['baseline_new']} new in one): "
+                f"{', '.join(detail[:12])}"
                 + (" ..." if len(detail) > 12 else ""), "high")
     if kind == "privilege_change":
         return f"{who}{through} {detail[0] if detail else 'changed privileges'}", "high"

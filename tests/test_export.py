@@ -131,7 +131,7 @@ def test_service_names_are_not_ips(ocsf: list[dict[str, Any]]) -> None:
 
 
 def test_ocsf_of_the_suspect_streams_and_keeps_raw(analysis_case: irkit.Case, tmp_path: Path) -> None:  # noqa: F811
-    rows = export.event_rows(analysis_case.con, ["invoice-agent"], [], None, None, True)
+    rows = export.event_rows(analysis_case.con, "invoice-agent", None, None, True)
     assert isinstance(rows, GeneratorType)
     first = next(rows)  # one batch read, not the lake
     assert first["raw"]

@@ -164,6 +164,6 @@ def test_potential_reach_layer(radius: BlastRadius) -> None:
 def test_edges_are_aggregated_once_per_src_dst_kind(analysis_case: irkit.Case) -> None:  # noqa: F811
     from irkit.graph import aggregate_edges
 
-    edges = aggregate_edges(analysis_case.con, COMPROMISE, None)
+    edges = aggregate_edges(analysis_case.con, "invoice-agent", COMPROMISE, None)
     assert edges.select("src", "dst", "kind").is_duplicated().sum() == 0
     assert (edges["first_time"] <= edges["last_time"]).all() and (edges["events"] >= 1).all()

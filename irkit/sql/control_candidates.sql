@@ -1,4 +1,5 @@
--- Which events could be under anyone's control in [$since, $until]? A cheap superset, computed once
+-- Which events could be under anyone's control in [$since, $until] (overlapping it: a span that began
+-- before $since and ends inside counts, so a sub-agent it starts is followed)? A cheap superset, computed once
 -- per question and iterated on by control_step.sql: events acting as one of the owners' identities,
 -- events made with a credential some record created or issued, events carrying an event-scope
 -- delegation hop, and events acting as an agent some invocation span started.
@@ -22,7 +23,7 @@ SELECT e.event_uid, e.time, coalesce(e.end_time, e.time) AS end_time, e.status, 
        a.identity_id AS acting_identity
 FROM events e
 LEFT JOIN actors a USING (actor_uid)
-WHERE ($since IS NULL OR e.time >= $since) AND ($until IS NULL OR e.time <= $until)
+WHERE ($since IS NULL OR coalesce(e.end_time, e.time) >= $since) AND ($until IS NULL OR e.time <= $until)
   AND (a.identity_id IN (SELECT owner FROM control_owners)
        OR e.credential_uid IN (SELECT uid FROM minted)
        OR len(list_filter(e.delegations, lambda h: h.scope = 'event')) > 0

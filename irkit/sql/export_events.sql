@@ -1,8 +1,7 @@
--- Which normalized events go into an OCSF export? Every event, or (when $identities is not NULL) those
--- of the given canonical identities and of the credentials they created, between $since and $until.
--- Binds: $identities (list or NULL), $credentials (list), $since, $until (either may be NULL), $raw
--- (true to include the raw record text).
--- Uses: events, actors. Streams: the caller reads it in record batches, never whole.
+-- Which normalized events go into an OCSF export? Every event, or (when $owner is not NULL) those the
+-- owner controls (control_events: irkit.control), between $since and $until.
+-- Binds: $owner (or NULL), $since, $until (either may be NULL), $raw (true to include the raw record text).
+-- Uses: events, actors, control_events. Streams: the caller reads it in record batches, never whole.
 SELECT e.event_uid, e.time, e.source, e.class_name, e.operation, e.status, e.status_detail,
        e.actor_uid, e.actor_type, e.actor_name, a.identity_id, e.account_uid, e.session_uid,
        e.credential_uid, e.delegator_uid, e.target_uid, e.target_type, e.target_name, e.target_system,
@@ -11,7 +10,7 @@ SELECT e.event_uid, e.time, e.source, e.class_name, e.operation, e.status, e.sta
        e.evidence_file, e.evidence_sha256, e.evidence_offset, e.evidence_path
 FROM events e
 LEFT JOIN actors a USING (actor_uid)
-WHERE ($identities IS NULL OR list_contains($identities, a.identity_id) OR list_contains($credentials, e.credential_uid))
+WHERE ($owner IS NULL OR e.event_uid IN (SELECT event_uid FROM control_events WHERE owner = $owner))
   AND ($since IS NULL OR e.time >= $since)
   AND ($until IS NULL OR e.time <= $until)
 ORDER BY e.time, e.source, e.event_uid

@@ -1,4 +1,4 @@
--- Which touch edges (acted_on, called, in_system) and credential uses leave the principals and credentials in graph_sources
+-- Which touch edges (acted_on, called, in_system) and credential uses did the suspect's controlled events make
 -- between $since and $until? One row per (src, dst, kind)
 -- with first and last time, the first evidence event (ties broken by the smallest event id, so the
 -- answer is the same on every run), the number of events and up to 20 distinct operations.

@@ -33,3 +33,20 @@ CREATE OR REPLACE MACRO irkit_session_role(u) AS (
     CASE WHEN u LIKE 'arn:aws:sts::%:assumed-role/%'
          THEN regexp_replace(u, '^arn:aws:sts::([0-9]*):assumed-role/([^/]+)/.*$', 'arn:aws:iam::\1:role/\2') END
 );
+
+-- Whether a record is an act on something downstream: not a model call (target_type model) and not
+-- protocol housekeeping (the MCP / JSON-RPC methods initialize, ping, */list, notifications/*, and
+-- responses, which reach nothing).
+CREATE OR REPLACE MACRO irkit_acts(operation, target_type) AS (
+    coalesce(target_type, '') <> 'model'
+    AND NOT (coalesce(operation, '') IN ('initialize', 'ping', 'response') OR coalesce(operation, '') LIKE '%/list'
+             OR coalesce(operation, '') LIKE '% response' OR coalesce(operation, '') LIKE 'notifications/%')
+);
+
+-- Whether a resource type names context of a record rather than something it acted on: the
+-- conversation, tool-call and JSON-RPC ids, MCP session and server, model, organization / enterprise,
+-- app, source identity, agent.
+CREATE OR REPLACE MACRO irkit_context_type(t) AS (
+    coalesce(t, '') IN ('conversation', 'tool_call', 'jsonrpc_id', 'mcp_session', 'mcp_server', 'model',
+                        'organization', 'enterprise', 'app', 'source_identity', 'agent')
+);

@@ -1,23 +1,39 @@
 -- Who still acted after being revoked? One row per (acting identity, revoked principal or credential)
 -- with the first and last such event. Revoked (trigger_revoked, built from the incident file / CLI):
--- 'principal' rows match events acting as that uid or using that credential after revoked_at; 'role'
--- rows (revoking a role's sessions only kills sessions issued before) match the temporary keys of that
--- role's sessions first seen at or before revoked_at. An event matching several rows counts once (its
+-- rows match events acting as that uid or using that credential after revoked_at, and the credentials
+-- handed over into that principal or its sessions at or before revoked_at (revoking a role's sessions
+-- kills the sessions issued before, not the ones a legitimate admin opens later; read from the grant
+-- and session_of hops of the model). An event matching several rows counts once (its
 -- credential first). Failed attempts are counted apart: they show revocation working, and someone trying.
 -- Binds: $until (may be NULL). Uses: events, actors, trigger_revoked(uid, match, revoked_at, target, action, reason).
 WITH start AS (SELECT min(revoked_at) AS t FROM trigger_revoked),
-role_keys AS (
-    SELECT e.credential_uid AS uid, r.revoked_at, r.target, r.action,
-           'a session of ' || r.uid || ' opened before that revocation' AS reason
-    FROM events e JOIN trigger_revoked r ON r.match = 'role' AND e.delegator_uid = r.uid
-    WHERE e.source = 'cloudtrail' AND e.credential_uid IS NOT NULL
-    GROUP BY e.credential_uid, r.uid, r.revoked_at, r.target, r.action
-    HAVING min(e.time) <= r.revoked_at
+grants AS (  -- credentials handed over into a principal or one of its sessions (grant hops)
+    SELECT h.credential_uid AS uid, h.to_uid, e.time
+    FROM (SELECT time, delegations FROM events WHERE len(delegations) > 0) AS e, unnest(e.delegations) AS t(h)
+    WHERE h.scope = 'grant' AND h.credential_uid IS NOT NULL
+),
+session_keys AS (  -- the credentials sessions of a principal used, with their first use
+    SELECT e.credential_uid AS uid, a.session_of AS parent, min(e.time) AS time
+    FROM events e JOIN actors a USING (actor_uid)
+    WHERE a.session_of IS NOT NULL AND e.credential_uid IS NOT NULL
+    GROUP BY ALL
+),
+derived_keys AS (
+    SELECT g.uid, r.revoked_at, r.target, r.action,
+           'a credential handed over into ' || r.uid || ' before that revocation' AS reason
+    FROM grants g
+    JOIN trigger_revoked r ON r.match = 'principal' AND g.time <= r.revoked_at
+    LEFT JOIN actors s ON s.actor_uid = g.to_uid
+    WHERE g.to_uid = r.uid OR s.session_of = r.uid
+    UNION ALL
+    SELECT k.uid, r.revoked_at, r.target, r.action,
+           'a session of ' || r.uid || ' opened before that revocation'
+    FROM session_keys k JOIN trigger_revoked r ON r.match = 'principal' AND k.parent = r.uid AND k.time <= r.revoked_at
 ),
 revoked AS (
     SELECT uid, revoked_at, target, action, reason FROM trigger_revoked WHERE match = 'principal'
     UNION ALL
-    SELECT uid, revoked_at, target, action, reason FROM role_keys
+    SELECT uid, revoked_at, target, action, reason FROM derived_keys
 ),
 hits AS (
     SELECT e.event_uid, e.time, e.status, e.actor_uid, e.session_uid, e.src_ip, v.*, 1 AS pri

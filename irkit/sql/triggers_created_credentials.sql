@@ -1,15 +1,17 @@
--- Which long-lived credentials were created, by whom, between $since and $until? Access keys, deploy
--- keys, client secrets, service-account keys: a resource of type credential in a successful event that
--- is not a token endpoint handing a short-lived token to its own caller (AssumeRole*, GetSessionToken,
--- GetFederationToken, OAuth token grants, Kubernetes TokenRequest for itself).
--- Binds: $since, $until (either may be NULL). Uses: events, actors.
-SELECT r.uid AS credential_uid, e.actor_uid AS creator, a.identity_id AS creator_identity,
-       e.credential_uid AS creator_key, e.time, e.event_uid, e.operation, e.target_uid,
-       coalesce(r.system, e.target_system) AS system
-FROM (SELECT *, list_filter(resources, lambda r: r.type = 'credential' AND r.uid IS NOT NULL) AS creds FROM events
-      WHERE status = 'success' AND len(list_filter(resources, lambda r: r.type = 'credential')) > 0
-        AND NOT (operation LIKE 'AssumeRole%' OR operation IN ('GetSessionToken', 'GetFederationToken')
-                 OR operation LIKE '%token.grant%' OR operation LIKE '%.token.refresh%')
-        AND ($since IS NULL OR time >= $since) AND ($until IS NULL OR time <= $until)) AS e, unnest(e.creds) AS t(r)
-LEFT JOIN actors a ON a.actor_uid = e.actor_uid
-ORDER BY e.time, e.event_uid
+-- Which long-lived credentials did the analysed identities create in the window, and when? One row per
+-- credential (its first creation): a credentials entry with action 'created' in a successful event the
+-- identity controls (trigger_control). Short-lived credentials handed to the caller (action 'issued':
+-- role sessions, OAuth tokens, token requests) are not persistence.
+-- Binds: $since. Uses: events, trigger_control(owner, event_uid, via, proof_event_uid).
+SELECT c.uid AS credential_uid, arg_min(t.owner, (e.time, e.event_uid)) AS creator_identity,
+       arg_min(e.actor_uid, (e.time, e.event_uid)) AS creator, min(e.time) AS time,
+       arg_min(e.event_uid, (e.time, e.event_uid)) AS event_uid, arg_min(e.operation, (e.time, e.event_uid)) AS operation,
+       arg_min(coalesce(c.principal_uid, e.target_uid), (e.time, e.event_uid)) AS target_uid,
+       arg_min(c.kind, (e.time, e.event_uid)) AS kind, arg_min(c.name, (e.time, e.event_uid)) AS name,
+       arg_min(e.target_system, (e.time, e.event_uid)) AS system
+FROM trigger_control t
+JOIN (SELECT * FROM events WHERE len(credentials) > 0 AND status = 'success' AND time >= $since) AS e USING (event_uid),
+     unnest(e.credentials) AS u(c)
+WHERE c.action = 'created' AND c.uid IS NOT NULL
+GROUP BY c.uid
+ORDER BY time, event_uid

@@ -4,14 +4,17 @@
 -- units: downstream areas (target_system plus S3 bucket / Kubernetes namespace / GitHub repository /
 -- Okta authorization server or app) and identities reached (a target that is another identity, or
 -- another identity acting for it). Model calls and MCP housekeeping reach nothing.
--- Rule: a window burst fires when it reached at least $min_new units never reached in the baseline AND
--- at least $factor times the largest baseline burst's reach. Evidence: the first event of each new unit.
+-- Rule, calibrated to the identity's own habits: a window burst fires when it reached at least $min_new
+-- units never reached in the baseline AND at least $factor times as many new units as any baseline
+-- burst brought (a baseline burst's new units: those no earlier baseline burst reached; the bursts of
+-- the identity's first baseline day, where everything is new, do not count). An agent whose every session touches ten
+-- areas it always touches has a novelty near 0 and still fires when it reaches new systems and
+-- identities; one that explores new areas daily needs a burst well beyond its habit. Without a
+-- baseline, $min_new new units fire. Evidence: the first event of each new unit.
 -- Binds: $gap_s, $factor, $min_new. Uses: trigger_events (materialized), inventory_aliases, actors.
 WITH acts AS (
     SELECT * FROM trigger_events
-    WHERE coalesce(target_type, '') <> 'model'
-      AND NOT (source = 'mcp' AND (operation IN ('initialize', 'ping', 'response') OR operation LIKE '%/list'
-                                   OR operation LIKE '% response' OR operation LIKE 'notifications/%'))
+    WHERE irkit_acts(operation, target_type)
 ),
 gaps AS (
     SELECT identity, period, event_uid, time,
@@ -29,7 +32,7 @@ units AS (
                WHEN target_system = 'aws:s3' THEN nullif(regexp_extract(target_uid, '^arn:aws:s3:::([^/]+)', 1), '')
                WHEN target_system LIKE 'k8s%' THEN coalesce(nullif(regexp_extract(target_uid, '^namespaces/([^/]+)', 1), ''), '(cluster)')
                WHEN target_system = 'github' THEN target_uid
-               WHEN target_system = 'okta' AND target_type IN ('AuthorizationServer', 'AppInstance') THEN target_uid
+               WHEN target_type IN ('AuthorizationServer', 'AppInstance') THEN target_uid
            END, '') AS unit
     FROM acts WHERE target_system IS NOT NULL
     UNION ALL
@@ -54,15 +57,34 @@ baseline AS (
         SELECT identity, burst, count(*) AS n FROM per_unit WHERE period = 'baseline' GROUP BY ALL
     ) GROUP BY identity
 ),
+burst_starts AS (
+    SELECT *, min(started) OVER (PARTITION BY identity, period) AS first_start FROM (
+        SELECT identity, period, burst, min(time) AS started FROM per_unit GROUP BY identity, period, burst
+    )
+),
+first_seen AS (  -- the baseline burst in which each unit was first reached
+    SELECT identity, unit, min(burst) AS burst FROM per_unit WHERE period = 'baseline' GROUP BY ALL
+),
+novelty AS (  -- the most units a baseline burst reached for the first time, after a day of warm-up
+    SELECT f.identity, max(n) AS max_new FROM (
+        SELECT f.identity, f.burst, count(*) AS n
+        FROM first_seen f JOIN burst_starts b USING (identity, burst)
+        WHERE b.period = 'baseline' AND b.started > b.first_start + INTERVAL 1 DAY
+        GROUP BY ALL
+    ) f
+    GROUP BY f.identity
+),
 known AS (SELECT DISTINCT identity, unit FROM per_unit WHERE period = 'baseline'),
 scored AS (
     SELECT p.*, k.unit IS NULL AS new,
            count(*) OVER (PARTITION BY p.identity, p.burst) AS reach,
            count(*) FILTER (WHERE k.unit IS NULL) OVER (PARTITION BY p.identity, p.burst) AS new_units,
-           coalesce(b.max_reach, 0) AS baseline_reach
+           coalesce(b.max_reach, 0) AS baseline_reach,
+           coalesce(n.max_new, 0) AS baseline_new
     FROM per_unit p
     LEFT JOIN known k ON k.identity = p.identity AND k.unit = p.unit
     LEFT JOIN baseline b ON b.identity = p.identity
+    LEFT JOIN novelty n ON n.identity = p.identity
     WHERE p.period = 'window'
 )
 SELECT identity, 'burst ' || strftime(min(time), '%Y-%m-%dT%H:%M:%SZ') AS subject,
@@ -71,7 +93,8 @@ SELECT identity, 'burst ' || strftime(min(time), '%Y-%m-%dT%H:%M:%SZ') AS subjec
        count(DISTINCT event_uid) FILTER (WHERE new) AS evidence_count,
        arg_min(session_uid, time) FILTER (WHERE new) AS session,
        any_value(reach) AS reach, any_value(new_units) AS new_units, any_value(baseline_reach) AS baseline_reach,
+       any_value(baseline_new) AS baseline_new,
        list(unit ORDER BY time, unit) FILTER (WHERE new) AS detail
 FROM scored
 GROUP BY identity, burst
-HAVING any_value(new_units) >= $min_new AND any_value(reach) >= $factor * any_value(baseline_reach)
+HAVING any_value(new_units) >= $min_new AND any_value(new_units) >= $factor * any_value(baseline_new)

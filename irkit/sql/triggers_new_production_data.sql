@@ -10,7 +10,7 @@ WITH touched AS (  -- match the globs before unnesting: most records touch no pr
     UNION ALL
     SELECT identity, actor_identity, period, event_uid, time, session_uid, via, attributed_to, r.uid
     FROM (SELECT *, list_filter(resources, lambda x: x.uid IS NOT NULL AND len(list_filter($patterns, lambda p: x.uid ~~~ p)) > 0
-                       AND coalesce(x.type, '') NOT IN ('conversation', 'tool_call', 'mcp_session', 'model', 'source_identity', 'agent'))
+                       AND NOT irkit_context_type(x.type))
                  AS prod
           FROM trigger_events WHERE len(resources) > 0) AS e, unnest(e.prod) AS t(r)
     WHERE r.uid IS DISTINCT FROM e.target_uid

@@ -7,9 +7,7 @@ WITH e AS (
     SELECT a.identity_id, e.* FROM events e JOIN actors a USING (actor_uid)
     WHERE ($since IS NULL OR e.time >= $since) AND ($until IS NULL OR e.time <= $until)
       AND ($identities IS NULL OR list_contains($identities, a.identity_id))
-      AND coalesce(e.target_type, '') <> 'model'
-      AND NOT (e.source = 'mcp' AND (e.operation IN ('initialize', 'ping', 'response') OR e.operation LIKE '%/list'
-                                     OR e.operation LIKE '% response' OR e.operation LIKE 'notifications/%'))
+      AND irkit_acts(e.operation, e.target_type)
 ),
 used AS (
     SELECT identity_id, 'tool' AS dimension, tool_name AS item, time, event_uid FROM e
