@@ -140,6 +140,8 @@ def _register_synth(commands: Any) -> None:
     p.add_argument("out", help="output folder")
     p.add_argument("--events", type=int, default=None, help="scale mode: about this many events")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.add_argument("--scenario", default=None,
+                   help="write another incident scenario instead of the sample: coding-agent-gcp")
     p.set_defaults(handler=_synth)
 
 
@@ -147,6 +149,11 @@ def _synth(args: argparse.Namespace) -> int:
     from irkit import synth
 
     out = Path(args.out)
+    if args.scenario is not None:
+        from irkit.synth import scenarios
+
+        print(f"scenario {args.scenario} written to {scenarios.generate(args.scenario, out, seed=args.seed)}")
+        return 0
     if args.events is None:
         folder = synth.generate_sample(out, seed=args.seed)
         print(f"sample incident written to {folder}")
