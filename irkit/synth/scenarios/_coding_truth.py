@@ -125,7 +125,7 @@ def ground_truth(w: World) -> dict[str, Any]:
         "touched": touched,
         "triggers": triggers,
         "used_after_revocation": [
-            {"credential": w.facts["key_name"], "kind": "gcp_service_account_key", "first_use": iso_gt(m["after_list"].ns),
+            {"credential": w.facts["key_canonical"], "kind": "gcp_service_account_key", "first_use": iso_gt(m["after_list"].ns),
              "event_uid": m["after_list"].uid, "visible": True,
              "events": [m[n].uid for n in ("after_list", "after_get_export", "after_get_orders", "after_next_night")]},
             {"credential": w.facts["deploy_key_fpr"], "kind": "github_deploy_key",
@@ -145,8 +145,8 @@ def ground_truth(w: World) -> dict[str, Any]:
              "what": "the access token minted for coder@ (audit logs do not name it); 1 h, expired before the revocation"},
         ],
         "persistence": [
-            {"credential": w.facts["key_name"], "kind": "gcp_service_account_key",
-             "spellings": [w.facts["key_resource"], w.facts["key_id"]], "owner": PROD_DATA,
+            {"credential": w.facts["key_canonical"], "kind": "gcp_service_account_key",
+             "spellings": [w.facts["key_resource"], w.facts["key_name"], w.facts["key_id"]], "owner": PROD_DATA,
              "created_by_event": m["create_key"].uid, "revoked": False},
             {"credential": w.facts["deploy_key_fpr"], "kind": "github_deploy_key", "spellings": [w.facts["deploy_key_id"]],
              "owner": PROD_REPO, "read_only": False, "created_by_event": m["deploy_key"].uid, "revoked": False},
@@ -170,6 +170,10 @@ def ground_truth(w: World) -> dict[str, Any]:
         "notes": [
             "Times are ISO-8601 UTC at microsecond precision (the lake's); a zero fraction is omitted. Kubernetes "
             "times are the audit log's own (2.5 s fast): subtract 2.5 s to compare with spans.",
+            "Credentials are written in irkit's one spelling: a service-account key as "
+            "projects/-/serviceAccounts/<email>/keys/<id> (IAM writes projects/<p>/... at creation and "
+            "//iam.googleapis.com/projects/<p>/... when it authenticates: persistence lists those spellings), a "
+            "deploy key by its SHA256 fingerprint, a Kubernetes token as JTI=<id>.",
             "Event uids follow docs/normalization.md: gcp insertId, k8s auditID:stage:requestReceivedTimestamp, "
             "github _document_id, otel traceId:spanId, mcp sha256 of the line.",
             "touched lists what the suspect (and what it controlled) reached at or after the compromise, with the "
@@ -264,7 +268,7 @@ def _triggers(w: World) -> list[dict[str, Any]]:
            {"kind": "ownership_gap", "identity": SUB, "event_uid": init_uid, "time": iso_gt(init_ns), "must_fire": True,
             "detail": "MCP initialize with clientInfo.name=infra-helper"}]
         + trig("activity_after_revocation", PROD_DATA, "after_list", "after_get_export", "after_get_orders",
-               "after_next_night", through=w.facts["key_name"])
+               "after_next_night", through=w.facts["key_canonical"])
         + trig("activity_after_revocation", PROD_REPO, "after_git_push", through=w.facts["deploy_key_fpr"])
     )
 

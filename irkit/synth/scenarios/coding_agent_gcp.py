@@ -420,6 +420,7 @@ def _subagent(w: World, ids: Ids, sub: Run) -> None:
     w.facts["key_id"] = key_id
     w.facts["key_name"] = "//iam.googleapis.com/" + key_path
     w.facts["key_resource"] = key_path
+    w.facts["key_canonical"] = f"projects/-/serviceAccounts/{prod_data}/keys/{key_id}"  # irkit's one spelling
 
     def step(name: str, t: int, args: list[str], result: str, records: list[tuple[str, JsonObj, list[Touch]]]) -> None:
         call = sub.tool(t, "cloud-ops-mcp", "gcloud", {"args": args}, result,
@@ -516,7 +517,7 @@ def _subagent(w: World, ids: Ids, sub: Run) -> None:
          [("create_key", rec, [("identity", prod_data, "service_account", "gcp:iam"),
                                ("resource", f"projects/-/serviceAccounts/{SA_IDS['prod-data']}",
                                 "iam.serviceAccountKeys", "gcp:iam"),
-                               ("resource", w.facts["key_name"], "credential", "gcp:iam")])])
+                               ("resource", w.facts["key_canonical"], "credential", "gcp:iam")])])
 
 
 # ---------------------------------------------------------------- 10:52 detection, 11:20 revocation
