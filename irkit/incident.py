@@ -8,19 +8,20 @@ A YAML case file (``sample_data/invoice-agent-incident/incident.yaml``)::
       - {target: arn:aws:iam::111122223333:role/invoice-agent, action: Revoke role sessions, at: 2026-11-10T15:05:12Z}
 
 Revocations can also come from the command line (``--revoked-at``) or from the inventory's revocation
-steps; they all become rows of :func:`revocation_table`.
+steps; they all become rows of :func:`revocation_table`. The file is read with limits on size, aliases
+and depth (:mod:`irkit.safeyaml`), every field is type-checked, and errors name the file and line.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import yaml
 
+from irkit import safeyaml
 from irkit.errors import UsageError
 from irkit.timeutil import parse_time
 
@@ -49,26 +50,54 @@ class Incident:
 
 
 def load_incident(path: str | Path) -> Incident:
+    """Read and validate an incident file; errors name the file and line (:class:`UsageError`)."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise UsageError(f"cannot read the incident file: {exc}", path=path) from exc
+    data, root = safeyaml.load(path, "the incident file")
+    data = {} if data is None else data
+
+    def fail(message: str, *keys: str | int) -> UsageError:
+        return UsageError(message, path=path, line=safeyaml.line_of(root, *keys))
+
     if not isinstance(data, dict):
-        raise UsageError("the incident file must be a mapping", path=path)
+        raise fail("the incident file must be a mapping (suspect, detected_at, revocations, summary)")
+
+    def text(value: Any, what: str, *keys: str | int) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, datetime, date)):
+            raise fail(f"{what} must be text, not a {_kind(value)}", *keys)
+        return str(value)
+
+    def time(value: Any, what: str, *keys: str | int) -> datetime | None:
+        raw = text(value, what, *keys)
+        try:
+            return parse_time(raw, what)
+        except UsageError as exc:
+            raise fail(exc.message, *keys) from None
+
+    items = data.get("revocations") or []
+    if not isinstance(items, list):
+        raise fail("revocations must be a list", "revocations")
     revocations = []
-    for number, item in enumerate(data.get("revocations") or [], 1):
+    for number, item in enumerate(items, 1):
         if not isinstance(item, dict) or "target" not in item or "at" not in item:
-            raise UsageError(f"revocation {number} needs a target and an at time", path=path)
-        at = parse_time(str(item["at"]), f"revocation {number}")
-        assert at is not None
-        revocations.append(Revocation(str(item["target"]), at, str(item.get("action") or "")))
+            raise fail(f"revocation {number} needs a target and an at time", "revocations", number - 1)
+        target = text(item["target"], f"revocation {number}: target", "revocations", number - 1, "target")
+        at = time(item["at"], f"revocation {number}: at", "revocations", number - 1, "at")
+        if not target or at is None:
+            raise fail(f"revocation {number} needs a target and an at time", "revocations", number - 1)
+        action = text(item.get("action"), f"revocation {number}: action", "revocations", number - 1, "action")
+        revocations.append(Revocation(target, at, action or ""))
     return Incident(
-        suspect=data.get("suspect"),
-        detected_at=parse_time(str(data["detected_at"]), "detected_at") if data.get("detected_at") else None,
+        suspect=text(data.get("suspect"), "suspect", "suspect") or None,
+        detected_at=time(data.get("detected_at"), "detected_at", "detected_at"),
         revocations=revocations,
-        summary=data.get("summary"),
+        summary=text(data.get("summary"), "summary", "summary"),
     )
+
+
+def _kind(value: Any) -> str:
+    return {dict: "mapping", list: "list", bool: "true/false"}.get(type(value), type(value).__name__)
 
 
 def parse_revocation(text: str) -> Revocation:

@@ -14,7 +14,8 @@ A YAML file (see ``sample_data/invoice-agent-incident/inventory.yaml``)::
         aliases: [arn:aws:iam::111122223333:role/invoice-agent, 0oa..., invoice-agent[bot]]
         scope: {tools: [read_document], systems: [aws:s3, mcp:docs], data: ["arn:aws:s3:::acme-invoices-inbox/*"]}
 
-Errors name the file and the line. Aliases match case-insensitively.
+Errors name the file and the line. Aliases match case-insensitively. The YAML is read with limits on
+size, aliases and depth (:mod:`irkit.safeyaml`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pyarrow as pa
 import yaml
 
 from irkit.errors import InventoryError
+from irkit.safeyaml import compose
 
 KINDS = ("human", "service", "agent")
 _TEXT_FIELDS = ("display_name", "business_owner", "technical_owner", "revocation_path")
@@ -122,15 +124,10 @@ def load_inventory(path: str | Path) -> Inventory:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InventoryError(f"cannot read inventory: {exc.strerror}", path=path) from exc
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InventoryError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path,
-                             line=mark.line + 1 if mark else None) from exc
-    return _Reader(path).inventory(root)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise InventoryError(f"cannot read inventory: {reason}", path=path) from exc
+    return _Reader(path).inventory(compose(text, path, InventoryError))
 
 
 class _Reader:

@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from irkit.cli._common import emit, format_arg, inventory_arg, jsonable, open_with_inventory
+from irkit.cli._common import bounded_float, bounded_int, emit, format_arg, inventory_arg, jsonable, open_with_inventory, say
 
 
 def _common(p: argparse.ArgumentParser, *, actor_help: str) -> None:
@@ -43,10 +43,10 @@ def _register_triggers(commands: Any) -> None:
                             "privilege change, ownership gap and activity after revocation, for one identity and what "
                             "it reached (or every agent), compared with a baseline before the window. Exit 1 when any fired.")
     _common(p, actor_help="identity id, alias or actor uid (default: every agent)")
-    p.add_argument("--baseline-days", type=int, default=30, help="baseline length before the window (default 30)")
-    p.add_argument("--reach-factor", type=float, default=2.0,
+    p.add_argument("--baseline-days", type=bounded_int(1, 3650), default=30, help="baseline length before the window (default 30)")
+    p.add_argument("--reach-factor", type=bounded_float(0, 1e6), default=2.0,
                    help="downstream reach fires at this many times the largest baseline burst (default 2)")
-    p.add_argument("--reach-min-new", type=int, default=3,
+    p.add_argument("--reach-min-new", type=bounded_int(0, 1_000_000), default=3,
                    help="... and at least this many never-reached systems/identities (default 3)")
     _revoked_arg(p)
     format_arg(p, ("table", "json", "csv"))
@@ -60,9 +60,9 @@ def _triggers(args: argparse.Namespace) -> int:
     if args.format == "table":
         shown = frame.select("time", "severity", "kind", "identity", "subject", "evidence_count", "reason")
         emit(shown, "table")
-        print(f"{frame.height} trigger(s) fired" if frame.height else "no trigger fired")
+        say(f"{frame.height} trigger(s) fired" if frame.height else "no trigger fired")
     else:
-        emit(frame, args.format)
+        emit(frame, args.format, raw_csv=args.raw_csv)
     return 1 if frame.height else 0
 
 
@@ -86,11 +86,11 @@ def _revocation(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(jsonable({"checklist": checklist.to_dicts(), "revocations": done.to_dicts()}), indent=2, default=str))
     elif args.format == "csv":
-        emit(checklist, "csv")
+        emit(checklist, "csv", raw_csv=args.raw_csv)
     else:
         emit(checklist.select("status", "kind", "item", "identity", "via", "last_use", "revoked_at", "uses_after",
                               "first_after", "revocation_path"), "table")
-        print("revocations")
+        say("revocations")
         emit(done.select("at", "target", "action", "confirmed", "event_uid", "operation", "by_actor"), "table")
     return 1 if bad else 0
 
@@ -117,7 +117,7 @@ def _blast_radius(args: argparse.Namespace) -> int:
         print(json.dumps(jsonable(out), indent=2, default=str))
     else:
         emit(result.summary(), "table")
-        print(f"{result.identities.height} identities, {result.credentials.height} credentials, "
+        say(f"{result.identities.height} identities, {result.credentials.height} credentials, "
               f"{result.resources.height} resources, {result.systems.height} systems reached by {result.suspect} "
               f"since {result.since}" + (f"; graph written to {args.export}" if args.export else ""))
     return 0

@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from irkit.cli._common import emit, format_arg, inventory_arg, jsonable, open_with_inventory
+from irkit.cli._common import emit, format_arg, inventory_arg, jsonable, duration_arg, open_with_inventory, say
 
 
 def _register_identity(commands: Any) -> None:
@@ -28,18 +28,18 @@ def _identity(args: argparse.Namespace) -> int:
         print(json.dumps(jsonable(card.to_dict()), indent=2, default=str))
         return 0
     i = card.identity
-    print(f"{i.id}  ({i.kind}{'' if i.declared else ', NOT IN INVENTORY'})")
+    say(f"{i.id}  ({i.kind}{'' if i.declared else ', NOT IN INVENTORY'})")
     for label, value in (("display name", i.display_name), ("business owner", i.business_owner),
                          ("technical owner", i.technical_owner), ("revocation path", i.revocation_path),
                          ("active", f"{card.first_seen} .. {card.last_seen} ({card.events} events)")):
-        print(f"  {label:<16} {value or '-'}")
-    print("  aliases")
+        say(f"  {label:<16} {value or '-'}")
+    say("  aliases")
     for alias in card.aliases:
-        print(f"    {alias}")
+        say(f"    {alias}")
     for title, hops in (("delegated to it by", card.upstream), ("it reached", card.downstream)):
-        print(f"  {title}")
+        say(f"  {title}")
         for h in hops:
-            print(f"    {'  ' * (h.depth - 1)}{h.src} -{h.kind}-> {h.dst}   [{h.first_time:%Y-%m-%d %H:%M:%S} {h.event_uid}]")
+            say(f"    {'  ' * (h.depth - 1)}{h.src} -{h.kind}-> {h.dst}   [{h.first_time:%Y-%m-%d %H:%M:%S} {h.event_uid}]")
     return 0
 
 
@@ -51,7 +51,7 @@ def _register_sessions(commands: Any) -> None:
     p.add_argument("--actor", help="identity id, alias or actor uid (default: every identity)")
     p.add_argument("--since", help="ISO-8601 time")
     p.add_argument("--until", help="ISO-8601 time")
-    p.add_argument("--gap", default="30m", help="inactivity gap that ends a session without a native id (default 30m)")
+    p.add_argument("--gap", default="30m", type=duration_arg("--gap"), help="inactivity gap that ends a session without a native id (default 30m)")
     inventory_arg(p)
     format_arg(p, ("table", "json", "csv"))
     p.set_defaults(handler=_sessions)
@@ -61,7 +61,7 @@ def _sessions(args: argparse.Namespace) -> int:
     frame = open_with_inventory(args).sessions(args.actor, since=args.since, until=args.until, gap=args.gap)
     if args.format == "table" and not frame.is_empty():
         frame = frame.select("session_id", "identity_id", "sources", "start", "end", "events", "failures", "systems", "first_seen")
-    emit(frame, args.format)
+    emit(frame, args.format, raw_csv=args.raw_csv)
     return 0
 
 
@@ -72,7 +72,8 @@ def _register_attribute(commands: Any) -> None:
                             "credential -> API call -> resource. Ambiguous pairings are marked, not hidden.")
     p.add_argument("case", help="case folder")
     p.add_argument("--actor", required=True, help="the agent: identity id, alias or actor uid")
-    p.add_argument("--window", default="5s", help="how long after a tool call an API call may follow it (default 5s)")
+    p.add_argument("--window", default="5s", type=duration_arg("--window"),
+                   help="how long after a tool call an API call may follow it (default 5s)")
     p.add_argument("--since", help="only API calls from this ISO-8601 time on")
     inventory_arg(p)
     format_arg(p, ("table", "json", "csv"))
@@ -89,7 +90,7 @@ def _attribute(args: argparse.Namespace) -> int:
     if args.format == "table":
         frame = frame.select("api_time", "api_source", "operation", "resource", "credential_uid", "tool_name",
                              "agent", "parent_agent", "human", "attribution")
-    emit(frame, args.format)
+    emit(frame, args.format, raw_csv=args.raw_csv)
     return 0
 
 
@@ -108,7 +109,7 @@ def _timeline(args: argparse.Namespace) -> int:
     frame = open_with_inventory(args).timeline(args.actor, since=args.since, until=args.until)
     if args.format == "table":
         frame = frame.select("time", "source", "identity_id", "operation", "status", "tool_name", "target_uid", "target_system")
-    emit(frame, args.format)
+    emit(frame, args.format, raw_csv=args.raw_csv)
     return 0
 
 

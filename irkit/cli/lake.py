@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from irkit.cli._common import emit, format_arg, open_existing
+from irkit.cli._common import bounded_int, emit, format_arg, open_existing, say
 from irkit.errors import UsageError
 
 # ------------------------------------------------------------------------------------------------
@@ -24,7 +24,7 @@ def _register_ingest(commands: Any) -> None:
     p.add_argument("paths", nargs="+", help="evidence files or folders")
     p.add_argument("--source", help="force a loader instead of detecting it by content (see `irkit sources`)")
     p.add_argument("--mapping", help="YAML field mapping for --source jsonl (see docs/jsonl_mapping.md)")
-    p.add_argument("--max-bytes", type=int, default=None, help="bound on the decompressed size of one file")
+    p.add_argument("--max-bytes", type=bounded_int(1, 2**62), default=None, help="bound on the decompressed size of one file")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     format_arg(p)
     p.set_defaults(handler=_ingest)
@@ -49,19 +49,15 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(summary.to_dict(), indent=2))
     else:
-        print(summary)
+        say(summary)
     return 0
 
 
 def _jsonl_options(path: Path) -> dict[str, Any]:
-    import yaml
-
+    from irkit import safeyaml
     from irkit.loaders import jsonl
 
-    try:
-        mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise UsageError(f"cannot read mapping: {exc}", path=path) from exc
+    mapping, _ = safeyaml.load(path, "the mapping")
     return jsonl.mapping_options(mapping)  # type: ignore[no-any-return]
 
 
@@ -83,7 +79,7 @@ def _sql(args: argparse.Namespace) -> int:
         if not sep or not name:
             raise UsageError(f"--param takes NAME=VALUE, got {item!r}")
         params[name] = value
-    emit(open_existing(args.case).sql(args.query, **params), args.format)
+    emit(open_existing(args.case).sql(args.query, **params), args.format, raw_csv=args.raw_csv)
     return 0
 
 
@@ -100,10 +96,13 @@ def _verify(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report, indent=2))
     else:
-        print(f"checked {report['checked']} files: {'all match the manifest' if report['ok'] else 'MISMATCH'}")
+        say(f"checked {report['checked']} files: {'all match the manifest' if report['ok'] else 'MISMATCH'}")
         for p in report["problems"]:
             detail = f" (expected {p['expected'][:16]}…, found {p['actual'][:16]}…)" if "expected" in p else ""
-            print(f"  {p['kind']:<10} {p['problem']:<8} {p['path']}{detail}")
+            detail = f": {p['detail']}{detail}" if p.get("detail") else detail
+            say(f"  {p['kind']:<10} {p['problem']:<8} {p['path']}{detail}")
+        for w in report.get("warnings", []):
+            say(f"  warning: {w}")
     return 0 if report["ok"] else 1
 
 
@@ -138,7 +137,7 @@ def _register_synth(commands: Any) -> None:
                             description="Without --events: write the sample incident (native logs, inventory, ground truth). "
                             "With --events N: write N events of the same kinds of multi-source data for benchmarks.")
     p.add_argument("out", help="output folder")
-    p.add_argument("--events", type=int, default=None, help="scale mode: about this many events")
+    p.add_argument("--events", type=bounded_int(1, 10**9), default=None, help="scale mode: about this many events")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.add_argument("--scenario", default=None,
                    help="write another incident scenario instead of the sample: coding-agent-gcp")
@@ -156,7 +155,7 @@ def _synth(args: argparse.Namespace) -> int:
         return 0
     if args.events is None:
         folder = synth.generate_sample(out, seed=args.seed)
-        print(f"sample incident written to {folder}")
+        say(f"sample incident written to {folder}")
     else:
         counts = synth.generate_scale(out, events=args.events, seed=args.seed)
         print(json.dumps(counts, indent=2, default=str))

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from irkit.cli._common import inventory_arg, open_with_inventory
+from irkit.cli._common import inventory_arg, open_with_inventory, raw_csv_arg, say
 from irkit.errors import UsageError
 
 
@@ -29,7 +29,7 @@ class _Steps:
     def __call__(self, label: str) -> None:
         now = time.perf_counter()
         if self.enabled:
-            print(f"  [{now - self.started:5.1f} s] {label} …", file=sys.stderr, flush=True)
+            say(f"  [{now - self.started:5.1f} s] {label} …", file=sys.stderr)
         self.last = now
 
     def elapsed(self) -> float:
@@ -112,7 +112,7 @@ def _print_summary(summary: Any, f: Any, path: Path, case_dir: Path, ingest_s: f
         f"  case        {case_dir} (rebuild the report: irkit report {shlex.quote(str(case_dir))} --suspect {f.suspect} --out FILE)",
         f"  done in {total_s:.1f} s",
     ]
-    print("\n".join(lines), flush=True)
+    say("\n".join(lines))
 
 
 def _command(args: argparse.Namespace, case_dir: Path) -> str:
@@ -145,7 +145,7 @@ def _report(args: argparse.Namespace) -> int:
     steps = _Steps(not args.no_progress)
     path = case.report(args.suspect, args.out, since=args.since, until=args.until, detected_at=args.detected_at,
                        revocations=args.revoked_at, command=_command(args, Path(args.case)), progress=steps)
-    print(f"report written to {path.resolve()} in {steps.elapsed():.1f} s")
+    say(f"report written to {path.resolve()} in {steps.elapsed():.1f} s")
     return 0
 
 
@@ -166,6 +166,7 @@ def _register_export(commands: Any) -> None:
     p.add_argument("--since", help="ISO-8601 time")
     p.add_argument("--until", help="ISO-8601 time")
     p.add_argument("--raw", action="store_true", help="OCSF: include each original record as raw_data")
+    raw_csv_arg(p)
     inventory_arg(p)
     p.set_defaults(handler=_export)
 
@@ -178,8 +179,8 @@ def _export(args: argparse.Namespace) -> int:
         if not (args.suspect or case.incident.suspect):
             raise UsageError("a Timesketch timeline is the suspect's: name it with --suspect")
         n = case.export_timeline(args.suspect, args.out, format=args.format.removeprefix("timesketch-"),
-                                 since=args.since, until=args.until)
-    print(f"{n} events written to {args.out}")
+                                 since=args.since, until=args.until, neutralise=not args.raw_csv)
+    say(f"{n} events written to {args.out}")
     return 0
 
 

@@ -6,6 +6,11 @@ inserted unescaped is plotly's own output (its figure JSON escapes ``<``, ``>`` 
 line of defence the page carries a Content-Security-Policy that lets run only the scripts irkit wrote
 (by hash) and fetch nothing: no CDN, no web font, no image from the network.
 
+Bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE and its kin) are not markup, so escaping leaves
+them in, and the browser would apply them: ``invoice-agent\u202etxt.exe`` would display reversed. The
+environment's ``finalize`` therefore shows each as a visible ``⟨U+202E⟩`` marker in every value the
+template prints, and the figures' data gets the same markers (:func:`figure_html`).
+
 plotly.js is embedded once, with the first figure; the others reuse it.
 """
 
@@ -23,6 +28,7 @@ import jinja2
 import polars as pl
 from markupsafe import Markup
 
+from irkit.display import BIDI_CONTROLS, visible_bidi
 from irkit.report.findings import Findings, gather
 from irkit.report.summary import manager_summary
 
@@ -42,11 +48,33 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown,
     )
     env.filters["cell"] = cell
     env.filters["when"] = when
     env.tests["datetime"] = lambda value: isinstance(value, datetime)
     return env
+
+
+def shown(value: Any) -> Any:
+    """Every printed value, before escaping: bidirectional controls made visible. Markup (irkit's own
+    macros and plotly's figures) passes as is; its values went through here or :func:`figure_html`."""
+    if isinstance(value, Markup):
+        return value
+    return visible_bidi(value if isinstance(value, str) else str(value))
+
+
+#: A bidi control as plotly's JSON writes it (``\u202e``), not preceded by an escaping backslash.
+_JSON_BIDI = re.compile(r"(?<!\\)((?:\\\\)*)\\u(" + "|".join(f"{ord(c):04x}" for c in BIDI_CONTROLS) + ")",
+                        re.IGNORECASE)
+
+
+def _figure_bidi(html: str) -> str:
+    """Bidi controls in a figure's data (the last script, ``Plotly.newPlot``) as visible markers."""
+    start = html.rfind("<script")
+    head, data = html[:start], html[start:]
+    data = _JSON_BIDI.sub(lambda m: m.group(1) + "\\u27e8U+" + m.group(2).upper() + "\\u27e9", data)
+    return head + visible_bidi(data)
 
 
 def cell(value: Any) -> str:
@@ -90,7 +118,7 @@ def figure_html(figures: dict[str, Any]) -> dict[str, Markup]:
     for n, (name, fig) in enumerate(figures.items()):
         html = fig.to_html(full_html=False, include_plotlyjs=(n == 0), config=PLOTLY_CONFIG,
                            default_width="100%", div_id=f"figure-{name}")
-        out[name] = Markup(html)  # plotly's own output; its JSON escapes < > /
+        out[name] = Markup(_figure_bidi(html))  # plotly's own output; its JSON escapes < > /
     return out
 
 
