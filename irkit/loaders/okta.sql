@@ -14,7 +14,7 @@ CREATE OR REPLACE TEMP MACRO okta_parse(txt) AS TRY(json_transform(txt, '{
     "authenticationContext": {"externalSessionId": "VARCHAR"},
     "outcome": {"result": "VARCHAR", "reason": "VARCHAR"},
     "target": [{"id": "VARCHAR", "type": "VARCHAR", "alternateId": "VARCHAR", "displayName": "VARCHAR",
-        "detailEntry": {"subject": "VARCHAR"}}],
+        "detailEntry": {"subject": "VARCHAR", "expires": "VARCHAR", "hash": "VARCHAR"}}],
     "debugContext": {"debugData": {"requestUri": "VARCHAR", "url": "VARCHAR", "grantType": "VARCHAR",
         "clientId": "VARCHAR", "grantedScopes": "VARCHAR", "requestedScopes": "VARCHAR",
         "originalPrincipal": "JSON"}},
@@ -28,6 +28,38 @@ CREATE OR REPLACE TEMP MACRO okta_parse(txt) AS TRY(json_transform(txt, '{
 CREATE OR REPLACE TEMP MACRO okta_host(u) AS
     CASE WHEN u ILIKE 'http://%' OR u ILIKE 'https://%'
          THEN irkit_nz(split_part(split_part(split_part(u, '://', 2), '/', 1), ':', 1)) END;
+
+-- One delegation hop / one credential entry, typed as irkit.schema.DELEGATION / CREDENTIAL.
+CREATE OR REPLACE TEMP MACRO okta_hop(kind, f, t, cred, scope, exp) AS struct_pack(
+    kind := CAST(kind AS VARCHAR), from_uid := CAST(f AS VARCHAR), to_uid := CAST(t AS VARCHAR),
+    credential_uid := CAST(cred AS VARCHAR), scope := CAST(scope AS VARCHAR), expires := CAST(exp AS TIMESTAMPTZ));
+CREATE OR REPLACE TEMP MACRO okta_cred(uid, kind, action, principal, name, exp) AS struct_pack(
+    uid := CAST(uid AS VARCHAR), kind := CAST(kind AS VARCHAR), action := CAST(action AS VARCHAR),
+    principal_uid := CAST(principal AS VARCHAR), name := CAST(name AS VARCHAR), expires := CAST(exp AS TIMESTAMPTZ));
+
+-- The vendor-neutral kind of act (irkit.schema.ACTIVITIES) of an Okta eventType: privilege, group and app
+-- membership and consent changes first, then sign-in, then the verb the event type ends with.
+CREATE OR REPLACE TEMP MACRO okta_activity(et) AS CASE
+    WHEN et IN ('user.account.privilege.grant', 'group.privilege.grant', 'group.user_membership.add',
+                'application.user_membership.add', 'app.user_membership.add', 'group.application_assignment.add',
+                'user.session.impersonation.grant', 'app.oauth2.client.privilege.grant')
+         OR et LIKE 'app.oauth2.%consent.grant%' THEN 'grant'
+    WHEN et IN ('user.account.privilege.revoke', 'group.privilege.revoke', 'group.user_membership.remove',
+                'application.user_membership.remove', 'app.user_membership.remove', 'group.application_assignment.remove',
+                'user.session.impersonation.revoke', 'app.oauth2.client.privilege.revoke')
+         OR et LIKE 'app.oauth2.%consent.revoke%' THEN 'ungrant'
+    WHEN et = 'user.session.start' OR et LIKE 'user.authentication.%' OR et LIKE 'app.oauth2.%token.grant%'
+         OR et LIKE 'user.session.impersonation.initiate%' THEN 'authenticate'
+    WHEN et = 'system.api_token.create' THEN 'create'
+    WHEN et IN ('system.api_token.revoke', 'app.oauth2.as.token.revoke', 'app.oauth2.token.revoke') THEN 'delete'
+    WHEN regexp_matches(et, '\.(create|add|enroll|issue)$') THEN 'create'
+    WHEN regexp_matches(et, '\.(delete|remove|destroy|purge)$') THEN 'delete'
+    WHEN regexp_matches(et, '\.(update|activate|deactivate|reactivate|suspend|unsuspend|lock|unlock|expire|reset|change)$')
+         OR regexp_matches(et, '\.(update|reset|change)_[a-z_]+$') THEN 'update'
+    WHEN regexp_matches(et, '\.(read|get|view|download|export)$') THEN 'read'
+    WHEN regexp_matches(et, '\.(list|search)$') THEN 'list'
+    ELSE 'other'
+END;
 
 WITH outer_parsed AS (
     SELECT r.*, okta_parse(r.raw) AS o FROM records r
@@ -66,6 +98,61 @@ fields AS (
         END AS kind,
         e.actor.type IN ('PublicClientApp', 'Client', 'AppInstance') OR e.actor.id LIKE '0oa%' AS actor_is_client
     FROM parsed
+),
+model AS (
+    SELECT *,
+        coalesce(e.eventType, '') AS et,
+        coalesce(e.outcome.result IN ('SUCCESS', 'ALLOW'), false) AS ok,
+        -- the credential the request authenticated with: the client of a client app, else the API token
+        -- (SSWS), else the OAuth client of the request
+        CASE WHEN actor_is_client THEN coalesce(irkit_nz(dbg.clientId), irkit_nz(a.id))
+             ELSE coalesce(irkit_nz(e.transaction.detail.requestApiTokenId), irkit_nz(e.client.id), irkit_nz(dbg.clientId))
+        END AS used_uid,
+        CASE WHEN NOT actor_is_client AND irkit_nz(e.transaction.detail.requestApiTokenId) IS NOT NULL
+             THEN 'api_token' ELSE 'oauth_client' END AS used_kind,
+        [t.id FOR t IN targets IF t.type = 'User'][1] AS target_user,
+        -- the OAuth client an event is about: an app target, else the request's client
+        coalesce([t.id FOR t IN targets IF t.type IN ('AppInstance', 'PublicClientApp', 'Client', 'ClientApp')][1],
+                 irkit_nz(dbg.clientId), irkit_nz(e.client.id)) AS app_uid,
+        [t FOR t IN targets IF t.type IN ('access_token', 'refresh_token')] AS tokens,
+        irkit_nz(dbg.originalPrincipal ->> '$.id') AS original_principal
+    FROM fields
+),
+modeled AS (
+    SELECT *,
+        [h FOR h IN list_concat(
+            -- a client app granted a token for a user acts for that user through the token, until it expires
+            CASE WHEN ok AND et LIKE 'app.oauth2.%token.grant%' AND actor_is_client AND target_user IS NOT NULL THEN
+                [okta_hop('on_behalf_of', target_user, a.id, x.id, 'grant', irkit_ts(x.detailEntry.expires)) FOR x IN tokens] END,
+            -- a user (or admin) consented to an app's scopes: a lasting relationship
+            CASE WHEN ok AND et LIKE 'app.oauth2.%consent.grant%' THEN
+                [okta_hop('consent', coalesce(CASE WHEN NOT actor_is_client THEN irkit_nz(a.id) END, target_user),
+                          app_uid, NULL, 'standing', NULL)] END,
+            -- Okta Support (or an admin) starting an impersonation session of a user
+            CASE WHEN ok AND et LIKE 'user.session.impersonation.initiate%' THEN
+                [okta_hop('impersonate', a.id, target_user, NULL, 'event', NULL)] END,
+            -- an event made during impersonation names the impersonator as debugData.originalPrincipal
+            CASE WHEN original_principal IS NOT NULL THEN
+                [okta_hop('impersonate', original_principal, a.id, NULL, 'event', NULL)] END
+        ) IF h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid] AS hops,
+        [c FOR c IN list_concat(
+            CASE WHEN used_uid IS NOT NULL THEN [okta_cred(used_uid, used_kind, 'used', a.id, NULL, NULL)] END,
+            -- OAuth access and refresh tokens the authorization server issued (ID tokens are assertions, not bearer credentials)
+            CASE WHEN ok AND et LIKE 'app.oauth2.%token.grant%' THEN
+                [okta_cred(x.id, 'oauth_token', 'issued',
+                           coalesce(irkit_nz(x.detailEntry.subject), target_user, irkit_nz(a.id)),
+                           NULL, irkit_ts(x.detailEntry.expires)) FOR x IN tokens] END,
+            CASE WHEN ok AND et LIKE 'app.oauth2.%token.revoke%' THEN
+                [okta_cred(x.id, 'oauth_token', 'revoked', irkit_nz(x.detailEntry.subject), NULL,
+                           irkit_ts(x.detailEntry.expires)) FOR x IN tokens] END,
+            -- SSWS API tokens act with the permissions of the admin who created them
+            CASE WHEN ok AND et IN ('system.api_token.create', 'system.api_token.revoke') THEN
+                [okta_cred(x.id, 'api_token', CASE WHEN et = 'system.api_token.create' THEN 'created' ELSE 'revoked' END,
+                           CASE WHEN et = 'system.api_token.create' THEN irkit_nz(a.id) END,
+                           coalesce(irkit_nz(x.displayName), irkit_nz(x.alternateId)), NULL)
+                    FOR x IN targets IF x.type = 'Token' OR x.id LIKE '00T%'] END
+        ) IF c.uid IS NOT NULL] AS creds
+    FROM model
 )
 SELECT
     file_id, evidence_offset, evidence_path, raw,
@@ -98,10 +185,7 @@ SELECT
     coalesce(irkit_nz(a.displayName), irkit_nz(a.alternateId)) AS actor_name,
     coalesce(okta_host(o.source), okta_host(dbg.requestUri), okta_host(dbg.url)) AS account_uid,
     irkit_nz(e.authenticationContext.externalSessionId) AS session_uid,
-    CASE WHEN actor_is_client
-         THEN coalesce(irkit_nz(dbg.clientId), irkit_nz(a.id))
-         ELSE coalesce(irkit_nz(e.transaction.detail.requestApiTokenId), irkit_nz(e.client.id), irkit_nz(dbg.clientId))
-    END AS credential_uid,
+    used_uid AS credential_uid,
     CASE
         WHEN actor_is_client
             THEN [t.id FOR t IN targets IF t.type = 'User'][1]
@@ -122,6 +206,9 @@ SELECT
     CAST(NULL AS VARCHAR) AS span_uid,
     CAST(NULL AS VARCHAR) AS parent_span_uid,
     CAST(NULL AS VARCHAR) AS tool_name,
+    okta_activity(et) AS activity,
+    coalesce(hops, []) AS delegations,
+    coalesce(creds, []) AS credentials,
     CASE
         WHEN o IS NULL THEN 'not valid JSON'
         WHEN empty_hook THEN 'Okta event hook delivery holds no events'
@@ -129,4 +216,4 @@ SELECT
         WHEN irkit_nz(e.eventType) IS NULL THEN 'no eventType: not an Okta LogEvent'
         WHEN ts IS NULL THEN 'no readable published timestamp: ' || coalesce(e.published, 'absent')
     END AS quarantine_reason
-FROM fields
+FROM modeled

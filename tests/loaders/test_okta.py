@@ -19,6 +19,7 @@ PAGE = HERE / "system_log_page.json"
 LINES = HERE / "system_log.jsonl"
 HOOK = HERE / "event_hook.json"
 NOT_EVENTS = HERE / "not_log_events.jsonl"
+CREDENTIALS = HERE / "credentials.jsonl"
 
 ALICE = "00u8k2m4n6p8r0t2v4x6"
 ADMIN = "00u1admin9z8y7x6w5v4"
@@ -32,6 +33,19 @@ def at(text: str) -> datetime:
 
 def okta_res(*pairs: tuple[str, str]) -> list[dict[str, str]]:
     return [{"uid": uid, "type": kind, "system": "okta"} for uid, kind in pairs]
+
+
+def hop(kind: str, from_uid: str, to_uid: str, scope: str, credential: str | None = None,
+        expires: datetime | None = None) -> dict[str, Any]:
+    """One entry of the ``delegations`` column."""
+    return {"kind": kind, "from_uid": from_uid, "to_uid": to_uid, "credential_uid": credential, "scope": scope,
+            "expires": expires}
+
+
+def cred(uid: str, kind: str, action: str, principal: str | None, name: str | None = None,
+         expires: datetime | None = None) -> dict[str, Any]:
+    """One entry of the ``credentials`` column."""
+    return {"uid": uid, "kind": kind, "action": action, "principal_uid": principal, "name": name, "expires": expires}
 
 
 def expected(**columns: Any) -> dict[str, Any]:
@@ -52,9 +66,11 @@ def expected(**columns: Any) -> dict[str, Any]:
             "span_uid",
             "parent_span_uid",
             "tool_name",
+            "end_time",
+            "activity",
         ),
     )
-    base.update(source="okta", target_system="okta", resources=[])
+    base.update(source="okta", target_system="okta", resources=[], delegations=[], credentials=[])
     base.update(columns)
     return base
 
@@ -110,6 +126,7 @@ def test_user_session_start(page_case: irkit.Case) -> None:
     row = one(case, "operation = 'user.session.start'")
     want = expected(
         event_uid="5f0b7c1e-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        activity="authenticate",
         time=at("2024-06-12T08:15:02.114"),
         class_name="authentication",
         operation="user.session.start",
@@ -131,6 +148,11 @@ def test_client_credentials_grant_acts_as_the_client_app(page_case: irkit.Case) 
     row = one(case, "operation = 'app.oauth2.as.token.grant.access_token'")
     want = expected(
         event_uid="6a1c8d2f-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        activity="authenticate",
+        credentials=[
+            cred(AGENT_APP, "oauth_client", "used", AGENT_APP),
+            cred("AT.f3Kq9zP1vX7mB2nC4dE6gH8jL0", "oauth_token", "issued", AGENT_APP, expires=at("2024-06-12T09:20:44")),
+        ],
         time=at("2024-06-12T08:20:44.901"),
         class_name="authentication",
         operation="app.oauth2.as.token.grant.access_token",
@@ -159,6 +181,12 @@ def test_token_grant_on_behalf_of_a_user_names_the_user_as_delegator(page_case: 
     row = one(case, "operation = 'app.oauth2.as.token.grant.refresh_token'")
     want = expected(
         event_uid="7b2d9e3a-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        activity="authenticate",
+        delegations=[hop("on_behalf_of", ALICE, AGENT_APP, "grant", "RT.a9S8d7F6g5H4j3K2l1", at("2024-06-19T08:31:10"))],
+        credentials=[
+            cred(AGENT_APP, "oauth_client", "used", AGENT_APP),
+            cred("RT.a9S8d7F6g5H4j3K2l1", "oauth_token", "issued", ALICE, expires=at("2024-06-19T08:31:10")),
+        ],
         time=at("2024-06-12T08:31:10.007"),
         class_name="authentication",
         operation="app.oauth2.as.token.grant.refresh_token",
@@ -184,6 +212,7 @@ def test_mfa_failure_with_java_map_and_json_text_debug_data(page_case: irkit.Cas
     row = one(case, "operation = 'user.authentication.auth_via_mfa'")
     want = expected(
         event_uid="8c3e0f4b-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        activity="authenticate",
         time=at("2024-06-12T08:40:55.560"),
         class_name="authentication",
         operation="user.authentication.auth_via_mfa",
@@ -212,6 +241,7 @@ def test_admin_change_through_an_api_token(page_case: irkit.Case) -> None:
     row = one(case, "operation = 'group.user_membership.add'")
     want = expected(
         event_uid="9d4f1a5c-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        activity="grant", credentials=[cred("00T9apitoken2b4d6f8h", "api_token", "used", ADMIN)],
         time=at("2024-06-12T09:02:13.318"),
         class_name="account_change",
         operation="group.user_membership.add",
@@ -235,6 +265,7 @@ def test_policy_deny_is_a_failure(page_case: irkit.Case) -> None:
     row = one(case, "operation = 'policy.evaluate_sign_on'")
     want = expected(
         event_uid="ae5a2b6d-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        activity="other",
         time=at("2024-06-12T09:05:40"),
         class_name="api_activity",
         operation="policy.evaluate_sign_on",
@@ -259,6 +290,7 @@ def test_system_principal_with_null_client(page_case: irkit.Case) -> None:
     row = one(case, "operation = 'user.lifecycle.deactivate'")
     want = expected(
         event_uid="bf6b3c7e-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        activity="update",
         time=at("2024-06-12T09:30:00.250"),
         class_name="account_change",
         operation="user.lifecycle.deactivate",
@@ -279,6 +311,7 @@ def test_string_null_ip_and_challenge_outcome(page_case: irkit.Case) -> None:
     row = one(case, "operation = 'user.authentication.sso'")
     want = expected(
         event_uid="c07c4d8f-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        activity="authenticate",
         time=at("2024-06-12T09:45:31.777"),
         class_name="authentication",
         operation="user.authentication.sso",
@@ -304,6 +337,9 @@ def test_json_lines_impersonation_and_a_duplicate_across_files(tmp_path: Path) -
     row = one(case, "operation = 'user.account.update_profile'")
     want = expected(
         event_uid="e29e6f0b-2a3d-11ef-9a1b-0b5e6c7d8e9f",
+        activity="update",
+        delegations=[hop("impersonate", ADMIN, ALICE, "event")],
+        credentials=[cred("0oa9admin1console3x5", "oauth_client", "used", ALICE)],
         time=at("2024-06-12T10:02:12.010"),
         class_name="account_change",
         operation="user.account.update_profile",
@@ -336,6 +372,7 @@ def test_event_hook_yields_one_row_per_event(tmp_path: Path) -> None:
     assert all(r["raw"] == HOOK.read_text().rstrip("\n") for r in found)
     want = expected(
         event_uid="04b08b2d-2a3e-11ef-9a1b-0b5e6c7d8e9f",
+        activity="create", credentials=[cred("00T2newtoken4x6z8b0d", "api_token", "created", ADMIN, "ci-sync")],
         time=at("2024-06-12T11:00:03.500"),
         class_name="account_change",
         operation="system.api_token.create",
@@ -370,6 +407,85 @@ def test_what_is_not_a_log_event_is_quarantined_with_a_reason(tmp_path: Path) ->
         (4, "no readable published timestamp: absent"),
     ]
     assert reasons[3][0] == 5 and reasons[3][1].startswith("not valid JSON: ")
+
+
+# --------------------------------------------------------------------------------------------
+# Delegation and credentials: consent, privilege grants, token and API token revocation
+
+
+@pytest.fixture(scope="module")
+def credentials_case(tmp_path_factory: pytest.TempPathFactory) -> irkit.Case:
+    case, summary = load(tmp_path_factory.mktemp("credentials_case"), CREDENTIALS)
+    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (5, 5, 0, 0)
+    return case
+
+
+ADMIN_SESSION = "102AdmSess4r5t6y7u8i9o0p"
+SCOPES = (("scp1myaccount3read5x", "Scope"), ("scp2offline4access6z", "Scope"))
+CREDENTIAL_CASES = {
+    "a user consents to an app's scopes: consent hop user -> app": expected(
+        event_uid="f1a2b3c4-2a3e-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T08:30:58.201"), class_name="api_activity",
+        operation="app.oauth2.as.consent.grant", status="success", activity="grant", actor_uid=ALICE, actor_type="human",
+        actor_name="Alice Martin", session_uid="102Xq7vR2sTfW9yLmN3kPq8aZ", credential_uid=AGENT_APP,
+        target_uid="scp1myaccount3read5x", target_type="Scope", target_name="okta.myAccount.read",
+        resources=okta_res(*SCOPES), src_ip="198.51.100.23", user_agent=FIREFOX,
+        delegations=[hop("consent", ALICE, AGENT_APP, "standing")],
+        credentials=[cred(AGENT_APP, "oauth_client", "used", ALICE)],
+    ),
+    "an admin grants a user an admin role": expected(
+        event_uid="f2b3c4d5-2a3e-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T09:10:41.884"), class_name="account_change",
+        operation="user.account.privilege.grant", status="success", activity="grant", actor_uid=ADMIN,
+        actor_type="human", actor_name="IT Admin", session_uid=ADMIN_SESSION, target_uid=ALICE, target_type="User",
+        target_name="Alice Martin", resources=okta_res((ALICE, "User")), src_ip="198.51.100.9", user_agent=FIREFOX,
+    ),
+    "the client revokes the refresh token it was issued (same id)": expected(
+        event_uid="f3c4d5e6-2a3e-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T11:40:12.330"), class_name="authentication",
+        operation="app.oauth2.as.token.revoke", status="success", activity="delete", actor_uid=AGENT_APP,
+        actor_type="service", actor_name="Support Triage Agent", credential_uid=AGENT_APP,
+        target_uid="aus2default4auth6srv", target_type="AuthorizationServer", target_name="default",
+        resources=okta_res(("aus2default4auth6srv", "AuthorizationServer"), ("RT.a9S8d7F6g5H4j3K2l1", "credential")),
+        src_ip="203.0.113.50", user_agent="python-httpx/0.27.0",
+        credentials=[
+            cred(AGENT_APP, "oauth_client", "used", AGENT_APP),
+            cred("RT.a9S8d7F6g5H4j3K2l1", "oauth_token", "revoked", ALICE, expires=at("2024-06-19T08:31:10")),
+        ],
+    ),
+    "an admin revokes the user's consent": expected(
+        event_uid="f4d5e6f7-2a3e-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T11:45:00.012"), class_name="api_activity",
+        operation="app.oauth2.as.consent.revoke", status="success", activity="ungrant", actor_uid=ADMIN,
+        actor_type="human", actor_name="IT Admin", session_uid=ADMIN_SESSION, target_uid=ALICE, target_type="User",
+        target_name="Alice Martin", resources=okta_res((ALICE, "User"), (AGENT_APP, "AppInstance")),
+        src_ip="198.51.100.9", user_agent=FIREFOX,
+    ),
+    "an admin revokes the API token created in the event hook (same id)": expected(
+        event_uid="f5e6f7a8-2a3e-11ef-9a1b-0b5e6c7d8e9f", time=at("2024-06-12T11:50:30.777"), class_name="account_change",
+        operation="system.api_token.revoke", status="success", activity="delete", actor_uid=ADMIN, actor_type="human",
+        actor_name="IT Admin", session_uid=ADMIN_SESSION, target_uid="00T2newtoken4x6z8b0d", target_type="Token",
+        target_name="ci-sync", resources=okta_res(("00T2newtoken4x6z8b0d", "credential")), src_ip="198.51.100.9",
+        user_agent=FIREFOX, credentials=[cred("00T2newtoken4x6z8b0d", "api_token", "revoked", None, "ci-sync")],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CREDENTIAL_CASES))
+def test_credential_case_row(credentials_case: irkit.Case, name: str) -> None:
+    want = CREDENTIAL_CASES[name]
+    assert subset(one(credentials_case, "event_uid = $id", id=want["event_uid"]), want) == want
+
+
+def test_tokens_keep_one_id_from_issue_or_creation_to_revocation(tmp_path: Path) -> None:
+    case, _ = load(tmp_path, PAGE, HOOK, CREDENTIALS)
+    life = case.sql(
+        "SELECT c.uid, e.operation, c.action FROM events e, unnest(e.credentials) AS u(c) "
+        "WHERE c.kind IN ('oauth_token', 'api_token') AND c.action <> 'used' ORDER BY c.uid, e.time"
+    ).rows()
+    assert life == [
+        ("00T2newtoken4x6z8b0d", "system.api_token.create", "created"),
+        ("00T2newtoken4x6z8b0d", "system.api_token.revoke", "revoked"),
+        ("AT.f3Kq9zP1vX7mB2nC4dE6gH8jL0", "app.oauth2.as.token.grant.access_token", "issued"),
+        ("RT.a9S8d7F6g5H4j3K2l1", "app.oauth2.as.token.grant.refresh_token", "issued"),
+        ("RT.a9S8d7F6g5H4j3K2l1", "app.oauth2.as.token.revoke", "revoked"),
+    ]
 
 
 # --------------------------------------------------------------------------------------------
