@@ -1,16 +1,16 @@
 -- Which conversation put the agent to work at the time of the incident, and who started it?
--- The agent's last invoke_agent span carrying a user id at or before $since (else the first after),
--- with the human's last successful authentication before it. Binds: $identity, $since.
--- Uses: events, actors, inventory_aliases.
+-- The agent's last invocation carrying an on_behalf_of hop (the user it acts for) at or before
+-- $since (else the first after), with the human's last successful authentication before it.
+-- Binds: $identity, $since. Uses: events, actors, inventory_aliases. Reads normalized columns only.
 WITH spans AS (
-    SELECT e.event_uid, e.time, e.delegator_uid AS human
-    FROM events e JOIN actors a USING (actor_uid)
-    WHERE e.source = 'otel_genai' AND e.operation = 'invoke_agent' AND a.identity_id = $identity
-      AND e.delegator_uid IS NOT NULL
+    SELECT e.event_uid, e.time, h.from_uid AS human
+    FROM events e JOIN actors a USING (actor_uid), unnest(e.delegations) AS t(h)
+    WHERE e.class_name = 'agent_invocation' AND a.identity_id = $identity
+      AND h.kind = 'on_behalf_of' AND h.to_uid = e.actor_uid AND h.from_uid IS NOT NULL
 ),
 chosen AS (
     SELECT * FROM spans
-    ORDER BY (time <= $since) DESC, CASE WHEN time <= $since THEN -epoch(time) ELSE epoch(time) END
+    ORDER BY (time <= $since) DESC, CASE WHEN time <= $since THEN -epoch(time) ELSE epoch(time) END, event_uid
     LIMIT 1
 ),
 human_identity AS (

@@ -1,5 +1,9 @@
 -- tool_calls: one row per MCP `tools/call` request, paired with the response that answered it.
--- Uses: events (source 'mcp'; one row per JSON-RPC message). Binds nothing.
+-- Uses: events (MCP messages: records of an MCP system, target_system 'mcp' or 'mcp:<server>', that
+-- are not spans; one row per JSON-RPC message). Binds nothing. Reads normalized columns only: the
+-- JSON-RPC id and the arguments are the `jsonrpc_id` and `tool_arguments` resources the MCP loader
+-- lists; a response's operation is '<method> response' (or 'response'), a notification's
+-- 'notifications/...'.
 --
 -- Pairing happens within a conversation: the same server (target_system) and the same session
 -- (session_uid), or, when the log names no session, the same evidence file. In it:
@@ -13,24 +17,25 @@
 -- session_uid, actor_uid, server, tool_name, arguments (JSON text of params.arguments), status
 -- (success / failure from the response; no_response when none was logged; failure when the gateway
 -- failed the request itself), status_detail, paired_by (id / order), evidence_files, request_offset,
--- response_offset.
+-- response_offset, trace_uid and caller_span_uid (the W3C traceparent the request carried: the trace
+-- and the span that sent it).
 
 WITH mcp AS (
-    SELECT e.event_uid, e.time, e.operation, e.status, e.status_detail, e.session_uid, e.actor_uid,
+    SELECT e.event_uid, e.time, e.operation, e.class_name, e.status, e.status_detail, e.session_uid, e.actor_uid,
         e.target_system AS server, e.tool_name, e.evidence_file, e.evidence_offset, e.evidence_path,
-        TRY(json_transform(e.raw, '{"payload": {"id": "JSON", "method": "VARCHAR", "params": {"arguments": "JSON"}},
-                                    "id": "JSON", "method": "VARCHAR", "params": {"arguments": "JSON"}}')) AS j
+        e.trace_uid, e.parent_span_uid,
+        list_filter(e.resources, lambda r: r.type = 'jsonrpc_id')[1].uid AS rpc_id,
+        list_filter(e.resources, lambda r: r.type = 'tool_arguments')[1].uid AS arguments
     FROM events e
-    WHERE e.source = 'mcp'
+    WHERE (e.target_system = 'mcp' OR e.target_system LIKE 'mcp:%') AND e.span_uid IS NULL
 ),
 messages AS (
-    SELECT * EXCLUDE (j),
-        CAST(coalesce(j.payload.id, j.id) AS VARCHAR) AS rpc_id,
-        CAST(coalesce(j.payload.params.arguments, j.params.arguments) AS VARCHAR) AS arguments,
+    SELECT *,
         CASE
             WHEN operation = 'response' OR operation LIKE '% response' THEN 'response'
             WHEN operation LIKE 'notifications/%' THEN 'notification'
-            WHEN operation = coalesce(j.payload.method, j.method) THEN 'request'
+            WHEN class_name IN ('tool_call', 'api_activity') AND (operation LIKE '%/%' OR operation IN ('initialize', 'ping'))
+                THEN 'request'
         END AS kind,
         coalesce('session:' || session_uid, 'file:' || evidence_file) AS conversation
     FROM mcp
@@ -108,6 +113,8 @@ SELECT
     paired_by,
     list_distinct([f FOR f IN [evidence_file, response_file] IF f IS NOT NULL]) AS evidence_files,
     evidence_offset AS request_offset,
-    response_offset
+    response_offset,
+    trace_uid,
+    parent_span_uid AS caller_span_uid
 FROM paired
 WHERE operation = 'tools/call'
