@@ -18,7 +18,8 @@ import polars as pl
 import pyarrow as pa
 
 from irkit import __version__, derived, lake
-from irkit.attribution import attribute, created_credentials, delegation_chain, reached_identities
+from irkit.attribution import attribute, delegation_chain
+from irkit.control import control_events
 from irkit.db import connect, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
 from irkit.evidence import DEFAULT_MAX_BYTES
@@ -114,13 +115,16 @@ class Case:
         reach: bool = False,
     ) -> pl.DataFrame:
         """Sessions (native ids first, then inactivity gaps) in which the identity acted (every session
-        when None); ``reach=True`` adds what it reached (sub-agents, assumed roles); see :mod:`irkit.sessions`."""
-        idents = None
-        if identity:
+        when None); ``reach=True``: the sessions of every event it controls from ``since`` on (its own,
+        its sub-agents', its role sessions', its created credentials'; :mod:`irkit.control`), not the
+        whole life of what it touched; see :mod:`irkit.sessions`."""
+        start, end = parse_time(since, "since"), parse_time(until, "until")
+        if identity and reach:
             ident = self.identity_id(identity)
-            idents = reached_identities(self.con, ident) if reach else [ident]
-        return build_sessions(self.con, idents, parse_time(since, "since"), parse_time(until, "until"),
-                              parse_duration(gap, "gap"))
+            control_events(self.con, [ident], start, end)
+            return build_sessions(self.con, None, start, end, parse_duration(gap, "gap"), controlled_by=ident)
+        idents = [self.identity_id(identity)] if identity else None
+        return build_sessions(self.con, idents, start, end, parse_duration(gap, "gap"))
 
     def attribute(self, identity: str, *, window: str | timedelta = timedelta(seconds=5)) -> pl.DataFrame:
         """Each API call made with the agent's credentials, paired with the tool call that caused it;
@@ -130,13 +134,13 @@ class Case:
     def timeline(
         self, identity: str, *, since: str | datetime | None = None, until: str | datetime | None = None
     ) -> pl.DataFrame:
-        """Every event of the identity and of everything it reached (sub-agents, assumed roles,
-        credentials it created), across all sources, in time order."""
+        """Every event the identity controls (its own, its sub-agents', its role sessions', those made with
+        credentials it created, those carrying its delegation; :mod:`irkit.control`), across all
+        sources, in time order, each with how it is the identity's (``via``)."""
         ident = self.identity_id(identity)
-        identities = reached_identities(self.con, ident)
-        params = {"identities": identities, "credentials": created_credentials(self.con, identities),
-                  "since": parse_time(since, "since"), "until": parse_time(until, "until")}
-        return frame(self.con, query("timeline"), params)
+        start, end = parse_time(since, "since"), parse_time(until, "until")
+        control_events(self.con, [ident], start, end)
+        return frame(self.con, query("timeline"), {"owner": ident})
 
     def tool_calls(
         self,
@@ -414,24 +418,18 @@ class Case:
         from irkit import export
 
         ident = self._suspect(suspect)
-        identities = reached_identities(self.con, ident)
-        params = {"identities": identities, "credentials": created_credentials(self.con, identities),
-                  "since": parse_time(since, "since"), "until": parse_time(until, "until")}
-        return export.write_timesketch(export.stream(self.con, query("timeline"), params), out, format,
+        control_events(self.con, [ident], parse_time(since, "since"), parse_time(until, "until"))
+        return export.write_timesketch(export.stream(self.con, query("timeline"), {"owner": ident}), out, format,
                                        neutralise=neutralise)
 
     def export_ocsf(
         self, out: str | Path, *, suspect: str | None = None, since: str | datetime | None = None,
         until: str | datetime | None = None, raw: bool = False,
     ) -> int:
-        """Write normalized events (all, or the suspect's and what it reached) as OCSF JSON lines,
+        """Write normalized events (all, or those the suspect controls) as OCSF JSON lines,
         streamed; ``raw=True`` adds each original record as ``raw_data``. See :mod:`irkit.export`."""
         from irkit import export
 
-        identities = credentials = None
-        if suspect is not None:
-            identities = reached_identities(self.con, self.identity_id(suspect))
-            credentials = created_credentials(self.con, identities)
-        rows = export.event_rows(self.con, identities, credentials, parse_time(since, "since"),
-                                 parse_time(until, "until"), raw)
+        owner = self.identity_id(suspect) if suspect is not None else None
+        rows = export.event_rows(self.con, owner, parse_time(since, "since"), parse_time(until, "until"), raw)
         return export.write_ocsf(rows, out)

@@ -33,6 +33,7 @@ import pyarrow as pa
 from irkit import __version__
 from irkit.display import csv_cell
 from irkit.errors import UsageError
+from irkit.control import control_events
 from irkit.sql import query
 
 OCSF_VERSION = "1.3.0"
@@ -100,14 +101,18 @@ def stream(
 
 def event_rows(
     con: duckdb.DuckDBPyConnection,
-    identities: list[str] | None = None,
-    credentials: list[str] | None = None,
+    owner: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     raw: bool = False,
 ) -> Generator[dict[str, Any]]:
-    """Normalized events (all of them, or those of ``identities`` and ``credentials``) in time order."""
-    params = {"identities": identities, "credentials": credentials or [], "since": since, "until": until, "raw": raw}
+    """Normalized events (all of them, or those ``owner`` controls: :mod:`irkit.control`) in time order."""
+    if owner is None:
+        con.execute("CREATE TEMP TABLE IF NOT EXISTS control_events "
+                    "(owner VARCHAR, event_uid VARCHAR, via VARCHAR, proof_event_uid VARCHAR, path VARCHAR[])").fetchall()
+    else:
+        control_events(con, [owner], since, until)
+    params = {"owner": owner, "since": since, "until": until, "raw": raw}
     return stream(con, query("export_events"), params)
 
 
