@@ -159,7 +159,7 @@ def test_learned_links(tmp_path: Path) -> None:
     case.ingest(tmp_path / "ev", progress=False)
     links = {(r["src"], r["dst"], r["kind"]) for r in case.sql("SELECT src, dst, kind FROM identity_links").to_dicts()}
     assert ("u@example.com", "parent-agent", "on_behalf_of") in links
-    assert ("parent-agent", "child-agent", "spawned") in links
+    assert ("parent-agent", "child-agent", "spawn_agent") in links
     assert ("arn:aws:iam::123456789012:role/app", session_arn, "role_session") in links
     assert (session_arn, "arn:aws:iam::123456789012:role/admin", "assumed_role") in links
     assert ("alice", "arn:aws:sts::123456789012:assumed-role/admin/s1", "source_identity") in links

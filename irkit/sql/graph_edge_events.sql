@@ -23,7 +23,8 @@
 --   structure:
 --     in_system     resource -> 'system::' || its system (drawn, never followed)
 -- An "acting" event excludes model calls and protocol housekeeping (irkit_acts). Context resources
--- (irkit_context_type) are not resources touched; credentials are reached through control edges.
+-- (irkit_context_type) are not resources touched; a new role session and a credential issued to the
+-- caller are its new means to act (control edges), not things it acted on.
 CREATE OR REPLACE TEMP MACRO irkit_graph_edge_events(since_t, until_t, control, touch) AS TABLE
 WITH ev AS (
     SELECT e.event_uid, e.time, e.operation, e.status, e.actor_uid, e.credential_uid, e.target_uid,
@@ -50,7 +51,8 @@ touched AS (
            r.uid, r.type, coalesce(r.system, a.target_system)
     FROM acts a, unnest(a.resources) AS t(r)
     WHERE r.uid IS NOT NULL AND r.uid IS DISTINCT FROM a.target_uid AND r.uid <> a.actor_uid
-      AND NOT irkit_context_type(r.type) AND coalesce(r.type, '') NOT IN ('credential', 'iam_role_session')
+      AND NOT irkit_context_type(r.type) AND coalesce(r.type, '') <> 'iam_role_session'
+      AND NOT list_contains([c.uid FOR c IN a.credentials IF c.action = 'issued'], r.uid)
 )
 SELECT actor_uid AS src, dst, 'acted_on' AS kind, time, event_uid, operation, dst_type, dst_system FROM touched
 UNION ALL

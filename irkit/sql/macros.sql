@@ -1,14 +1,15 @@
 -- Scalar macros every irkit connection defines; loaders and analyses share them.
 -- No parameters are bound here: each macro is a pure function of its arguments.
 
--- A timestamp from an epoch number whose unit is read off its magnitude.
+-- A timestamp from an epoch number whose unit is read off its magnitude; NULL for a number no
+-- timestamp can hold (1e30), so that one bad value never fails a whole ingest.
 CREATE OR REPLACE MACRO irkit_epoch(x) AS (
     CASE
         WHEN x IS NULL THEN NULL
-        WHEN abs(x) >= 1e17 THEN make_timestamptz(CAST(x / 1000 AS BIGINT))
-        WHEN abs(x) >= 1e14 THEN make_timestamptz(CAST(x AS BIGINT))
-        WHEN abs(x) >= 1e11 THEN make_timestamptz(CAST(x * 1000 AS BIGINT))
-        ELSE make_timestamptz(CAST(x * 1000000 AS BIGINT))
+        WHEN abs(x) >= 1e17 THEN TRY(make_timestamptz(TRY_CAST(x / 1000 AS BIGINT)))
+        WHEN abs(x) >= 1e14 THEN TRY(make_timestamptz(TRY_CAST(x AS BIGINT)))
+        WHEN abs(x) >= 1e11 THEN TRY(make_timestamptz(TRY_CAST(x * 1000 AS BIGINT)))
+        ELSE TRY(make_timestamptz(TRY_CAST(x * 1000000 AS BIGINT)))
     END
 );
 
@@ -44,9 +45,9 @@ CREATE OR REPLACE MACRO irkit_acts(operation, target_type) AS (
 );
 
 -- Whether a resource type names context of a record rather than something it acted on: the
--- conversation, tool-call and JSON-RPC ids, MCP session and server, model, organization / enterprise,
+-- conversation, tool-call and JSON-RPC ids, tool arguments, MCP session and server, model, organization / enterprise,
 -- app, source identity, agent.
 CREATE OR REPLACE MACRO irkit_context_type(t) AS (
-    coalesce(t, '') IN ('conversation', 'tool_call', 'jsonrpc_id', 'mcp_session', 'mcp_server', 'model',
+    coalesce(t, '') IN ('conversation', 'tool_call', 'jsonrpc_id', 'tool_arguments', 'mcp_session', 'mcp_server', 'model',
                         'organization', 'enterprise', 'app', 'source_identity', 'agent')
 );
