@@ -1,6 +1,7 @@
 """Incident scenarios beside the committed sample, each a module with ``generate(out_dir, seed)``.
 
     SCENARIOS["coding-agent-gcp"]   a coding agent on GKE workload identity, GitHub, no AWS
+    SCENARIOS["entra-okta-agent"]   an Entra ID agent (client secret) on Microsoft 365 / Azure, Okta, no AWS
 
 Modules are imported when asked for, so ``irkit synth`` stays fast.
 """
@@ -15,8 +16,10 @@ from ...errors import UsageError
 
 SCENARIOS: dict[str, str] = {
     "coding-agent-gcp": "irkit.synth.scenarios.coding_agent_gcp",
+    "entra-okta-agent": "irkit.synth.scenarios.entra_okta_agent",
 }
-DEFAULT_SEEDS: dict[str, int] = {"coding-agent-gcp": 7}  # what sample_data/ holds; `irkit synth`'s default
+# what sample_data/ holds; `irkit synth`'s default
+DEFAULT_SEEDS: dict[str, int] = {"coding-agent-gcp": 7, "entra-okta-agent": 7}
 
 
 def scenario(name: str) -> ModuleType:
