@@ -20,7 +20,6 @@ from .coding_agent_gcp import (
     PROD_REPO,
     PROJECT,
     PROJECT_NUMBER,
-    SA_IDS,
     WAREHOUSE,
     World,
     sa_email,
@@ -168,28 +167,28 @@ def ground_truth(w: World) -> dict[str, Any]:
                            "relative_to": "otel_genai, mcp and gcp_audit (the Kubernetes audit clock is fast)"}],
         "duplicates": {"gcp_audit": _dupes(w)},
         "notes": [
-            "Times are ISO-8601 UTC at microsecond precision (the lake's); a zero fraction is omitted. Kubernetes "
-            "times are the audit log's own (2.5 s fast): subtract 2.5 s to compare with spans.",
-            "Credentials are written in irkit's one spelling: a service-account key as "
+            ("Times are ISO-8601 UTC at microsecond precision (the lake's); a zero fraction is omitted. Kubernetes "
+            "times are the audit log's own (2.5 s fast): subtract 2.5 s to compare with spans."),
+            ("Credentials are written in irkit's one spelling: a service-account key as "
             "projects/-/serviceAccounts/<email>/keys/<id> (IAM writes projects/<p>/... at creation and "
             "//iam.googleapis.com/projects/<p>/... when it authenticates: persistence lists those spellings), a "
-            "deploy key by its SHA256 fingerprint, a Kubernetes token as JTI=<id>.",
-            "Event uids follow docs/normalization.md: gcp insertId, k8s auditID:stage:requestReceivedTimestamp, "
-            "github _document_id, otel traceId:spanId, mcp sha256 of the line.",
-            "touched lists what the suspect (and what it controlled) reached at or after the compromise, with the "
+            "deploy key by its SHA256 fingerprint, a Kubernetes token as JTI=<id>."),
+            ("Event uids follow docs/normalization.md: gcp insertId, k8s auditID:stage:requestReceivedTimestamp, "
+            "github _document_id, otel traceId:spanId, mcp sha256 of the line."),
+            ("touched lists what the suspect (and what it controlled) reached at or after the compromise, with the "
             "first record that reached it; the suspect's own aliases are not listed. GCS targets are resourceName "
-            "(projects/_/buckets/<b>[/objects/<o>]), their type the permission without its verb (storage.objects).",
-            "Triggers: new_production_data = first touch by the suspect (directly or through an identity it "
+            "(projects/_/buckets/<b>[/objects/<o>]), their type the permission without its verb (storage.objects)."),
+            ("Triggers: new_production_data = first touch by the suspect (directly or through an identity it "
             "controls in that event) of a production glob; tool_expansion = first use of a tool outside "
             "scope.tools; downstream_reach = first reach of a system outside scope.systems or of another "
             "principal; privilege_change = gaining another principal or a new credential. Every listed trigger "
-            "must fire; no trigger may fire for an identity outside story_identities.",
-            "After the revocation prod-data@'s key reads objects prod-data@'s own nightly job wrote: nothing is "
-            "new for prod-data@ itself; these reads are the suspect's only through the key it created.",
+            "must fire; no trigger may fire for an identity outside story_identities."),
+            ("After the revocation prod-data@'s key reads objects prod-data@'s own nightly job wrote: nothing is "
+            "new for prod-data@ itself; these reads are the suspect's only through the key it created."),
             "The sub-agent infra-helper is deliberately absent from inventory.yaml (ownership gap).",
-            f"The cluster ({CLUSTER}) writes raw audit.k8s.io/v1 events here, which do not name it: system k8s. "
+            (f"The cluster ({CLUSTER}) writes raw audit.k8s.io/v1 events here, which do not name it: system k8s. "
             "(GKE itself delivers control-plane audit to Cloud Logging as k8s.io AuditLog entries; this scenario "
-            "models a raw-format export to exercise impersonatedUser and credential-id.)",
+            "models a raw-format export to exercise impersonatedUser and credential-id.)"),
         ],
     }
 

@@ -309,24 +309,24 @@ def _story(w: World) -> None:
     _k8s_call(w, ids, run, t_("10:02:51.377"), "run_command",
               {"command": "kubectl auth can-i --list -n prod && kubectl auth can-i impersonate serviceaccounts -n prod"},
               "Resources  Verbs\nsecrets    []\n...\nyes",
-              [("can_i", dict(user=coder, verb="create", resource="selfsubjectrulesreviews", namespace=None, name=None,
-                              reason="", code=201), [("resource", "selfsubjectrulesreviews", "selfsubjectrulesreviews", "k8s")])],
+              [("can_i", {"user": coder, "verb": "create", "resource": "selfsubjectrulesreviews", "namespace": None, "name": None,
+                              "reason": "", "code": 201}, [("resource", "selfsubjectrulesreviews", "selfsubjectrulesreviews", "k8s")])],
               name="run_command#can_i")
     run.chat(t_("10:02:55.840"), 5_300 * MS)
     imp_reason = 'RBAC: allowed by RoleBinding "deployer-secrets/prod" of Role "secret-reader" to ServiceAccount "deployer/prod"'
     _k8s_call(w, ids, run, t_("10:03:02.266"), "run_command",
               {"command": "kubectl --as=system:serviceaccount:prod:deployer get secrets -n prod"},
               "NAME              TYPE     DATA\npayments-db       Opaque   3\nregistry-pull     kubernetes.io/dockerconfigjson 1\nstripe-webhook    Opaque   1",
-              [("list_prod_secrets", dict(user=coder, verb="list", resource="secrets", namespace="prod", name=None,
-                                          reason=imp_reason, impersonated=DEPLOYER_IMPERSONATED),
+              [("list_prod_secrets", {"user": coder, "verb": "list", "resource": "secrets", "namespace": "prod", "name": None,
+                                          "reason": imp_reason, "impersonated": DEPLOYER_IMPERSONATED},
                 [("resource", "namespaces/prod/secrets", "secrets", "k8s"),
                  ("identity", "system:serviceaccount:prod:deployer", "service_account", "k8s")])],
               name="run_command#list_secrets")
     _k8s_call(w, ids, run, t_("10:03:19.804"), "run_command",
               {"command": "kubectl --as=system:serviceaccount:prod:deployer get secret payments-db -n prod -o yaml"},
               "apiVersion: v1\ndata:\n  password: KioqKg==\n  user: cGF5bWVudHM=\nkind: Secret",
-              [("get_payments_db", dict(user=coder, verb="get", resource="secrets", namespace="prod",
-                                        name="payments-db", reason=imp_reason, impersonated=DEPLOYER_IMPERSONATED),
+              [("get_payments_db", {"user": coder, "verb": "get", "resource": "secrets", "namespace": "prod",
+                                        "name": "payments-db", "reason": imp_reason, "impersonated": DEPLOYER_IMPERSONATED},
                 [("resource", "namespaces/prod/secrets/payments-db", "secrets", "k8s")])],
               name="run_command#get_secret")
 
@@ -342,7 +342,7 @@ def _story(w: World) -> None:
 
     # 10:07 the deploy key, with the App's installation token
     run.chat(t_("10:06:49.030"), 6_480 * MS)
-    slug, app_id, bot_id, inst = APPS["coder-agent"]
+    slug, app_id, bot_id, _inst = APPS["coder-agent"]
     token = (ids.b64(32), 4_118_220_901)
     w.facts["gh_token"] = token[0]
     fpr = "SHA256:" + ids.b64(32, pad=False)
@@ -541,17 +541,17 @@ def _response(w: World) -> None:
     del platform["uid"]
     for name, ns, kw, target, action in (
         ("revoke_ksa", t_("11:21:40.552310") + K8S_SKEW,
-         dict(verb="delete", resource="serviceaccounts", namespace="agents", name="coder"),
+         {"verb": "delete", "resource": "serviceaccounts", "namespace": "agents", "name": "coder"},
          "system:serviceaccount:agents:coder", "Delete the Kubernetes service account (invalidates its bound tokens)"),
         ("revoke_impersonation", t_("11:22:05.118774") + K8S_SKEW,
-         dict(verb="delete", resource="rolebindings", namespace="prod", name="coder-impersonate-deployer"),
+         {"verb": "delete", "resource": "rolebindings", "namespace": "prod", "name": "coder-impersonate-deployer"},
          "namespaces/prod/rolebindings/coder-impersonate-deployer",
          "Delete the RoleBinding that let coder impersonate prod:deployer")):
         rec = w.put_k8s(r.k8s_event(ids, ns, user=platform, ip=bob[3], ua=KUBECTL_UA,
                                     reason='RBAC: allowed by ClusterRoleBinding "gke-platform-admins" of ClusterRole '
                                            '"cluster-admin" to User "bob@acme.example"', **kw))
         _revoked(w, name, "k8s", rec, target, "k8s", action)
-    slug, app_id, _, inst = APPS["coder-agent"]
+    slug, _app_id, _, inst = APPS["coder-agent"]
     ns = t_("11:23:02.907")
     rec = w.put_github(github.event(ids, ns, "integration_installation.suspend", actor=carol[1], actor_id=carol[2],
                                     ua=BROWSER_UA, integration=slug, name=slug, installation_id=inst,
