@@ -42,7 +42,8 @@ MANIFEST_SCHEMA = pa.schema(
         ("commit", pa.string()), ("file", pa.string()), ("path", pa.string()), ("member", pa.string()),
         ("sha256", pa.string()), ("size", pa.int64()), ("source", pa.string()),
         ("loader_version", pa.string()), ("read", pa.int64()), ("loaded", pa.int64()),
-        ("quarantined", pa.int64()), ("duplicates", pa.int64()),
+        ("quarantined", pa.int64()), ("duplicates", pa.int64()), ("conflicts", pa.int64()),
+        ("status", pa.string()), ("error", pa.string()), ("member_index", pa.int64()),
     ]
 )
 
@@ -256,13 +257,16 @@ class Case:
         options: dict[str, Any] | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         progress: bool | None = None,
+        **bounds: Any,
     ) -> IngestSummary:
-        """Load evidence files or folders (plain, .gz, .zip) into the lake; see :mod:`irkit.ingest`."""
+        """Load evidence files or folders (plain, .gz, .zip) into the lake; see :mod:`irkit.ingest`
+        (``bounds``: ``max_ratio``, ``strict``, ``follow_symlinks``)."""
         if isinstance(paths, (str, Path)):
             paths = [paths]
         lake.check_appendable(self.root)  # before the views warn about the same problems
         summary = ingest(
-            self.root, self._connection(), paths, source=source, options=options, max_bytes=max_bytes, progress=progress
+            self.root, self._connection(), paths, source=source, options=options, max_bytes=max_bytes, progress=progress,
+            **bounds,
         )
         self._refresh_views()
         return summary

@@ -4,7 +4,25 @@ For each batch of files read by one loader: records are streamed into Arrow, nor
 loader's SQL in DuckDB, split into good rows and quarantine, de-duplicated on ``(source, event_uid)``
 (within the batch and against the lake), written to staging as zstd Parquet, then committed by
 moving the files into the lake and appending one manifest line. Per file it counts
-``read = loaded + quarantined + duplicates``.
+``read = loaded + quarantined + duplicates + conflicts``.
+
+Nothing in one file stops the others, and nothing in one record stops its batch:
+
+* a record the reader rejects (too deep, too long, not UTF-8) is quarantined without being parsed;
+* a record whose values make the loader's SQL fail (a number no timestamp can hold) is isolated by
+  re-running the loader on halves of the flush until the failing records stand alone, and each is
+  quarantined with the error;
+* a time outside 1970-01-01 .. 2100-01-01 (``TIME_RANGE``; ``end_time`` and credential expiries too)
+  quarantines the record: such values are corrupt or forged, and readers (polars, pyarrow, Python's
+  datetime) cannot even hold some of them;
+* an event id already seen with the *same* content (same normalized fields, and the same JSON
+  text, or one record wrapping the other as an envelope does) is a duplicate and stored once; with
+  *different* content it is a **conflict**: the record is kept whole in the quarantine with reason
+  ``conflict: ...`` and counted apart, never dropped;
+* a file that cannot be read as a whole (not text, empty, a corrupt, encrypted, nested or oversized
+  archive) gets a manifest entry with its ``error``; records read before the failure stay accounted for.
+  Links and special files are refused and listed in the commit's ``refused`` entries. ``strict`` turns
+  the first such problem into an exception instead.
 """
 
 from __future__ import annotations
@@ -13,6 +31,7 @@ import fcntl
 import json
 import os
 import queue
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -24,20 +43,38 @@ from typing import Any, TypeVar
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from irkit import __version__, lake, loaders
 from irkit.accounting import FileResult, IngestSummary
 from irkit.db import duck_type, run_script, sql_string
-from irkit.evidence import DEFAULT_MAX_BYTES, EvidenceItem, discover, read_records, sample_records
+from irkit.errors import EvidenceError, IrkitError
+from irkit.evidence import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_RATIO,
+    READ_SCHEMA,
+    RECORD_SCHEMA,
+    EvidenceItem,
+    discover,
+    read_records,
+    sample_records,
+)
 from irkit.progress import progress_bar
 from irkit.schema import EVENT_SCHEMA, LOADER_COLUMNS, REQUIRED_LOADER_COLUMNS
 from irkit.sql import query
 
 BATCH_BYTES = 256 * 1024**2
 FLUSH_BYTES = 96 * 1024**2
+#: A flush also ends at this many records, so that tiny records cannot grow the normalized table
+#: (forty columns a record) without bound.
+FLUSH_RECORDS = 250_000
 BATCH_FILES = 4000
-
+#: Plausible event times; anything outside is quarantined (see the module docstring).
+TIME_RANGE = ("1970-01-01", "2100-01-01")
+#: Event columns that must agree for a repeated event id to be a duplicate rather than a conflict
+#: (with the record's text: see irkit/sql/ingest_dedup.sql).
+CONTENT_COLUMNS = ("time", "class_name", "operation", "status", "actor_uid", "target_uid")
 _T = TypeVar("_T")
 
 UNKNOWN = loaders.Loader(
@@ -76,46 +113,99 @@ def ingest(
     source: str | None = None,
     options: dict[str, Any] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_ratio: float | None = DEFAULT_MAX_RATIO,
+    strict: bool = False,
+    follow_symlinks: bool = False,
     progress: bool | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the case at ``root``; see the module docstring.
 
     ``source`` forces a loader instead of detection; ``options`` are bound as named parameters of
     that loader's query (the generic ``jsonl`` loader takes its field mapping this way).
+    ``max_bytes`` and ``max_ratio`` bound decompression (:mod:`irkit.evidence`); ``strict`` raises at
+    the first file that cannot be read instead of recording it; ``follow_symlinks`` follows links
+    in the given folders whose target stays inside them.
     """
     if options and not source:
         from irkit.errors import UsageError
 
         raise UsageError("loader options need an explicit source")
     started = time.perf_counter()
-    items = discover(list(paths))
+    items = discover(list(paths), follow_symlinks=follow_symlinks)
     forced = loaders.get(source) if source else None
     summary = IngestSummary()
     with case_lock(root):
         lake.recover(root)
-        known = lake.Manifest.read(root).ingested_hashes()
+        manifest = lake.Manifest.read(root)
+        known = {e["sha256"] for e in manifest.evidence() if e.get("sha256")}
+        earlier = {(e.get("path"), e.get("member"), e.get("member_index")): (e, c.get("at"))
+                   for c in manifest.commits for e in c["evidence"]}
         plan: list[tuple[loaders.Loader, FileResult, EvidenceItem]] = []
+        unread: list[FileResult] = []
         for item in items:
-            sha = item.sha256()
             result = FileResult(
-                path=item.display, sha256=sha, size=item.size(), source=None,
-                member=item.member, abspath=str(item.path.resolve()),
+                path=item.display, sha256=None, size=None, source=None,
+                member=item.member, member_index=item.index, abspath=str(item.path.absolute()),
             )
             summary.files.append(result)
-            if sha in known:
+            if item.problem:
+                if strict:
+                    raise item.refusal()
+                _file_problem(result, "refused", item.problem, strict, item)
+                unread.append(result)
+                continue
+            try:
+                result.sha256, result.size = item.sha256(), item.size()
+            except (OSError, ValueError, RuntimeError) as exc:
+                _file_problem(result, "refused", f"cannot read: {exc}", strict, item)
+                unread.append(result)
+                continue
+            before = earlier.get((result.abspath, item.member, item.index))
+            if before and before[0].get("sha256") != result.sha256:
+                summary.warnings.append(
+                    f"{item.display}: changed since it was ingested at {before[1]} (SHA-256 was "
+                    f"{str(before[0].get('sha256'))[:16]}…, is {result.sha256[:16]}…); both versions are in the case")
+            if result.sha256 in known:
                 result.status = "already ingested"
                 continue
-            known.add(sha)
-            loader = forced or loaders.detect(sample_records(item, max_bytes=max_bytes)) or UNKNOWN
+            known.add(result.sha256)
+            try:
+                sample = sample_records(item, max_bytes=max_bytes, max_ratio=max_ratio)
+            except EvidenceError as exc:
+                if strict:
+                    raise
+                _file_problem(result, "failed", _message(exc), strict, item)
+                unread.append(result)
+                continue
+            loader = forced or loaders.detect(sample) or UNKNOWN
+            if loader is UNKNOWN:
+                result.error = "unknown format: no loader recognises this file (its records are quarantined)"
+                if strict:
+                    from irkit.errors import UnknownFormatError
+
+                    raise UnknownFormatError("no loader recognises this file", path=item.display)
             result.source = loader.name or None
             result.loader_version = loader.version or None
             plan.append((loader, result, item))
-        total = sum(r.size for _, r, _ in plan)
+        total = sum(r.size or 0 for _, r, _ in plan)
         with progress_bar(total, "ingest", progress) as bar:
             for batch in _batches(plan):
-                _ingest_batch(root, con, batch, max_bytes, bar, options)
+                _ingest_batch(root, con, batch, max_bytes, max_ratio, strict, bar, options)
+        if unread:
+            _commit_unread(root, unread)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _message(exc: IrkitError) -> str:
+    return f"line {exc.line}: {exc.message}" if exc.line is not None else exc.message
+
+
+def _file_problem(result: FileResult, status: str, reason: str, strict: bool, item: EvidenceItem) -> None:
+    """Record what is wrong with a whole file; under ``strict``, raise it instead."""
+    if strict:
+        raise EvidenceError(reason, path=item.display)
+    result.status, result.error = status, reason
 
 
 def _batches(
@@ -129,7 +219,7 @@ def _batches(
         size = 0
         for entry in entries:
             batch.append(entry)
-            size += entry[1].size
+            size += entry[1].size or 0
             if size >= BATCH_BYTES or len(batch) >= BATCH_FILES:
                 yield batch
                 batch, size = [], 0
@@ -142,6 +232,8 @@ def _ingest_batch(
     con: duckdb.DuckDBPyConnection,
     batch: list[tuple[loaders.Loader, FileResult, EvidenceItem]],
     max_bytes: int,
+    max_ratio: float | None,
+    strict: bool,
     bar: Any,
     options: dict[str, Any] | None,
 ) -> None:
@@ -158,16 +250,17 @@ def _ingest_batch(
     )
     con.register("batch_files", files)
     pending: list[pa.Table] = []
-    pending_bytes, flush_no = 0, 0
-    for file_id, table in _prefetched(_batch_records(batch, max_bytes)):
+    pending_bytes, pending_rows, flush_no = 0, 0, 0
+    for file_id, table in _prefetched(_batch_records(batch, max_bytes, max_ratio, strict)):
         if table is None:  # the file is done
-            bar.update(batch[file_id][1].size)
+            bar.update(batch[file_id][1].size or 0)
             continue
         pending.append(table.add_column(0, "file_id", pa.array(np.full(len(table), file_id, np.int64))))
         pending_bytes += table.nbytes
-        if pending_bytes >= FLUSH_BYTES:
+        pending_rows += len(table)
+        if pending_bytes >= FLUSH_BYTES or pending_rows >= FLUSH_RECORDS:
             _flush(con, loader, pending, staging, flush_no, batch, options)
-            pending, pending_bytes, flush_no = [], 0, flush_no + 1
+            pending, pending_bytes, pending_rows, flush_no = [], 0, 0, flush_no + 1
     if pending or flush_no == 0:
         _flush(con, loader, pending, staging, flush_no, batch, options)
     _commit(root, staging, commit_id, batch)
@@ -175,12 +268,23 @@ def _ingest_batch(
 
 
 def _batch_records(
-    batch: list[tuple[loaders.Loader, FileResult, EvidenceItem]], max_bytes: int
+    batch: list[tuple[loaders.Loader, FileResult, EvidenceItem]], max_bytes: int, max_ratio: float | None,
+    strict: bool,
 ) -> Iterator[tuple[int, pa.Table | None]]:
-    """Record tables of every file in the batch, each file closed by ``(file_id, None)``."""
-    for file_id, (_, _, item) in enumerate(batch):
-        for table in read_records(item, max_bytes):
-            yield file_id, table
+    """Record tables of every file in the batch, each file closed by ``(file_id, None)``. A file that
+    fails part-way keeps what was read and gets the failure as its ``error``."""
+    for file_id, (_, result, item) in enumerate(batch):
+        try:
+            for table in read_records(item, max_bytes, max_ratio):
+                yield file_id, table
+        except EvidenceError as exc:
+            if strict:
+                raise
+            result.status, result.error = "failed", _message(exc)
+        except (ValueError, RecursionError, MemoryError, pa.ArrowException) as exc:
+            if strict:
+                raise EvidenceError(f"cannot be read: {exc!r}", path=item.display) from exc
+            result.status, result.error = "failed", f"cannot be read: {exc!r}"
         yield file_id, None
 
 
@@ -228,18 +332,29 @@ def _flush(
     batch: list[tuple[loaders.Loader, FileResult, EvidenceItem]],
     options: dict[str, Any] | None,
 ) -> None:
-    schema = pa.schema([("file_id", pa.int64()), *lake_record_fields()])
-    records = pa.concat_tables(tables) if tables else schema.empty_table()
-    con.register("records", records)
+    schema = pa.schema([("file_id", pa.int64()), *READ_SCHEMA])
+    read = pa.concat_tables(tables) if tables else schema.empty_table()
+    rejected_mask = pc.is_valid(read.column("reject"))
+    rejected = read.filter(rejected_mask)
+    records = read.filter(pc.invert(rejected_mask)).drop_columns(["reject"]) if len(rejected) else read.drop_columns(["reject"])
     try:
-        statement = run_script(con, loader.sql)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE normalized AS {statement}", options or None)
+        _normalize(con, loader, records, options)
         _complete_columns(con, loader)
+        con.execute("ALTER TABLE normalized ADD COLUMN conflict BOOLEAN DEFAULT false")
+        con.register("records", records)
         con.execute(query("ingest_unaccounted"))
-        con.execute(query("ingest_guard"))
+        if len(rejected):
+            con.register("rejected", rejected)
+            con.execute(
+                "INSERT INTO normalized BY NAME SELECT file_id, evidence_offset, evidence_path, raw, "
+                "$source AS source, reject AS quarantine_reason FROM rejected", {"source": loader.name or None})
+            con.unregister("rejected")
+        con.execute(query("ingest_guard"), {"since": TIME_RANGE[0], "until": TIME_RANGE[1]})
         _explain_invalid_json(con)
         existing = _existing_event_files(staging.parent.parent, staging, con)
-        con.execute(query("ingest_dedup").replace("/*existing*/", existing))
+        dedup = query("ingest_dedup").replace("/*existing*/", existing)
+        dedup = dedup.replace("/*content n*/", _content("n")).replace("/*content e*/", _content("e"))
+        con.execute(run_script(con, dedup))
         events_dir = staging / "events"
         con.execute(
             "COPY (" + query("ingest_events_out") + ") TO " + sql_string(str(events_dir))
@@ -253,15 +368,68 @@ def _flush(
             "COPY (" + query("ingest_quarantine_out") + ") TO " + sql_string(str(quarantine_file))
             + " (FORMAT parquet, COMPRESSION zstd)"
         )
-        for file_id, read, quarantined, loaded in con.execute(query("ingest_counts")).fetchall():
+        for file_id, read_n, quarantined, conflicts, loaded in con.execute(query("ingest_counts")).fetchall():
             result = batch[file_id][1]
-            result.read += read
+            result.read += read_n
             result.quarantined += quarantined
+            result.conflicts += conflicts
             result.loaded += loaded
-            result.duplicates = result.read - result.loaded - result.quarantined
+            result.duplicates = result.read - result.loaded - result.quarantined - result.conflicts
     finally:
-        con.unregister("records")
-        con.execute("DROP TABLE IF EXISTS normalized; DROP TABLE IF EXISTS kept")
+        for name in ("records", "rejected"):
+            try:
+                con.unregister(name)
+            except (duckdb.Error, KeyError):
+                pass
+        con.execute("DROP TABLE IF EXISTS normalized; DROP TABLE IF EXISTS kept; DROP TABLE IF EXISTS ingest_firsts;"
+                    " DROP TABLE IF EXISTS ingest_stored; DROP TABLE IF EXISTS ingest_repeats")
+
+
+def _content(alias: str) -> str:
+    """The fingerprint of a row's core normalized fields (CONTENT_COLUMNS)."""
+    return "md5(CAST(ROW(" + ", ".join(f"{alias}.{c}" for c in CONTENT_COLUMNS) + ") AS VARCHAR))"
+
+
+def _normalize(con: duckdb.DuckDBPyConnection, loader: loaders.Loader, records: pa.Table,
+               options: dict[str, Any] | None) -> None:
+    """``normalized``: the loader's rows for ``records``. When the loader's SQL fails on some value,
+    the records it fails on are found by halving and quarantined one by one with the error."""
+    try:
+        _run_loader(con, loader, records, options, create=True)
+        return
+    except duckdb.Error as first:
+        if not loader.name or len(records) == 0:
+            raise
+        error = first
+    _run_loader(con, loader, records.slice(0, 0), options, create=True)
+    spans = [(0, len(records), error)]
+    while spans:
+        lo, hi, error = spans.pop()
+        if hi - lo == 1:
+            row = records.slice(lo, 1)
+            con.register("records", row)
+            detail = str(error).strip().splitlines()[0]
+            con.execute(
+                "INSERT INTO normalized BY NAME SELECT file_id, evidence_offset, evidence_path, raw, "
+                "$source AS source, $reason AS quarantine_reason FROM records",
+                {"source": loader.name, "reason": f"a value the {loader.name} loader cannot convert: {detail}"},
+            )
+            continue
+        mid = (lo + hi) // 2
+        for a, b in ((mid, hi), (lo, mid)):
+            try:
+                _run_loader(con, loader, records.slice(a, b - a), options, create=False)
+            except duckdb.Error as exc:
+                spans.append((a, b, exc))
+    con.register("records", records)
+
+
+def _run_loader(con: duckdb.DuckDBPyConnection, loader: loaders.Loader, records: pa.Table,
+                options: dict[str, Any] | None, *, create: bool) -> None:
+    con.register("records", records)
+    statement = run_script(con, loader.sql)
+    verb = "CREATE OR REPLACE TEMP TABLE normalized AS " if create else "INSERT INTO normalized BY NAME "
+    con.execute(verb + statement, options or None)
 
 
 def _complete_columns(con: duckdb.DuckDBPyConnection, loader: loaders.Loader) -> None:
@@ -270,8 +438,6 @@ def _complete_columns(con: duckdb.DuckDBPyConnection, loader: loaders.Loader) ->
     present = {row[0] for row in con.execute("DESCRIBE normalized").fetchall()}
     missing = [c for c in REQUIRED_LOADER_COLUMNS if c not in present]
     if missing and loader.name:
-        from irkit.errors import IrkitError
-
         raise IrkitError(f"loader {loader.name} does not produce the required column(s) {', '.join(missing)}")
     for column in LOADER_COLUMNS:
         if column not in present:
@@ -281,31 +447,52 @@ def _complete_columns(con: duckdb.DuckDBPyConnection, loader: loaders.Loader) ->
 
 
 def lake_record_fields() -> list[pa.Field]:
-    from irkit.evidence import RECORD_SCHEMA
-
     return list(RECORD_SCHEMA)
 
 
+#: At most this many invalid records per flush get the parser's own message (the rest keep the marker).
+EXPLAIN_LIMIT = 100_000
+
+
 def _explain_invalid_json(con: duckdb.DuckDBPyConnection) -> None:
-    """Replace the loaders' 'not valid JSON' marker by the parser's own message, for the few bad rows."""
+    """Replace the loaders' 'not valid JSON' marker by the parser's own message, in one update."""
     bad = con.execute(
-        "SELECT file_id, evidence_offset, evidence_path, raw FROM normalized WHERE quarantine_reason = $r",
-        {"r": loaders.INVALID_JSON},
+        "SELECT rowid, raw FROM normalized WHERE quarantine_reason = $r LIMIT $n",
+        {"r": loaders.INVALID_JSON, "n": EXPLAIN_LIMIT},
     ).fetchall()
-    for file_id, offset, path, raw in bad:
-        try:
-            json.loads(raw)
-            reason = "not a JSON object of this format"
-        except ValueError as exc:
-            reason = f"{loaders.INVALID_JSON}: {exc}"
-        con.execute(
-            "UPDATE normalized SET quarantine_reason = $reason WHERE file_id = $f AND evidence_offset = $o AND evidence_path = $p",
-            {"reason": reason, "f": file_id, "o": offset, "p": path},
-        )
+    if not bad:
+        return
+    rids, reasons = [], []
+    for rid, raw in bad:
+        rids.append(rid)
+        reasons.append(explain(raw))
+    con.register("explained", pa.table({"rid": pa.array(rids, pa.int64()), "reason": pa.array(reasons, pa.string())}))
+    try:
+        con.execute("UPDATE normalized SET quarantine_reason = e.reason FROM explained e WHERE normalized.rowid = e.rid")
+    finally:
+        con.unregister("explained")
+
+
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def explain(raw: str | None) -> str:
+    """Why a record the loader could not parse is not a record of its format, in words."""
+    if raw is None:
+        return f"{loaders.INVALID_JSON}: no text"
+    if _BINARY.search(raw[:4096]):
+        return "binary bytes, not a JSON record (trailing garbage?)"
+    try:
+        json.loads(raw)
+        return "not a JSON object of this format"
+    except RecursionError:
+        return f"{loaders.INVALID_JSON}: nested too deep to parse"
+    except ValueError as exc:
+        return f"{loaders.INVALID_JSON}: {exc}"
 
 
 def _existing_event_files(root: Path, staging: Path, con: duckdb.DuckDBPyConnection) -> str:
-    """A FROM-source of (source, event_uid) already stored for the sources and days in this flush."""
+    """A FROM-source of the events already stored for the sources and days in this flush."""
     wanted = {
         (s, str(d)) for s, d in con.execute(
             "SELECT DISTINCT source, CAST(time AS DATE) FROM normalized WHERE quarantine_reason IS NULL"
@@ -316,9 +503,11 @@ def _existing_event_files(root: Path, staging: Path, con: duckdb.DuckDBPyConnect
     candidates += list(lake.parquet_files_under(staging / "events"))
     files = [str(p) for p in candidates if _partition_of(p) in wanted]
     if not files:
-        return "(SELECT CAST(NULL AS VARCHAR) AS source, CAST(NULL AS VARCHAR) AS event_uid WHERE false)"
+        columns = ", ".join(f"CAST(NULL AS {duck_type(EVENT_SCHEMA.field(c).type)}) AS {c}" for c in EVENT_SCHEMA.names)
+        return f"(SELECT {columns} WHERE false)"
     listed = "[" + ", ".join(sql_string(f) for f in files) + "]"
-    return f"(SELECT source, event_uid FROM read_parquet({listed}, hive_partitioning = true, hive_types = {{'source': VARCHAR, 'day': DATE}}))"
+    return (f"(SELECT * FROM read_parquet({listed}, union_by_name = true, hive_partitioning = true,"
+            " hive_types = {'source': VARCHAR, 'day': DATE}))")
 
 
 def _partition_of(path: Path) -> tuple[str, str]:
@@ -358,3 +547,18 @@ def _commit(
     import shutil
 
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _commit_unread(root: Path, results: list[FileResult]) -> None:
+    """One commit for the files that were found but not read: those with a hash (readable, but not as
+    records) as evidence entries with their ``error``; refused ones (links, special files, members
+    that cannot be opened) under ``refused``, since there is nothing of theirs to hash."""
+    commit = {
+        "commit": datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + f"-{os.getpid()}",
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "irkit": __version__,
+        "evidence": [r.manifest_entry() for r in results if r.sha256],
+        "refused": [r.manifest_entry() for r in results if not r.sha256],
+        "outputs": [],
+    }
+    lake.append_commit(root, commit)

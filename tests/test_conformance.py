@@ -182,11 +182,11 @@ def test_format_loads_its_conformance_records(tmp_path: Path, fmt: str) -> None:
                     "quarantined": summary.quarantined, "duplicates": summary.duplicates}
     context = f"{fmt}:\n{summary}\n\n{_table()}"
 
-    manifest = case.sql("SELECT file, source, read, loaded, quarantined, duplicates FROM manifest ORDER BY file").to_dicts()
+    manifest = case.sql("SELECT file, source, read, loaded, quarantined, duplicates, conflicts FROM manifest ORDER BY file").to_dicts()
     misdetected = [(Path(m["file"]).name, m["source"]) for m in manifest if m["source"] != loader_name]
     assert not misdetected, f"files not read by the {loader_name} loader: {misdetected}\n{context}"
-    unbalanced = [m for m in manifest if m["read"] != m["loaded"] + m["quarantined"] + m["duplicates"]]
-    assert not unbalanced, f"read != loaded + quarantined + duplicates: {unbalanced}\n{context}"
+    unbalanced = [m for m in manifest if m["read"] != m["loaded"] + m["quarantined"] + m["duplicates"] + m["conflicts"]]
+    assert not unbalanced, f"read != loaded + quarantined + duplicates + conflicts: {unbalanced}\n{context}"
 
     events = case.sql("SELECT time, operation, source, actor_uid, raw, evidence_file, evidence_offset, evidence_path FROM events").to_dicts()
     incomplete = [
@@ -213,7 +213,7 @@ def test_format_loads_its_conformance_records(tmp_path: Path, fmt: str) -> None:
     if fmt == "cloudtrail":
         assert summary.quarantined == 0, f"CloudTrail records quarantined: {quarantined}\n{context}"
         expected = _sources_tsv_records(corpus, fmt)
-        assert summary.loaded + summary.duplicates == expected, f"SOURCES.tsv lists {expected} records\n{context}"
+        assert summary.loaded + summary.duplicates + summary.conflicts == expected, f"SOURCES.tsv lists {expected} records\n{context}"
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))

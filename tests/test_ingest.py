@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import irkit
-from irkit.errors import EvidenceError, UnsafeArchiveError
+from irkit.errors import UnsafeArchiveError
 from irkit.ingest import IngestSummary
 
 
@@ -57,7 +57,7 @@ def write_lines(path: Path, records: list[object]) -> Path:
 
 def accounted(summary: IngestSummary) -> None:
     assert summary.balanced, str(summary)
-    assert summary.read == summary.loaded + summary.quarantined + summary.duplicates
+    assert summary.read == summary.loaded + summary.quarantined + summary.duplicates + summary.conflicts
 
 
 def test_loss_accounting_with_bad_lines(tmp_path: Path) -> None:
@@ -135,24 +135,31 @@ def test_zip_member_escaping_its_folder_is_refused(tmp_path: Path, member: str) 
     archive = tmp_path / "evil.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr(member, json.dumps(ct_event(0)))
+        zf.writestr("fine.jsonl", json.dumps(ct_event(1)))
     case = irkit.open_case(tmp_path / "case")
+    summary = case.ingest(archive, progress=False)
+    refused = [f for f in summary.files if f.status == "refused"]
+    assert [f.member for f in refused] == [member] and "escape" in (refused[0].error or "")
+    assert summary.loaded == 1, "the archive's other members load"
     with pytest.raises(UnsafeArchiveError, match="escape"):
-        case.ingest(archive, progress=False)
-    assert case.sql("SELECT count(*) FROM events").item() == 0
+        irkit.open_case(tmp_path / "strict").ingest(archive, progress=False, strict=True)
+    assert irkit.open_case(tmp_path / "strict").sql("SELECT count(*) FROM events").item() == 0
 
 
 def test_oversize_decompression_is_bounded(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.jsonl.gz"
     bomb.write_bytes(gzip.compress(b" " * 5_000_000 + json.dumps(ct_event(0)).encode()))
     case = irkit.open_case(tmp_path / "case")
+    summary = case.ingest(bomb, max_bytes=1_000_000, progress=False)
+    assert summary.files[0].status == "failed" and "bound" in (summary.files[0].error or "")
     with pytest.raises(UnsafeArchiveError, match="bound") as info:
-        case.ingest(bomb, max_bytes=1_000_000, progress=False)
+        irkit.open_case(tmp_path / "strict").ingest(bomb, max_bytes=1_000_000, progress=False, strict=True)
     assert str(bomb) in str(info.value)
     archive = tmp_path / "bomb.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("big.jsonl", b" " * 5_000_000)
     with pytest.raises(UnsafeArchiveError, match="bound"):
-        case.ingest(archive, max_bytes=1_000_000, progress=False)
+        irkit.open_case(tmp_path / "strict2").ingest(archive, max_bytes=1_000_000, progress=False, strict=True)
 
 
 def test_unrecognised_file_is_quarantined_with_reason(tmp_path: Path) -> None:
@@ -166,13 +173,15 @@ def test_unrecognised_file_is_quarantined_with_reason(tmp_path: Path) -> None:
     assert reasons == ["no loader recognises this file"]
 
 
-def test_non_utf8_file_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_line_that_is_not_utf8_is_quarantined_alone(tmp_path: Path) -> None:
     file = tmp_path / "bad.jsonl"
-    file.write_bytes(json.dumps(ct_event(0)).encode() + b"\n" + b'{"eventName": "\xff\xfe"}\n')
+    file.write_bytes(json.dumps(ct_event(0)).encode() + b"\n" + b'{"eventName": "\xff\xfe"}\n' + json.dumps(ct_event(1)).encode())
     case = irkit.open_case(tmp_path / "case")
-    with pytest.raises(EvidenceError) as info:
-        case.ingest(file, progress=False)
-    assert f"{file}:2" in str(info.value)
+    summary = case.ingest(file, progress=False)
+    accounted(summary)
+    assert (summary.read, summary.loaded, summary.quarantined) == (3, 2, 1)
+    line, reason, raw = case.sql("SELECT evidence_offset, reason, raw FROM quarantine").row(0)
+    assert (line, raw) == (2, '{"eventName": "\\xff\\xfe"}') and reason.startswith("not UTF-8 text (byte 16")
 
 
 def test_verify_detects_a_changed_byte(tmp_path: Path) -> None:
