@@ -17,7 +17,7 @@ actor_type         service accounts, ``system:`` Kubernetes identities and workl
 delegator_uid      the first non-empty authority of ``serviceAccountDelegationInfo``
                    (``firstPartyPrincipal.principalEmail``, else the entry's ``principalSubject``; the
                    list may hold empty objects, ``[{}]``)
-credential_uid     ``authenticationInfo.serviceAccountKeyName``
+credential_uid     ``authenticationInfo.serviceAccountKeyName``, canonical (see credentials)
 account_uid        ``resource.labels.project_id``; else the ``projects/<id>`` (or
                    ``organizations/<id>``, ``folders/<id>``) prefix of ``logName``
 operation          ``methodName``
@@ -37,10 +37,58 @@ GKE (k8s.io)       target_system ``k8s:<resource.labels.cluster_name>``; target_
 resources          every ``authorizationInfo[]`` resource (type from its attributes or permission),
                    the delegation chain and ``metadata.identityDelegationChain`` (service accounts),
                    ``resource.labels.email_id``, service accounts named by ``request.name`` /
-                   ``response.email``, and keys (``serviceAccountKeyName``, a created key's
-                   ``response.name``) as type ``credential``
+                   ``response.email``, and a key the request created (canonical) as type
+                   ``credential``; the key it authenticated with is not a resource (it is the ``used``
+                   entry of credentials)
 src_ip, user_agent ``requestMetadata.callerIp``, ``requestMetadata.callerSuppliedUserAgent``
+activity           GKE: the Kubernetes rule of the k8s_audit loader; GenerateAccessToken / GenerateIdToken
+                   / SignJwt / SignBlob / ExchangeToken: authenticate; SetIamPolicy (any case, IAM logs
+                   ``SetIAMPolicy``): grant when a ``serviceData.policyDelta.bindingDeltas[].action`` is
+                   ADD, else ungrant when one is REMOVE, else update; IAM CreateRole / UndeleteRole:
+                   grant, UpdateRole: grant (ungrant when its ``permissionDelta`` only removes),
+                   DeleteRole: ungrant; else the method's verb (get/access/query... read, list/search
+                   list, create/insert/upload create, update/patch/set/enable/disable... update,
+                   delete/remove delete, invoke/run/predict... invoke, other)
 =================  ==========================================================================
+
+Delegation and credentials (docs/normalization.md, "Delegation and credentials"):
+
+* ``serviceAccountDelegationInfo[]`` is documented as sorted "based on the original ordering of the
+  identity delegation events": for authorities [A, B] and actor C the record proves A -> B and B -> C,
+  each an ``event``-scope hop (``impersonate``; ``federate`` from a workload/workforce identity subject:
+  ``principal://``, ``principalSet://``, GKE's legacy ``serviceAccount:<project>.svc.id.goog[<ns>/<ksa>]``).
+  An authority is ``firstPartyPrincipal.principalEmail``, else its ``principalSubject`` (``user:`` and
+  ``serviceAccount:`` prefixes dropped from e-mail subjects); empty entries (``[{}]``) and third-party
+  authorities without a subject name nobody and are skipped.
+* A GKE workload identity subject (legacy ``serviceAccount:P.svc.id.goog[ns/ksa]`` or the
+  ``principal://.../workloadIdentityPools/P.svc.id.goog/subject/ns/<ns>/sa/<ksa>`` form), wherever the
+  record names it, gives a ``standing`` ``same_as`` hop to ``system:serviceaccount:<ns>:<ksa>``, the
+  username the Kubernetes audit log gives that pod.
+* iamcredentials GenerateAccessToken / GenerateIdToken / SignJwt / SignBlob (and the IAM API's
+  deprecated SignJwt / SignBlob), successful: a ``grant`` ``impersonate`` hop caller -> the service
+  account of ``request.name`` (else ``resourceName``), credential_uid null (no token id is logged),
+  expires = ``response.expireTime`` where logged; an ``issued`` ``oauth_token`` (SignJwt: ``other``)
+  without uid. sts ExchangeToken: a ``grant`` ``federate`` hop from the IdP subject
+  (``principalSubject``) to ``metadata.mapped_principal`` and an ``issued`` ``oauth_token``.
+* Service-account keys, canonical uid ``projects/-/serviceAccounts/<account>/keys/<key id>``
+  (lower-cased): IAM spells a created key ``projects/<project>/serviceAccounts/<email>/keys/<id>``, the
+  key a request authenticated with ``//iam.googleapis.com/projects/<project>/...`` and a deletion as the
+  caller wrote it (``projects/-/`` is the API's documented "infer the project from the account"), so
+  the project is dropped; of several names in one record, the one spelling the account by e-mail wins
+  (``resourceName`` often spells it by unique id, which cannot be mapped to the e-mail from the record
+  alone). principal_uid = the account. ``serviceAccountKeyName``: ``used``;
+  Create/UploadServiceAccountKey: ``created`` (from ``response.name``; expires = ``validBeforeTime``
+  unless it is IAM's 9999-12-31 "never"); DisableServiceAccountKey: ``revoked``;
+  DeleteServiceAccountKey: ``deleted``; EnableServiceAccountKey names no lifecycle action the schema
+  has (a key coming back is not ``created``, and the caller does not get its private key): no entry,
+  activity update.
+* GKE entries: a TokenRequest (``serviceaccounts/token`` create) is a ``grant`` ``impersonate`` hop to
+  ``system:serviceaccount:<ns>:<name>`` and an ``issued`` ``service_account_token`` whose uid is the
+  ``authentication.kubernetes.io/issued-credential-id`` audit annotation (``JTI=...``, in the entry's
+  labels) where logged; a Secret of type ``kubernetes.io/service-account-token`` created: ``created``
+  with uid ``namespaces/<ns>/secrets/<name>``; as the k8s_audit loader does for GKE.
+* Failed requests hand nothing over: grant hops and created/issued/revoked/deleted entries need a
+  successful status; a ``used`` key is listed whatever the outcome.
 
 Detection: the Kubernetes loader reads GKE files too (it comes later in the registry), so this loader
 claims a file only when a sampled entry is an AuditLog of a service other than ``k8s.io``, or when
@@ -52,7 +100,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "gcp_audit"
-VERSION = "1.0"
+VERSION = "1.1"
 DESCRIPTION = "GCP Cloud Audit Logs: Cloud Logging exports (JSON lines) and gcloud logging read output"
 
 AUDIT_LOG_TYPE = "type.googleapis.com/google.cloud.audit.AuditLog"

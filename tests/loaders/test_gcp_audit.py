@@ -35,10 +35,33 @@ GKE_ONLY = HERE / "gke_only.jsonl"
 
 PROJECT = "acme-ml-prod"
 AGENT_SA = "agent-runner@acme-ml-prod.iam.gserviceaccount.com"
-AGENT_KEY = f"//iam.googleapis.com/projects/{PROJECT}/serviceAccounts/{AGENT_SA}/keys/3f6c0b1a9e2d4c5b8a7f6e5d4c3b2a1908f7e6d5"
+AGENT_KEY_LOGGED = f"//iam.googleapis.com/projects/{PROJECT}/serviceAccounts/{AGENT_SA}/keys/3f6c0b1a9e2d4c5b8a7f6e5d4c3b2a1908f7e6d5"
+#: The canonical spelling of that key (the project dropped: the account names it).
+AGENT_KEY = f"projects/-/serviceAccounts/{AGENT_SA}/keys/3f6c0b1a9e2d4c5b8a7f6e5d4c3b2a1908f7e6d5"
 DANA = "dana.reyes@acme.example"
 UA_PY = "google-api-python-client/2.127.0 (gzip),gzip(gfe)"
 UA_AGENT_K8S = "agent-runner/1.4.2 (linux/amd64) kubernetes/v1.29.4"
+BACKUP_KEY = (
+    "projects/-/serviceAccounts/backup-exporter@acme-ml-prod.iam.gserviceaccount.com/keys/"
+    "9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d"
+)
+GITHUB_PRINCIPAL = (
+    "principal://iam.googleapis.com/projects/412937556104/locations/global/workloadIdentityPools/"
+    "github-actions/subject/repo:acme/agents:ref:refs/heads/main"
+)
+
+def hop(kind: str, from_uid: str, to_uid: str, scope: str, credential_uid: str | None = None,
+        expires: datetime | None = None) -> dict[str, Any]:
+    """One entry of the ``delegations`` column."""
+    return {"kind": kind, "from_uid": from_uid, "to_uid": to_uid, "credential_uid": credential_uid, "scope": scope,
+            "expires": expires}
+
+
+def cred(uid: str | None, kind: str, action: str, principal_uid: str | None, name: str | None = None,
+         expires: datetime | None = None) -> dict[str, Any]:
+    """One entry of the ``credentials`` column."""
+    return {"uid": uid, "kind": kind, "action": action, "principal_uid": principal_uid, "name": name, "expires": expires}
+
 
 def locate(file: Path, path: str) -> tuple[int, str]:
     """(line, raw text) of the record at JSON path ``path`` of a file (a line number for JSON lines)."""
@@ -76,11 +99,12 @@ CASES: dict[str, dict[str, Any]] = {
         actor_uid=AGENT_SA,
         actor_type="service",
         credential_uid=AGENT_KEY,
+        activity="read",
+        credentials=[cred(AGENT_KEY, "service_account_key", "used", AGENT_SA)],
         target_uid="projects/_/buckets/acme-training-data/objects/customers/2024-04.parquet",
         target_type="storage.objects",
         target_name="2024-04.parquet",
         target_system="gcp:storage",
-        resources=[res(AGENT_KEY, "credential", "gcp:iam")],
         src_ip="198.51.100.17",
         user_agent="gcloud-python/3.4.1 google-cloud-storage/2.16.0,gzip(gfe)",
     ),
@@ -91,6 +115,7 @@ CASES: dict[str, dict[str, Any]] = {
         time=datetime(2024, 5, 2, 10, 3, 2, 713908, tzinfo=UTC),
         class_name="data_access",
         operation="io.k8s.core.v1.secrets.get",
+        activity="read",
         actor_uid="system:serviceaccount:agents:agent-runner",
         actor_type="service",
         target_uid="namespaces/agents/secrets/openai-api-key",
@@ -107,6 +132,7 @@ CASES: dict[str, dict[str, Any]] = {
         time=datetime(2024, 5, 2, 10, 5, 41, 917000, tzinfo=UTC),
         class_name="account_change",
         operation="SetIamPolicy",
+        activity="grant",
         status="failure",
         status_detail="PERMISSION_DENIED (7)",
         actor_uid=DANA,
@@ -132,6 +158,9 @@ CASES: dict[str, dict[str, Any]] = {
         actor_uid=AGENT_SA,
         actor_type="service",
         delegator_uid=DANA,
+        activity="create",
+        delegations=[hop("impersonate", DANA, AGENT_SA, "event")],
+        credentials=[cred(BACKUP_KEY, "service_account_key", "created", "backup-exporter@acme-ml-prod.iam.gserviceaccount.com")],
         target_uid="projects/-/serviceAccounts/104422183371530948281",
         target_type="iam.googleapis.com/ServiceAccount",
         target_name="104422183371530948281",
@@ -139,12 +168,7 @@ CASES: dict[str, dict[str, Any]] = {
         resources=[
             res("backup-exporter@acme-ml-prod.iam.gserviceaccount.com", "service_account", "gcp:iam"),
             res(DANA, "principal", "gcp:iam"),
-            res(
-                f"projects/{PROJECT}/serviceAccounts/backup-exporter@acme-ml-prod.iam.gserviceaccount.com/keys/"
-                "9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d",
-                "credential",
-                "gcp:iam",
-            ),
+            res(BACKUP_KEY, "credential", "gcp:iam"),
         ],
         src_ip="198.51.100.17",
         user_agent=UA_PY,
@@ -156,10 +180,10 @@ CASES: dict[str, dict[str, Any]] = {
         time=datetime(2024, 5, 2, 9, 59, 58, 392416, tzinfo=UTC),
         class_name="authentication",
         operation="GenerateAccessToken",
-        actor_uid=(
-            "principal://iam.googleapis.com/projects/412937556104/locations/global/workloadIdentityPools/"
-            "github-actions/subject/repo:acme/agents:ref:refs/heads/main"
-        ),
+        actor_uid=GITHUB_PRINCIPAL,
+        activity="authenticate",
+        delegations=[hop("impersonate", GITHUB_PRINCIPAL, AGENT_SA, "grant")],
+        credentials=[cred(None, "oauth_token", "issued", AGENT_SA)],
         actor_type="service",
         target_uid="projects/-/serviceAccounts/104422183371530948282",
         target_type="iam.serviceAccounts",
@@ -176,6 +200,7 @@ CASES: dict[str, dict[str, Any]] = {
         time=t(2024, 5, 2, 10, 10, 0),
         class_name="api_activity",
         operation="v1.compute.instances.insert",
+        activity="create",
         actor_uid=AGENT_SA,
         actor_type="service",
         target_uid=f"projects/{PROJECT}/zones/europe-west4-a/instances/gpu-miner-01",
@@ -275,6 +300,7 @@ def test_gke_entries_forced_through_this_loader(tmp_path: Path) -> None:
         event_uid="7c6b5a49-3827-4160-9f8e-7d6c5b4a3928",
         time=datetime(2024, 5, 2, 10, 11, 30, 411975, tzinfo=UTC),
         operation="io.k8s.apps.v1.deployments.patch",
+        activity="update",
         actor_uid=DANA,
         actor_type="human",
         target_uid="namespaces/agents/deployments/agent-runner",
@@ -290,6 +316,7 @@ def test_gke_entries_forced_through_this_loader(tmp_path: Path) -> None:
         event_uid="3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d",
         time=datetime(2024, 5, 2, 10, 12, 6, 998104, tzinfo=UTC),
         operation="io.k8s.rbac.v1.clusterrolebindings.create",
+        activity="grant",
         status="failure",
         status_detail=(
             "PERMISSION_DENIED (7): clusterrolebindings.rbac.authorization.k8s.io is forbidden: User "
@@ -411,3 +438,231 @@ def test_sniff_rejects_look_alikes() -> None:
     assert not sniff([cloudtrail, raw_k8s])
 
 
+
+
+# --- delegation and credentials ------------------------------------------------------------------
+# ``delegation.jsonl``, written from the AuditLog reference (serviceAccountDelegationInfo in the original
+# order of delegation, principalSubject, serviceAccountKeyName as a full resource name), IAM's
+# service-account and workload identity federation log examples (CreateServiceAccountKey's response
+# name, SetIAMPolicy's policyDelta, ExchangeToken's metadata.mapped_principal) and iamcredentials'
+# GenerateAccessTokenRequest.
+
+DELEGATION = HERE / "delegation.jsonl"
+READER = "prod-data-reader@acme-data-prod.iam.gserviceaccount.com"
+READER_ID = "118230512774011203391"
+#: One key, spelled four ways by the records (response name, full resource name, by e-mail and by
+#: unique id): one canonical uid.
+READER_KEY = f"projects/-/serviceAccounts/{READER}/keys/5e0f1d2c3b4a59687f6e5d4c3b2a19080f7e6d5c"
+GKE_SUBJECT = f"serviceAccount:{PROJECT}.svc.id.goog[agents/agent-runner]"
+UA_GCLOUD = "google-cloud-sdk gcloud/473.0.0 command/gcloud.{},gzip(gfe)"
+
+
+def drow(line: int, **columns: Any) -> dict[str, Any]:
+    return row(DELEGATION, f"$:{line}", **{"account_uid": "acme-data-prod", "actor_type": "service", **columns})
+
+
+DELEGATION_CASES: dict[str, dict[str, Any]] = {
+    "production data read through an impersonation chain (original order: the first caller first)": drow(
+        1,
+        event_uid="d1a2t3a4r5e6",
+        time=t(2024, 5, 2, 10, 20, 1, 104250),
+        class_name="data_access",
+        operation="google.cloud.bigquery.v2.TableDataService.List",
+        activity="list",
+        actor_uid=READER,
+        delegator_uid=DANA,
+        delegations=[hop("impersonate", DANA, AGENT_SA, "event"), hop("impersonate", AGENT_SA, READER, "event")],
+        target_uid="projects/acme-data-prod/datasets/customers/tables/accounts",
+        target_type="bigquery.googleapis.com/Table",
+        target_name="accounts",
+        target_system="gcp:bigquery",
+        resources=[res(AGENT_SA, "service_account", "gcp:iam"), res(DANA, "principal", "gcp:iam")],
+        src_ip="198.51.100.17",
+        user_agent=UA_PY,
+    ),
+    "GKE workload identity: the Kubernetes service account federates into the Google one, and is the same principal": drow(
+        2,
+        event_uid="w1i2f3g4k5e6",
+        time=t(2024, 5, 2, 10, 21, 12, 553001),
+        account_uid=PROJECT,
+        class_name="data_access",
+        operation="storage.objects.get",
+        activity="read",
+        actor_uid=AGENT_SA,
+        delegator_uid=GKE_SUBJECT,
+        delegations=[
+            hop("federate", GKE_SUBJECT, AGENT_SA, "event"),
+            hop("same_as", GKE_SUBJECT, "system:serviceaccount:agents:agent-runner", "standing"),
+        ],
+        target_uid="projects/_/buckets/acme-models/objects/prod/weights.bin",
+        target_type="storage.objects",
+        target_name="weights.bin",
+        target_system="gcp:storage",
+        resources=[res(GKE_SUBJECT, "principal", "gcp:iam")],
+        src_ip="10.128.0.12",
+        user_agent="gcloud-python/3.4.1 google-cloud-storage/2.16.0,gzip(gfe)",
+    ),
+    "generateAccessToken: a grant to impersonate the target service account (no token id logged)": drow(
+        3,
+        event_uid="g1a2t3k4n5e6",
+        time=t(2024, 5, 2, 10, 19, 58, 9311),
+        class_name="authentication",
+        operation="GenerateAccessToken",
+        activity="authenticate",
+        actor_uid=AGENT_SA,
+        delegations=[hop("impersonate", AGENT_SA, READER, "grant")],
+        credentials=[cred(None, "oauth_token", "issued", READER)],
+        target_uid=f"projects/-/serviceAccounts/{READER_ID}",
+        target_type="service_account",
+        target_name=READER_ID,
+        target_system="gcp:iamcredentials",
+        resources=[res(READER, "service_account", "gcp:iam")],
+        src_ip="198.51.100.17",
+        user_agent=UA_PY,
+    ),
+    "CreateServiceAccountKey: created, canonical, expiring at validBeforeTime": drow(
+        4,
+        event_uid="k1c2r3e4a5t6",
+        time=t(2024, 5, 2, 10, 22, 40, 771204),
+        class_name="account_change",
+        operation="google.iam.admin.v1.CreateServiceAccountKey",
+        activity="create",
+        actor_uid=AGENT_SA,
+        credentials=[cred(READER_KEY, "service_account_key", "created", READER, expires=t(2024, 7, 31, 10, 22, 40))],
+        target_uid=f"projects/-/serviceAccounts/{READER_ID}",
+        target_type="iam.googleapis.com/ServiceAccount",
+        target_name=READER_ID,
+        target_system="gcp:iam",
+        resources=[res(READER, "service_account", "gcp:iam"), res(READER_KEY, "credential", "gcp:iam")],
+        src_ip="198.51.100.17",
+        user_agent=UA_PY,
+    ),
+    "the key authenticates a read: used, the same uid, not a credential resource": drow(
+        5,
+        event_uid="k1u2s3e4d5a6",
+        time=t(2024, 5, 2, 10, 25, 3, 318742),
+        class_name="data_access",
+        operation="storage.objects.get",
+        activity="read",
+        actor_uid=READER,
+        credential_uid=READER_KEY,
+        credentials=[cred(READER_KEY, "service_account_key", "used", READER)],
+        target_uid="projects/_/buckets/acme-customer-exports/objects/2024-04/accounts.csv",
+        target_type="storage.objects",
+        target_name="accounts.csv",
+        target_system="gcp:storage",
+        src_ip="203.0.113.99",
+        user_agent="curl/8.5.0",
+    ),
+    "DisableServiceAccountKey: revoked (the name spelling the account by e-mail wins over its unique id)": drow(
+        6,
+        event_uid="k1d2i3s4a5b6",
+        time=t(2024, 5, 2, 11, 2, 17, 400019),
+        class_name="account_change",
+        operation="google.iam.admin.v1.DisableServiceAccountKey",
+        activity="update",
+        actor_uid=DANA,
+        actor_type="human",
+        credentials=[cred(READER_KEY, "service_account_key", "revoked", READER)],
+        target_uid=f"projects/-/serviceAccounts/{READER_ID}/keys/5e0f1d2c3b4a59687f6e5d4c3b2a19080f7e6d5c",
+        target_type="iam.googleapis.com/ServiceAccountKey",
+        target_name="5e0f1d2c3b4a59687f6e5d4c3b2a19080f7e6d5c",
+        target_system="gcp:iam",
+        resources=[res(READER, "service_account", "gcp:iam")],
+        src_ip="203.0.113.24",
+        user_agent=UA_GCLOUD.format("iam.service-accounts.keys.disable"),
+    ),
+    "DeleteServiceAccountKey: deleted": drow(
+        7,
+        event_uid="k1d2e3l4e5t6",
+        time=t(2024, 5, 2, 11, 3, 40, 118230),
+        class_name="account_change",
+        operation="google.iam.admin.v1.DeleteServiceAccountKey",
+        activity="delete",
+        actor_uid=DANA,
+        actor_type="human",
+        credentials=[cred(READER_KEY, "service_account_key", "deleted", READER)],
+        target_uid=f"projects/-/serviceAccounts/{READER_ID}/keys/5e0f1d2c3b4a59687f6e5d4c3b2a19080f7e6d5c",
+        target_type="iam.googleapis.com/ServiceAccountKey",
+        target_name="5e0f1d2c3b4a59687f6e5d4c3b2a19080f7e6d5c",
+        target_system="gcp:iam",
+        resources=[res(READER, "service_account", "gcp:iam")],
+        src_ip="203.0.113.24",
+        user_agent=UA_GCLOUD.format("iam.service-accounts.keys.delete"),
+    ),
+    "SetIAMPolicy with an ADD binding delta: grant": drow(
+        8,
+        event_uid="p1a2d3d4e5r6",
+        time=t(2024, 5, 2, 10, 18, 30, 2871),
+        class_name="account_change",
+        operation="google.iam.admin.v1.SetIAMPolicy",
+        activity="grant",
+        actor_uid=DANA,
+        actor_type="human",
+        target_uid=f"projects/-/serviceAccounts/{READER_ID}",
+        target_type="iam.serviceAccounts",
+        target_name=READER_ID,
+        target_system="gcp:iam",
+        resources=[res(AGENT_SA, "service_account", "gcp:iam"), res(READER, "service_account", "gcp:iam")],
+        src_ip="203.0.113.24",
+        user_agent=UA_GCLOUD.format("iam.service-accounts.add-iam-policy-binding"),
+    ),
+    "SetIamPolicy with a REMOVE binding delta: ungrant": drow(
+        9,
+        event_uid="p1r2e3m4o5v6",
+        time=t(2024, 5, 2, 11, 5, 9, 651004),
+        account_uid=PROJECT,
+        class_name="account_change",
+        operation="SetIamPolicy",
+        activity="ungrant",
+        actor_uid=DANA,
+        actor_type="human",
+        target_uid=f"projects/{PROJECT}",
+        target_type="cloudresourcemanager.googleapis.com/Project",
+        target_name=PROJECT,
+        target_system="gcp:cloudresourcemanager",
+        resources=[res(AGENT_SA, "service_account", "gcp:iam")],
+        src_ip="203.0.113.24",
+        user_agent=UA_GCLOUD.format("projects.remove-iam-policy-binding"),
+    ),
+    "ExchangeToken: the IdP subject federates into its mapped principal": drow(
+        10,
+        event_uid="s1t2s3x4c5h6",
+        time=t(2024, 5, 2, 9, 59, 57, 771092),
+        account_uid=PROJECT,
+        class_name="authentication",
+        operation="google.identity.sts.v1.SecurityTokenService.ExchangeToken",
+        activity="authenticate",
+        actor_uid="repo:acme/agents:ref:refs/heads/main",
+        actor_type="unknown",
+        delegations=[hop("federate", "repo:acme/agents:ref:refs/heads/main", GITHUB_PRINCIPAL, "grant")],
+        credentials=[cred(None, "oauth_token", "issued", GITHUB_PRINCIPAL)],
+        target_uid="projects/412937556104/locations/global/workloadIdentityPools/github-actions/providers/github",
+        target_type="audited_resource",
+        target_name="github",
+        target_system="gcp:sts",
+        src_ip="192.0.2.201",
+        user_agent="google-github-actions:auth/2.1.2,gzip(gfe)",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def delegation(tmp_path_factory: pytest.TempPathFactory):
+    case, summary = load(tmp_path_factory.mktemp("gcp_delegation"), DELEGATION)
+    assert (summary.read, summary.loaded, summary.quarantined) == (10, 10, 0)
+    return case
+
+
+@pytest.mark.parametrize("name", list(DELEGATION_CASES))
+def test_delegation_row(delegation, name: str) -> None:
+    expected = DELEGATION_CASES[name]
+    got = one(delegation, "event_uid = $id", id=expected["event_uid"])
+    assert subset(got, expected) == expected
+
+
+def test_a_key_has_one_uid_from_creation_to_use_to_deletion(delegation) -> None:
+    got = delegation.sql(
+        "SELECT c.action, c.uid FROM events, unnest(credentials) AS t(c) WHERE c.kind = 'service_account_key' ORDER BY time"
+    ).rows()
+    assert got == [("created", READER_KEY), ("used", READER_KEY), ("revoked", READER_KEY), ("deleted", READER_KEY)]
