@@ -105,10 +105,10 @@ def ground_truth(w: World) -> dict[str, Any]:
 
     touched = _touched(w, compromise)
     triggers = _triggers(w)
-    attribution = []
+    attribution: list[dict[str, Any]] = []
     for x in sorted(m.values(), key=lambda x: x.ns):
         if x.call is not None and x.ns >= compromise:
-            item = {"event_uid": x.uid, "source": {"gcp": "gcp_audit", "k8s": "k8s_audit", "github": "github_audit"}[x.source],
+            item: dict[str, Any] = {"event_uid": x.uid, "source": {"gcp": "gcp_audit", "k8s": "k8s_audit", "github": "github_audit"}[x.source],
                     "time": iso_gt(x.ns), "tool_call": _call(x.call)}
             if x.source == "k8s":
                 item["recorded_offset_s"] = round((x.ns - x.call.start_ns) / 1e9, 6)
@@ -185,6 +185,9 @@ def ground_truth(w: World) -> dict[str, Any]:
             "must fire; no trigger may fire for an identity outside story_identities."),
             ("After the revocation prod-data@'s key reads objects prod-data@'s own nightly job wrote: nothing is "
             "new for prod-data@ itself; these reads are the suspect's only through the key it created."),
+            f"At {iso_gt(m['responder_lists_coder_keys'].ns)} the responder lists coder@'s keys "
+            f"({m['responder_lists_coder_keys'].uid}) and finds none: the key the attack created belongs to "
+            "prod-data@, which nobody revoked.",
             "The sub-agent infra-helper is deliberately absent from inventory.yaml (ownership gap).",
             (f"The cluster ({CLUSTER}) writes raw audit.k8s.io/v1 events here, which do not name it: system k8s. "
             "(GKE itself delivers control-plane audit to Cloud Logging as k8s.io AuditLog entries; this scenario "
@@ -409,8 +412,9 @@ def readme(w: World, gt: dict[str, Any], counts: dict[str, int], size: int) -> s
         (f"- {at(c['run_command#deploy_key'].start_ns)} the agent adds write deploy key `ci-cache` to `{PROD_REPO}` "
          f"with the App token (`public_key.create`, {w.facts['deploy_key_fpr']})."),
         f"- {at(c['create_pull_request'].start_ns)} opens the pull request as if nothing happened.",
-        (f"- {DETECTED[11:19]} detection (SCC: user-managed key on prod-data@); {at(m['revoke_coder_sa'].ns)}–"
-         f"{at(m['revoke_github_app'].ns)} revocations: coder@ disabled, `agents/coder` deleted, the impersonation "
+        f"- {DETECTED[11:19]} detection (Security Command Center: a user-managed key on prod-data@, made by coder@).",
+        (f"- {at(m['responder_lists_coder_keys'].ns)} Priya lists coder@'s keys (none: the new key is prod-data@'s)."),
+        (f"- {at(m['revoke_coder_sa'].ns)}–{at(m['revoke_github_app'].ns)} revocations: coder@ disabled, `agents/coder` deleted, the impersonation "
          "RoleBinding deleted, the App installation suspended."),
         (f"- {at(m['after_list'].ns)} the prod-data@ key is used from {ATTACKER_IP} "
          "(**activity after revocation**); again 2026-11-18 03:15:44."),

@@ -525,6 +525,19 @@ def _response(w: World) -> None:
     ids = w.ids("response")
     priya, bob, carol = HUMANS["priya"], HUMANS["bob"], HUMANS["carol"]
     coder = sa_email("coder")
+    # 11:18 the responder looks for keys on the wrong account: coder@ has none, the new key is prod-data@'s
+    ns = t_("11:18:37.640925117")
+    rec = w.put_gcp(r.gcp_entry(
+        ids, ns, project=PROJECT, log="data_access", service="iam.googleapis.com",
+        method="google.iam.admin.v1.ListServiceAccountKeys", resource_name=f"projects/-/serviceAccounts/{SA_IDS['coder']}",
+        caller=Caller(email=priya[0], subject=f"user:{priya[0]}"),
+        authz=[r.authz(f"projects/-/serviceAccounts/{SA_IDS['coder']}", "iam.serviceAccountKeys.list",
+                       ptype="ADMIN_READ")],
+        resource=r.sa_resource(PROJECT, coder, SA_IDS["coder"]), ip=priya[3],
+        ua=gcloud_ua(ids, "iam.service-accounts.keys.list"),
+        request={"@type": "type.googleapis.com/google.iam.admin.v1.ListServiceAccountKeysRequest",
+                 "name": f"projects/-/serviceAccounts/{coder}"}))
+    w.mark("responder_lists_coder_keys", "gcp", rec)
     ns = t_("11:20:14.388102551")
     rec = w.put_gcp(r.gcp_entry(
         ids, ns, project=PROJECT, log="activity", service="iam.googleapis.com",
@@ -539,14 +552,15 @@ def _response(w: World) -> None:
              "Disable the Google service account (its access tokens stop working)")
     platform = r.k8s_user(bob[0], "", ["system:authenticated"])
     del platform["uid"]
-    for name, ns, kw, target, action in (
+    steps: list[tuple[str, int, dict[str, Any], str, str]] = [
         ("revoke_ksa", t_("11:21:40.552310") + K8S_SKEW,
          {"verb": "delete", "resource": "serviceaccounts", "namespace": "agents", "name": "coder"},
          "system:serviceaccount:agents:coder", "Delete the Kubernetes service account (invalidates its bound tokens)"),
         ("revoke_impersonation", t_("11:22:05.118774") + K8S_SKEW,
          {"verb": "delete", "resource": "rolebindings", "namespace": "prod", "name": "coder-impersonate-deployer"},
          "namespaces/prod/rolebindings/coder-impersonate-deployer",
-         "Delete the RoleBinding that let coder impersonate prod:deployer")):
+         "Delete the RoleBinding that let coder impersonate prod:deployer")]
+    for name, ns, kw, target, action in steps:
         rec = w.put_k8s(r.k8s_event(ids, ns, user=platform, ip=bob[3], ua=KUBECTL_UA,
                                     reason='RBAC: allowed by ClusterRoleBinding "gke-platform-admins" of ClusterRole '
                                            '"cluster-admin" to User "bob@acme.example"', **kw))
