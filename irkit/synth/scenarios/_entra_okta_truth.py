@@ -10,13 +10,13 @@ import yaml
 from .._util import iso_gt
 from . import _microsoft as ms
 from ._entra_okta_run import Call, Run
-from .entra_okta_agent import DECLARED_TOOLS, DETECTED, DOMAIN, SUB, SUSPECT, Story, World
+from .entra_okta_agent import DECLARED_TOOLS, DETECTED, DOMAIN, SKEW, SUB, SUSPECT, Story, World
 
 JsonObj = dict[str, Any]
 
 
 def _call(call: Call) -> dict[str, str]:
-    return {"agent": call.agent, "tool": call.tool, "mcp_server": call.server, "mcp_session": call.session,
+    return {"agent": call.agent, "via": "sub-agent" if call.agent == SUB else "parent", "tool": call.tool, "mcp_server": call.server, "mcp_session": call.session,
             "mcp_event_uid": call.mcp_request_uid, "span_event_uid": call.span_uid, "start": iso_gt(call.start_ns)}
 
 
@@ -49,7 +49,9 @@ def ground_truth(st: Story) -> JsonObj:
         sessions.append({"id": run.session, "source": "mcp", "start": iso_gt(lo), "end": iso_gt(hi), "what": label})
 
     vault_uid = w.vault_rid.upper()
-    chain = [
+    span_time = {parent.root_uid: parent.start_ns, spawn_uid: sub_start,
+                 st.calls["graph_add_password"].span_uid: st.calls["graph_add_password"].start_ns}
+    chain: list[JsonObj] = [
         {"kind": "human", "uid": maya.email, "event_uid": m["maya_sso"].uid,
          "link": "Maya signs in to Okta and opens the Expense Assistant (user.authentication.sso)"},
         {"kind": "agent", "uid": SUSPECT, "event_uid": parent.root_uid,
@@ -67,6 +69,9 @@ def ground_truth(st: Story) -> JsonObj:
         {"kind": "resource", "uid": vault_uid, "event_uid": m["kv_get"].uid,
          "link": "the payroll Key Vault (resourceId as the diagnostic export writes it, upper-cased)"},
     ]
+    by_uid = {x.uid: x.ns for x in m.values()}
+    for hop in chain:
+        hop["time"] = iso_gt(span_time.get(hop["event_uid"], by_uid.get(hop["event_uid"], 0)))
 
     touched: dict[str, dict[str, JsonObj]] = {"identities": {}, "resources": {}, "systems": {}}
     first: list[tuple[int, str, str, str, str, str]] = []
@@ -90,15 +95,18 @@ def ground_truth(st: Story) -> JsonObj:
         touched[kind][uid] = item
 
     def trig(kind: str, identity: str, *names: str) -> list[JsonObj]:
-        return [{"kind": kind, "identity": identity, "event_uid": m[n].uid, "time": iso_gt(m[n].ns)} for n in names]
+        return [{"kind": kind, "identity": identity, "event_uid": m[n].uid, "time": iso_gt(m[n].ns), "must_fire": True}
+                for n in names]
 
     expansion: list[JsonObj] = []
     for call in sorted((c for r in (parent, sub) for c in r.calls), key=lambda c: c.start_ns):
         if call.start_ns >= compromise and call.tool not in DECLARED_TOOLS \
                 and call.tool not in {e["tool"] for e in expansion}:
             expansion.append({"kind": "tool_expansion", "identity": SUSPECT, "event_uid": call.mcp_request_uid,
-                              "span_event_uid": call.span_uid, "time": iso_gt(call.start_ns), "tool": call.tool,
-                              "via": call.agent, "detail": f"{call.tool} on MCP server {call.server}, not in scope.tools"})
+                              "span_event_uid": call.span_uid, "time": iso_gt(call.req_ns),
+                              "span_time": iso_gt(call.start_ns), "tool": call.tool,
+                              "via": call.agent, "detail": f"{call.tool} on MCP server {call.server}, not in scope.tools",
+                              "must_fire": True})
     sub_init = sub.mcp_uids[0]
     after = ["after_storage_signin", "after_blob_list", "after_blob_get", "after_kv_signin", "after_kv_get"]
     triggers = (
@@ -108,16 +116,21 @@ def ground_truth(st: Story) -> JsonObj:
                "role_write")
         + trig("privilege_change", SUSPECT, "app_role_assignment", "add_owner", "add_secret_b", "role_write")
         + [{"kind": "ownership_gap", "identity": SUB, "event_uid": spawn_uid, "time": iso_gt(sub_start),
-            "detail": "sub-agent spawned by expense-agent, absent from the inventory"},
+            "detail": "sub-agent spawned by expense-agent, absent from the inventory", "must_fire": True},
            {"kind": "ownership_gap", "identity": SUB, "event_uid": sub_init[1], "time": iso_gt(sub_init[0]),
-            "detail": f"MCP initialize with clientInfo.name={SUB}"}]
+            "detail": f"MCP initialize with clientInfo.name={SUB}", "must_fire": True}]
         + trig("activity_after_revocation", "payroll-sync", *after)
     )
 
-    attribution = [{"event_uid": x.uid, "source": x.source, "time": iso_gt(x.ns), "principal": x.actor,
-                    "credential": x.credential, "tool_call": _call(x.call)}
-                   for x in sorted(m.values(), key=lambda x: (x.ns, x.uid))
-                   if x.call is not None and x.call.start_ns >= compromise]
+    attribution = []
+    for x in sorted(m.values(), key=lambda x: (x.ns, x.uid)):
+        if x.call is None or x.call.start_ns < compromise:
+            continue
+        true_ns = x.ns + (SKEW if x.source.startswith("entra_") else 0)
+        attribution.append({"event_uid": x.uid, "source": x.source, "time": iso_gt(x.ns), "principal": x.actor,
+                            "credential": x.credential, "tool_call": _call(x.call),
+                            "recorded_offset_s": round((x.ns - x.call.start_ns) / 1e9, 6),
+                            "true_offset_s": round((true_ns - x.call.start_ns) / 1e9, 6)})
 
     revocations = [{"target": r["target"], "system": r["system"], "action": r["action"], "at": iso_gt(int(r["at_ns"])),
                     "logged_at": iso_gt(int(r["logged_ns"])), "event_uid": r["event_uid"]} for r in st.revocations]
@@ -126,7 +139,8 @@ def ground_truth(st: Story) -> JsonObj:
              {"credential": w.okta["agent_client"], "last_use": iso_gt(m["okta_token"].ns)},
              {"session": st.vals["maya_session"], "last_use": iso_gt(m["maya_sso"].ns)}]
     persistence = [{
-        "credential": key_b, "kind": "client_secret", "type": "entra_client_secret", "owner": payroll.obj_id,
+        "credential": key_b, "kind": "client_secret", "type": "entra_client_secret", "spellings": [key_b],
+        "owner": payroll.obj_id,
         "owner_app_id": payroll.app_id, "owner_name": "payroll-sync", "created_by_event": m["add_secret_b"].uid,
         "revoked": False}]
     standing = [
@@ -137,12 +151,16 @@ def ground_truth(st: Story) -> JsonObj:
         {"what": "Contributor on rg-payroll-prod for expense-agent's service principal", "uid": st.vals["role_assignment"],
          "event_uid": m["role_write"].uid, "removed": False},
     ]
+    tom = w.humans["tom.becker"]
     story_identities = [
-        {"id": "maya.lindqvist", "role": "the analyst whose conversation was steered (acts only as herself)"},
-        {"id": SUSPECT, "role": "the suspect agent"},
-        {"id": SUB, "role": "the unregistered sub-agent (not in the inventory)"},
-        {"id": "payroll-sync", "role": "acted as by the attack through secret B (its own secret-C runs are benign)"},
-        {"id": "tom.becker", "role": "the responder: revocations only, no trigger may fire for him"},
+        {"uid": "maya.lindqvist", "aliases": [maya.email, maya.okta_id, maya.entra_id],
+         "role": "the analyst whose conversation was steered (acts only as herself)"},
+        {"uid": SUSPECT, "aliases": aliases, "role": "the suspect agent"},
+        {"uid": SUB, "aliases": [SUB], "role": "the unregistered sub-agent (not in the inventory)"},
+        {"uid": "payroll-sync", "aliases": [payroll.sp_id, payroll.app_id, payroll.obj_id],
+         "role": "acted as by the attack through secret B (its own secret-C runs are benign)"},
+        {"uid": "tom.becker", "aliases": [tom.email, tom.okta_id, tom.entra_id],
+         "role": "the responder: revocations only, no trigger may fire for him"},
     ]
     return {
         "scenario": "entra-okta-agent",
@@ -152,15 +170,21 @@ def ground_truth(st: Story) -> JsonObj:
         "delegation_chain": chain,
         "touched": {k: list(v.values()) for k, v in touched.items()},
         "triggers": triggers,
-        "used_after_revocation": [{"credential": key_b, "first_use": iso_gt(m[after[0]].ns),
-                                   "event_uid": m[after[0]].uid}],
+        "used_after_revocation": [{"credential": key_b, "kind": "client_secret", "first_use": iso_gt(m[after[0]].ns),
+                                   "event_uid": m[after[0]].uid, "visible": True,
+                                   "events": [m[n].uid for n in after]}],
         "attribution": attribution,
         "revocations": revocations,
         "quiet_after_revocation": quiet,
         "persistence": persistence,
         "standing_grants": standing,
         "story_identities": story_identities,
-        "benign_shared": list(st.vals["benign_shared"]),
+        "benign_shared": [{"event_uid": uid, "time": iso_gt(ns), "identity": who, "why": why}
+                          for ns, uid, who, why in sorted(st.vals["benign_shared"])],
+        "clock_offsets": [{"source": src, "offset_s": -SKEW / 1e9,
+                           "relative_to": "otel_genai, mcp, okta and the Azure logs (the Entra clock is slow)"}
+                          for src in ("entra_signin", "entra_audit")],
+        "duplicates": {"entra_signin": st.vals["duplicates"]},
         "notes": [
             ("Times are ISO-8601 UTC at microsecond precision, as the lake holds them (each source's own clock); a "
             "zero fraction is omitted."),

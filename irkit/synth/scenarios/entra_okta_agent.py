@@ -825,7 +825,7 @@ def background(st: Story) -> None:
     ids = w.ids
     rng = ids.rng
     revoked = max(int(r["at_ns"]) for r in st.revocations)
-    benign: list[str] = []
+    benign: list[tuple[int, str, str, str]] = []
     st.vals["benign_shared"] = benign
     payroll, ci, backup = w.apps["payroll-sync"], w.apps["ci-deployer"], w.apps["backup-runner"]
     for d in range(7):
@@ -840,7 +840,8 @@ def background(st: Story) -> None:
                    blob_read(ev, t + 2_700 * MS, payroll, None, FUNC_IP, FUNC_BLOB_UA),
                    blob_read(ev, t + 3_350 * MS, payroll, "2026-11/payroll-register-2026-11.csv", FUNC_IP, FUNC_BLOB_UA)]
             if t > st.vals["compromise_ns"]:
-                benign.extend(uid for _, uid in run)
+                benign.extend((ns, uid, "payroll-sync", "payroll-sync's scheduled run with its own secret C")
+                              for ns, uid in run)
         # backup-runner, nightly
         sp_signin(ev, day + HOUR + rng.randint(0, 300) * SECOND, backup, "F", ms.STORAGE_APP, FUNC_IP)
         if not weekday:
@@ -934,7 +935,7 @@ def _admin_days(st: Story) -> None:
                         ms.prop("KeyDescription", [d], [d, e]),
                         ms.prop("Included Updated Properties", None, "KeyDescription")])])
     ev.mark("admin_secret_add", "entra_audit", t_, uid, actor="priya.raman", credential=hr.keys["E"])
-    st.vals["benign_shared"].append(uid)
+    st.vals["benign_shared"].append((t_, uid, "priya.raman", "an administrator adds a secret to hr-reporting"))
     # Okta administration: a consent for the agent's Okta app, a read-only admin role for Sam
     session, _ = okta_login(ev, ns_of("2026-11-16T09:58:40.220Z"), lena)
     okta_admin(ev, ns_of("2026-11-16T10:05:12.664Z"), lena, session, "app.oauth2.as.consent.grant",
@@ -1028,6 +1029,7 @@ def generate(out_dir: Path | str = DEFAULT_OUT, seed: int = DEFAULT_SEED) -> Pat
     story = build_story(ev)
     background(story)
     counts = write_evidence(ev, out)
+    story.vals["duplicates"] = counts["entra_signin_redelivered"]
     gt = ground_truth(story)
     (out / "ground_truth.json").write_text(json.dumps(gt, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "inventory.yaml").write_text(inventory_yaml(world), encoding="utf-8")
