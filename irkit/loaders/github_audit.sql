@@ -13,7 +13,8 @@ CREATE OR REPLACE TEMP MACRO github_parse(txt) AS TRY(json_transform(txt, '{
     "integration": "VARCHAR", "integration_id": "VARCHAR",
     "org": "VARCHAR", "business": "VARCHAR", "repo": "VARCHAR", "repository": "VARCHAR",
     "team": "VARCHAR", "user": "VARCHAR", "target_login": "VARCHAR",
-    "deploy_key_fingerprint": "VARCHAR", "fingerprint": "VARCHAR",
+    "deploy_key_fingerprint": "VARCHAR", "fingerprint": "VARCHAR", "title": "VARCHAR",
+    "user_programmatic_access_name": "VARCHAR",
     "request_method": "VARCHAR", "route": "VARCHAR", "url_path": "VARCHAR", "status_code": "VARCHAR"
 }'));
 
@@ -24,6 +25,56 @@ CREATE OR REPLACE TEMP MACRO github_org(o) AS irkit_nz(CASE
     WHEN starts_with(o, '{') THEN TRY(coalesce(o ->> '$.login', o ->> '$.name'))
     ELSE o
 END);
+
+-- One delegation hop / one credential entry, typed as irkit.schema.DELEGATION / CREDENTIAL.
+CREATE OR REPLACE TEMP MACRO github_hop(kind, f, t, cred, scope) AS struct_pack(
+    kind := CAST(kind AS VARCHAR), from_uid := CAST(f AS VARCHAR), to_uid := CAST(t AS VARCHAR),
+    credential_uid := CAST(cred AS VARCHAR), scope := CAST(scope AS VARCHAR), expires := CAST(NULL AS TIMESTAMPTZ));
+CREATE OR REPLACE TEMP MACRO github_cred(uid, kind, action, principal, name) AS struct_pack(
+    uid := CAST(uid AS VARCHAR), kind := CAST(kind AS VARCHAR), action := CAST(action AS VARCHAR),
+    principal_uid := CAST(principal AS VARCHAR), name := CAST(name AS VARCHAR), expires := CAST(NULL AS TIMESTAMPTZ));
+
+-- The kind of credential a `programmatic_access_type` names (normalized: lower case, '_' for spaces and '-').
+CREATE OR REPLACE TEMP MACRO github_token_kind(access) AS CASE
+    WHEN access LIKE '%server_to_server%' THEN 'installation_token'
+    WHEN access LIKE '%user_to_server%' OR access LIKE 'oauth%' THEN 'oauth_token'
+    WHEN access LIKE '%personal_access_token%' THEN 'personal_access_token'
+    WHEN access LIKE '%deploy_key%' THEN 'deploy_key'
+    WHEN access LIKE '%public_key%' OR access LIKE '%ssh%' THEN 'ssh_key'
+    ELSE 'other'
+END;
+
+-- The vendor-neutral kind of act (irkit.schema.ACTIVITIES) of an audit action: membership, role, App
+-- installation and OAuth/token authorizations first; then API requests by HTTP method; then the verb.
+CREATE OR REPLACE TEMP MACRO github_activity(action, method) AS CASE
+    WHEN action IN ('org.add_member', 'org.update_member', 'org.add_billing_manager', 'team.add_member',
+                    'team.add_repository', 'team.promote_maintainer', 'team.update_repository_permission',
+                    'repo.add_member', 'repo.update_member', 'org.oauth_app_access_approved', 'oauth_authorization.create',
+                    'integration_installation.create', 'integration_installation.repositories_added',
+                    'integration_installation.unsuspend', 'personal_access_token.access_granted',
+                    'org_credential_authorization.grant')
+         OR action LIKE '%.add_admin' THEN 'grant'
+    WHEN action IN ('org.remove_member', 'org.remove_outside_collaborator', 'org.remove_billing_manager',
+                    'team.remove_member', 'team.remove_repository', 'team.demote_maintainer', 'repo.remove_member',
+                    'oauth_authorization.destroy', 'integration_installation.destroy', 'integration_installation.suspend',
+                    'integration_installation.repositories_removed', 'personal_access_token.access_revoked',
+                    'org_credential_authorization.revoke', 'org_credential_authorization.deauthorize')
+         OR action LIKE '%.remove_admin' THEN 'ungrant'
+    WHEN action IN ('user.login', 'user.failed_login') THEN 'authenticate'
+    WHEN action = 'api.request' THEN CASE upper(method)
+        WHEN 'GET' THEN 'read' WHEN 'HEAD' THEN 'read' WHEN 'POST' THEN 'create' WHEN 'PUT' THEN 'update'
+        WHEN 'PATCH' THEN 'update' WHEN 'DELETE' THEN 'delete' ELSE 'other' END
+    WHEN action IN ('git.clone', 'git.fetch') THEN 'read'
+    WHEN action = 'git.push' THEN 'update'
+    -- repo.access: the repository's visibility changed (not a read)
+    WHEN action = 'repo.access' THEN 'update'
+    WHEN regexp_matches(action, '\.(create|add|[a-z_]*created|invite_member|regenerate)$') THEN 'create'
+    WHEN regexp_matches(action, '\.(destroy|delete|remove|[a-z_]*deleted|revoke)$') THEN 'delete'
+    WHEN regexp_matches(action, '\.(update|rename|edit|change|transfer|archived|unarchived|enable|disable|suspend|unsuspend|[a-z_]*updated|update_[a-z_]+|change_[a-z_]+)$') THEN 'update'
+    WHEN regexp_matches(action, '\.(download|view|clone|fetch)$') THEN 'read'
+    WHEN regexp_matches(action, '\.list$') THEN 'list'
+    ELSE 'other'
+END;
 
 WITH parsed AS (
     SELECT r.*, github_parse(r.raw) AS e FROM records r
@@ -66,7 +117,11 @@ derived AS (
             WHEN (irkit_nz(e.integration) IS NOT NULL OR irkit_nz(e.integration_id) IS NOT NULL)
                  AND access NOT LIKE '%user_to_server%' AND access NOT LIKE 'oauth%' THEN 'service'
             ELSE 'human'
-        END AS kind
+        END AS kind,
+        -- on token lifecycle actions the token fields name the token acted on, not the caller's credential
+        coalesce(e.action LIKE 'personal_access_token.%' OR e.action LIKE 'oauth_access.%'
+                 OR e.action LIKE 'oauth_authorization.%', false) AS token_subject,
+        coalesce(irkit_nz(e.hashed_token), token_id) AS token
     FROM fields
 ),
 targets AS (
@@ -92,6 +147,52 @@ targets AS (
                 THEN struct_pack(uid := business, type := 'enterprise', name := business)
         END AS t
     FROM derived
+),
+modeled AS (
+    SELECT *,
+        CASE WHEN NOT token_subject THEN token END AS used_token,
+        coalesce(actor, irkit_nz(CASE WHEN e.actor_id <> '0' THEN e.actor_id END)) AS who,
+        CASE WHEN app IS NOT NULL AND actor IS NOT NULL AND actor NOT LIKE '%[bot]'
+                  AND (access LIKE '%user_to_server%' OR access LIKE 'oauth%' OR irkit_nz(e.oauth_application_id) IS NOT NULL)
+             THEN app END AS through_app,
+        -- the new, revoked or deleted token of a token lifecycle action
+        CASE WHEN NOT token_subject OR token IS NULL THEN NULL
+             WHEN regexp_matches(e.action, '\.(create|regenerate|credential_regenerated)$') THEN 'created'
+             WHEN regexp_matches(e.action, '\.(destroy|delete)$') THEN 'deleted'
+             WHEN regexp_matches(e.action, '\.(revoke|access_revoked)$') THEN 'revoked'
+        END AS token_action,
+        CASE WHEN key_fingerprint IS NULL THEN NULL
+             WHEN regexp_matches(e.action, '\.(create|add_deploy_key|deploy_key_created)$') THEN 'created'
+             WHEN regexp_matches(e.action, '\.(delete|destroy|remove_deploy_key|deploy_key_deleted)$') THEN 'deleted'
+        END AS key_action
+    FROM targets
+),
+stated AS (
+    SELECT *,
+        [h FOR h IN [
+            -- an App acts as its bot account: both uids name one principal
+            CASE WHEN actor LIKE '%[bot]' AND app IS NOT NULL THEN github_hop('same_as', app, actor, NULL, 'standing') END,
+            -- a user-to-server or OAuth token: the App / OAuth app made this event for the user
+            CASE WHEN through_app IS NOT NULL AND NOT token_subject
+                 THEN github_hop('on_behalf_of', actor, through_app, used_token, 'event') END,
+            -- installing an App (or adding repositories to it) or approving an OAuth app is the org's consent
+            CASE WHEN e.action IN ('integration_installation.create', 'integration_installation.repositories_added',
+                                   'integration_installation.unsuspend', 'org.oauth_app_access_approved')
+                 THEN github_hop('consent', org, app, NULL, 'standing') END,
+            -- a user authorizing an OAuth app is the user's consent
+            CASE WHEN e.action = 'oauth_authorization.create' THEN github_hop('consent', who, app, NULL, 'standing') END
+        ] IF h IS NOT NULL AND h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid] AS hops,
+        [c FOR c IN [
+            CASE WHEN used_token IS NOT NULL THEN github_cred(used_token, github_token_kind(access), 'used', who, NULL) END,
+            CASE WHEN token_action IS NOT NULL THEN github_cred(
+                token, CASE WHEN e.action LIKE 'personal_access_token.%' THEN 'personal_access_token' ELSE 'oauth_token' END,
+                token_action, coalesce(affected_user, who), irkit_nz(e.user_programmatic_access_name)) END,
+            -- deploy keys belong to a repository; other public keys to a user
+            CASE WHEN key_action IS NOT NULL THEN github_cred(
+                key_fingerprint, CASE WHEN repo IS NOT NULL OR e.action LIKE '%deploy_key%' THEN 'deploy_key' ELSE 'ssh_key' END,
+                key_action, coalesce(repo, affected_user, who), irkit_nz(e.title)) END
+        ] IF c IS NOT NULL AND c.uid IS NOT NULL] AS creds
+    FROM modeled
 )
 SELECT
     file_id, evidence_offset, evidence_path, raw,
@@ -120,7 +221,7 @@ SELECT
     actor AS actor_name,
     coalesce(org, business) AS account_uid,
     CAST(NULL AS VARCHAR) AS session_uid,
-    coalesce(irkit_nz(e.hashed_token), token_id) AS credential_uid,
+    used_token AS credential_uid,
     CASE WHEN app IS NOT NULL AND actor IS NOT NULL AND actor NOT LIKE '%[bot]'
               AND (access LIKE '%user_to_server%' OR access LIKE 'oauth%' OR irkit_nz(e.oauth_application_id) IS NOT NULL)
          THEN app END AS delegator_uid,
@@ -145,9 +246,12 @@ SELECT
     CAST(NULL AS VARCHAR) AS span_uid,
     CAST(NULL AS VARCHAR) AS parent_span_uid,
     CAST(NULL AS VARCHAR) AS tool_name,
+    github_activity(coalesce(e.action, ''), e.request_method) AS activity,
+    coalesce(hops, []) AS delegations,
+    coalesce(creds, []) AS credentials,
     CASE
         WHEN e IS NULL THEN 'not valid JSON'
         WHEN irkit_nz(e.action) IS NULL THEN 'no action: not a GitHub audit log event'
         WHEN ts IS NULL THEN 'no readable @timestamp or created_at: ' || coalesce(e."@timestamp", e.created_at, 'absent')
     END AS quarantine_reason
-FROM targets
+FROM stated
