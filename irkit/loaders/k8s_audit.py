@@ -44,7 +44,35 @@ resources          the target, an RBAC binding's ``roleRef`` and ``subjects`` (s
                    ``system:serviceaccount:<ns>:<name>``, like actors), a created pod's service account
 src_ip, user_agent ``sourceIPs[0]``, ``userAgent`` (GKE ``requestMetadata``)
 account_uid        the cluster where known
+activity           RBAC bindings and roles created/updated/patched: grant, deleted: ungrant (a role's
+                   rules are its bound subjects' permissions); CSR approval: grant; exec, attach,
+                   portforward, proxy: invoke; TokenRequest, TokenReview: authenticate; access reviews:
+                   read; else the verb (get/watch read, list list, create create, update/patch update,
+                   delete/deletecollection delete, other)
 =================  ==========================================================================
+
+Delegation and credentials (docs/normalization.md, "Delegation and credentials"):
+
+* ``impersonatedUser`` (``kubectl --as``, the Impersonate-User header): an ``event``-scope
+  ``impersonate`` hop ``user.username`` -> ``impersonatedUser.username`` (the actor is the impersonated
+  user). GKE: ``serviceAccountDelegationInfo`` authorities, in their documented order, each an
+  ``event`` ``impersonate`` hop to the next and the last to the actor (the gcp_audit loader's rule).
+* ``user.extra["authentication.kubernetes.io/credential-id"]`` (Kubernetes 1.30+): the credential the
+  request authenticated with, ``used``, uid as logged: ``JTI=<uuid>`` a ``service_account_token``,
+  ``X509SHA256=<hex>`` a ``certificate``, anything else ``other``; its principal is the authenticated
+  user, never the impersonated one. ``pod-name``, ``pod-uid``, ``node-name`` extras are context, not
+  credentials.
+* TokenRequest (``create serviceaccounts/token``), successful: an ``issued`` ``service_account_token``
+  of ``system:serviceaccount:<ns>:<name>``, uid = the ``authentication.kubernetes.io/issued-credential-id``
+  audit annotation (``authentication.k8s.io/issued-credential-id`` before 1.30; GKE: the entry's labels),
+  which is the same ``JTI=<uuid>`` the token's requests carry in their credential-id extra, so issue and
+  use share one uid; expires = the response's ``status.expirationTimestamp`` (RequestResponse level);
+  and a ``grant`` ``impersonate`` hop caller -> that service account with that credential (none when
+  the caller asks for its own token).
+* A Secret of type ``kubernetes.io/service-account-token`` created: a ``created``
+  ``service_account_token`` of the account its ``kubernetes.io/service-account.name`` annotation names,
+  uid ``namespaces/<ns>/secrets/<name>`` (its use is not linked: the extra a legacy token carries names
+  no JTI).
 """
 
 from __future__ import annotations
@@ -52,7 +80,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "k8s_audit"
-VERSION = "1.0"
+VERSION = "1.1"
 DESCRIPTION = "Kubernetes audit events: apiserver log backend (v1, v1beta1), GKE Cloud Logging, AKS diagnostics"
 
 

@@ -16,28 +16,74 @@ CREATE OR REPLACE TEMP MACRO k8s_audit_parse(txt) AS TRY(json_transform(txt, '{
     "objectRef": {"resource": "VARCHAR", "namespace": "VARCHAR", "name": "VARCHAR",
         "apiGroup": "VARCHAR", "subresource": "VARCHAR"},
     "responseStatus": {"code": "VARCHAR", "reason": "VARCHAR", "message": "VARCHAR"},
-    "requestObject": {"metadata": {"name": "VARCHAR"},
+    "requestObject": {"metadata": {"name": "VARCHAR", "annotations": {"kubernetes.io/service-account.name": "VARCHAR"}},
+        "type": "VARCHAR",
         "roleRef": {"kind": "VARCHAR", "name": "VARCHAR"},
         "subjects": [{"kind": "VARCHAR", "name": "VARCHAR", "namespace": "VARCHAR"}],
         "spec": {"serviceAccountName": "VARCHAR"}},
-    "responseObject": {"metadata": {"name": "VARCHAR"}, "spec": {"serviceAccountName": "VARCHAR"}},
+    "responseObject": {"metadata": {"name": "VARCHAR"}, "spec": {"serviceAccountName": "VARCHAR"}, "status": "JSON"},
     "requestReceivedTimestamp": "VARCHAR", "stageTimestamp": "VARCHAR", "timestamp": "VARCHAR",
-    "annotations": {"authorization.k8s.io/decision": "VARCHAR", "authorization.k8s.io/reason": "VARCHAR"},
+    "annotations": {"authorization.k8s.io/decision": "VARCHAR", "authorization.k8s.io/reason": "VARCHAR",
+        "authentication.kubernetes.io/issued-credential-id": "VARCHAR", "authentication.k8s.io/issued-credential-id": "VARCHAR"},
     "category": "VARCHAR", "resourceId": "VARCHAR", "time": "VARCHAR", "properties": {"log": "JSON"},
     "insertId": "VARCHAR",
     "resource": {"labels": {"cluster_name": "VARCHAR"}},
-    "labels": {"authorization.k8s.io/decision": "VARCHAR", "authorization.k8s.io/reason": "VARCHAR"},
+    "labels": {"authorization.k8s.io/decision": "VARCHAR", "authorization.k8s.io/reason": "VARCHAR",
+        "authentication.kubernetes.io/issued-credential-id": "VARCHAR", "authentication.k8s.io/issued-credential-id": "VARCHAR"},
     "protoPayload": {"serviceName": "VARCHAR", "methodName": "VARCHAR", "resourceName": "VARCHAR",
         "authenticationInfo": {"principalEmail": "VARCHAR",
-            "serviceAccountDelegationInfo": [{"firstPartyPrincipal": {"principalEmail": "VARCHAR"}}]},
+            "serviceAccountDelegationInfo": [{"principalSubject": "VARCHAR",
+                "firstPartyPrincipal": {"principalEmail": "VARCHAR"}}]},
         "requestMetadata": {"callerIp": "VARCHAR", "callerSuppliedUserAgent": "VARCHAR"},
         "status": {"code": "VARCHAR", "message": "VARCHAR"},
-        "request": {"metadata": {"name": "VARCHAR"},
+        "request": {"metadata": {"name": "VARCHAR", "annotations": {"kubernetes.io/service-account.name": "VARCHAR"}},
+            "type": "VARCHAR",
             "roleRef": {"kind": "VARCHAR", "name": "VARCHAR"},
             "subjects": [{"kind": "VARCHAR", "name": "VARCHAR", "namespace": "VARCHAR"}],
             "spec": {"serviceAccountName": "VARCHAR"}},
-        "response": {"metadata": {"name": "VARCHAR"}, "spec": {"serviceAccountName": "VARCHAR"}}}
+        "response": {"metadata": {"name": "VARCHAR"}, "spec": {"serviceAccountName": "VARCHAR"}, "status": "JSON"}}
 }'));
+
+-- The kind of act of a Kubernetes request (the gcp_audit loader applies the same rule to GKE entries):
+-- writing an RBAC binding or role grants (deleting one ungrants: a role's rules are the permissions of
+-- the subjects bound to it), approving a CSR grants, exec/attach/portforward/proxy invoke, a TokenRequest
+-- or TokenReview authenticates, an access review reads; else by verb (get/watch read, list list, create
+-- create, update/patch update, delete/deletecollection delete, anything else other).
+CREATE OR REPLACE TEMP MACRO k8s_audit_activity(verb, res, sub) AS (
+    CASE
+        WHEN res IN ('rolebindings', 'clusterrolebindings', 'roles', 'clusterroles') AND sub IS NULL
+             AND verb IN ('create', 'update', 'patch') THEN 'grant'
+        WHEN res IN ('rolebindings', 'clusterrolebindings', 'roles', 'clusterroles') AND sub IS NULL
+             AND verb IN ('delete', 'deletecollection') THEN 'ungrant'
+        WHEN res = 'certificatesigningrequests' AND sub = 'approval' AND verb IN ('update', 'patch') THEN 'grant'
+        WHEN sub IN ('exec', 'attach', 'portforward', 'proxy') THEN 'invoke'
+        WHEN (res = 'serviceaccounts' AND sub = 'token' AND verb = 'create') OR res = 'tokenreviews' THEN 'authenticate'
+        WHEN res IN ('subjectaccessreviews', 'selfsubjectaccessreviews', 'localsubjectaccessreviews',
+                     'selfsubjectrulesreviews', 'selfsubjectreviews') THEN 'read'
+        WHEN verb IN ('get', 'watch') THEN 'read'
+        WHEN verb = 'list' THEN 'list'
+        WHEN verb = 'create' THEN 'create'
+        WHEN verb IN ('update', 'patch') THEN 'update'
+        WHEN verb IN ('delete', 'deletecollection') THEN 'delete'
+        ELSE 'other'
+    END
+);
+
+-- A delegation authority of a GKE entry as a principal uid (the gcp_audit loader's rule): the
+-- first-party e-mail, else the subject without a 'user:' / 'serviceAccount:' prefix before an e-mail.
+CREATE OR REPLACE TEMP MACRO k8s_audit_authority(email, subject) AS coalesce(
+    irkit_nz(email),
+    CASE WHEN regexp_full_match(subject, '(user|serviceAccount):[^\[\]/]+@[^\[\]/]+') THEN regexp_replace(subject, '^[A-Za-z]+:', '')
+         ELSE irkit_nz(subject) END
+);
+
+-- One delegation hop / one credential, typed as the schema's DELEGATION / CREDENTIAL structs.
+CREATE OR REPLACE TEMP MACRO k8s_audit_hop(k, f, t, c, sc, x) AS struct_pack(
+    kind := CAST(k AS VARCHAR), from_uid := CAST(f AS VARCHAR), to_uid := CAST(t AS VARCHAR),
+    credential_uid := CAST(c AS VARCHAR), scope := CAST(sc AS VARCHAR), expires := CAST(x AS TIMESTAMPTZ));
+CREATE OR REPLACE TEMP MACRO k8s_audit_cred(u, k, a, pr, nm, x) AS struct_pack(
+    uid := CAST(u AS VARCHAR), kind := CAST(k AS VARCHAR), action := CAST(a AS VARCHAR),
+    principal_uid := CAST(pr AS VARCHAR), name := CAST(nm AS VARCHAR), expires := CAST(x AS TIMESTAMPTZ));
 
 WITH outer_parsed AS (
     SELECT r.*, k8s_audit_parse(r.raw) AS o FROM records r
@@ -81,6 +127,17 @@ fields AS (
                  CASE WHEN gcp THEN e.protoPayload.response.spec.serviceAccountName ELSE e.responseObject.spec.serviceAccountName END) AS pod_sa,
         irkit_nz(CASE WHEN gcp THEN e.protoPayload.authenticationInfo.principalEmail ELSE e.user.username END) AS real_user,
         irkit_nz(e.impersonatedUser.username) AS as_user,
+        irkit_nz(e.user.extra."authentication.kubernetes.io/credential-id"[1]) AS credential_id,
+        coalesce(irkit_nz(e.annotations."authentication.kubernetes.io/issued-credential-id"),
+                 irkit_nz(e.annotations."authentication.k8s.io/issued-credential-id"),
+                 irkit_nz(e.labels."authentication.kubernetes.io/issued-credential-id"),
+                 irkit_nz(e.labels."authentication.k8s.io/issued-credential-id")) AS issued_id,
+        irkit_ts(json_extract_string(CASE WHEN gcp THEN e.protoPayload.response.status ELSE e.responseObject.status END,
+                                     '$.expirationTimestamp')) AS token_expires,
+        -- GKE: the delegation chain, in its documented order (the original caller first), empty entries dropped
+        list_filter([k8s_audit_authority(d.firstPartyPrincipal.principalEmail, d.principalSubject)
+                     FOR d IN coalesce(e.protoPayload.authenticationInfo.serviceAccountDelegationInfo, [])],
+                    lambda x: x IS NOT NULL) AS chain,
         coalesce(e.annotations."authorization.k8s.io/decision", e.labels."authorization.k8s.io/decision") AS decision,
         irkit_nz(coalesce(e.annotations."authorization.k8s.io/reason", e.labels."authorization.k8s.io/reason")) AS authz_reason,
         coalesce(irkit_ts(e.requestReceivedTimestamp), irkit_ts(e.stageTimestamp), irkit_ts(e.timestamp),
@@ -105,6 +162,9 @@ targets AS (
 ),
 shaped AS (
     SELECT *,
+        CASE WHEN ref.resource = 'serviceaccounts' AND ref.subresource = 'token' AND verb = 'create'
+                  AND ref.namespace IS NOT NULL AND ref.name IS NOT NULL
+             THEN 'system:serviceaccount:' || ref.namespace || ':' || ref.name END AS token_sa,
         CASE
             WHEN ref.resource IS NULL THEN NULL
             WHEN obj_name IS NULL THEN coalesce('namespaces/' || ref.namespace || '/', '') || ref.resource
@@ -169,10 +229,40 @@ SELECT
          THEN split_part(actor, ':', -1) ELSE actor END AS actor_name,
     cluster AS account_uid,
     CAST(NULL AS VARCHAR) AS session_uid,
-    irkit_nz(e.user.extra."authentication.kubernetes.io/credential-id"[1]) AS credential_uid,
-    CASE WHEN as_user IS NOT NULL THEN real_user
-         ELSE irkit_nz(e.protoPayload.authenticationInfo.serviceAccountDelegationInfo[1].firstPartyPrincipal.principalEmail)
-    END AS delegator_uid,
+    credential_id AS credential_uid,
+    CASE WHEN as_user IS NOT NULL THEN real_user ELSE chain[1] END AS delegator_uid,
+    k8s_audit_activity(verb, ref.resource, ref.subresource) AS activity,
+    list_filter(list_concat(
+        -- event: kubectl --as (the Impersonate-User header): the authenticated user acted as the impersonated one
+        [k8s_audit_hop('impersonate', real_user, as_user, NULL, 'event', NULL) FOR x IN [1] IF as_user IS NOT NULL],
+        -- event (GKE): each delegation authority through the next, the last through the actor
+        [k8s_audit_hop('impersonate', chain[i], coalesce(chain[i + 1], actor), NULL, 'event', NULL)
+            FOR i IN range(1, len(chain) + 1)],
+        -- grant: a TokenRequest hands the caller a token of the service account until it expires
+        [k8s_audit_hop('impersonate', actor, token_sa, issued_id, 'grant', token_expires)
+            FOR x IN [1] IF status = 'success' AND token_sa IS NOT NULL]
+    ), lambda h: h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid) AS delegations,
+    list_filter([
+        -- the credential the request authenticated with: it is the authenticated (real) user's, not the
+        -- impersonated user's
+        CASE WHEN credential_id IS NOT NULL THEN
+            k8s_audit_cred(credential_id,
+                           CASE WHEN credential_id LIKE 'JTI=%' THEN 'service_account_token'
+                                WHEN credential_id LIKE 'X509SHA256=%' THEN 'certificate' ELSE 'other' END,
+                           'used', real_user, NULL, NULL)
+        END,
+        CASE WHEN status = 'success' AND token_sa IS NOT NULL THEN
+            k8s_audit_cred(issued_id, 'service_account_token', 'issued', token_sa, NULL, token_expires)
+        END,
+        -- a legacy token Secret: the token controller fills it with a long-lived token of the annotated account
+        CASE WHEN status = 'success' AND ref.resource = 'secrets' AND ref.subresource IS NULL AND verb = 'create'
+                  AND req_obj.type = 'kubernetes.io/service-account-token' AND obj_name IS NOT NULL THEN
+            k8s_audit_cred(obj_uid, 'service_account_token', 'created',
+                           'system:serviceaccount:' || coalesce(ref.namespace, '') || ':'
+                               || req_obj.metadata.annotations."kubernetes.io/service-account.name",
+                           obj_name, NULL)
+        END
+    ], lambda c: c IS NOT NULL) AS credentials,
     coalesce(obj_uid, url_path) AS target_uid,
     coalesce(ref.resource, CASE WHEN url_path IS NOT NULL THEN 'nonresource_url' END) AS target_type,
     obj_name AS target_name,
