@@ -1,8 +1,8 @@
 """Containment triggers: what must be cut off now, each finding with the events that prove it.
 
-Six rules from the practitioners' playbook, each one ``sql/triggers_<rule>.sql`` over one scoped
-event table, comparing a window with a baseline before it (default: everything before the window, at
-most 30 days):
+Six rules from the practitioners' playbook, each one module of :mod:`irkit.rules` (its query, the
+parameters it binds, its wording and severity together) over one scoped event table, comparing a
+window with a baseline before it (default: everything before the window, at most 30 days):
 
 ========================== ================================================================================
 new_production_data        touched a production resource (inventory ``production`` globs) whose container
@@ -40,11 +40,11 @@ from irkit.control import control_events
 from irkit.db import frame
 from irkit.incident import Incident
 from irkit.inventory import Inventory
+from irkit.rules import DEFAULT_THRESHOLDS, KINDS, Thresholds, rule
 from irkit.sql import query
-from irkit.timeutil import iso
 
-RULES = ("new_production_data", "tool_expansion", "downstream_reach", "privilege_change", "ownership_gap")
-KINDS = (*RULES, "activity_after_revocation")
+#: The thresholds of the rules (``irkit.rules.Thresholds``), under the name callers know.
+TriggerRules = Thresholds
 
 #: Columns of :func:`triggers`' result.
 TRIGGER_COLUMNS = {
@@ -66,16 +66,6 @@ SCHEMA: dict[str, Any] = {"kind": pl.String, "severity": pl.String, "identity": 
           "session": pl.String, "time": pl.Datetime("us", "UTC"), "last_time": pl.Datetime("us", "UTC"),
           "subject": pl.String, "reason": pl.String, "evidence": pl.List(pl.String), "evidence_count": pl.Int64,
           "via": pl.String, "attributed_to": pl.String}
-
-
-@dataclass(frozen=True)
-class TriggerRules:
-    """Thresholds of the rules (see the module docstring); all overridable."""
-
-    baseline_days: int = 30
-    reach_factor: float = 2.0
-    reach_min_new: int = 3
-    burst_gap: timedelta = timedelta(minutes=30)
 
 
 @dataclass
@@ -112,7 +102,7 @@ def agent_identities(con: duckdb.DuckDBPyConnection, inventory: Inventory) -> li
 
 # -- who is responsible for what --------------------------------------------------------------------
 def build_scope(con: duckdb.DuckDBPyConnection, identities: list[str], since: datetime, until: datetime | None,
-                rules: TriggerRules = TriggerRules()) -> Scope:
+                rules: Thresholds = DEFAULT_THRESHOLDS) -> Scope:
     """Materialize ``trigger_events`` (``triggers_scope.sql``): the events the identities control
     (:mod:`irkit.control`) in the window and the baseline before it, and ``trigger_created``."""
     baseline_since = since - timedelta(days=rules.baseline_days)
@@ -142,7 +132,7 @@ def triggers(
     identities: list[str] | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    rules: TriggerRules = TriggerRules(),
+    rules: Thresholds = DEFAULT_THRESHOLDS,
 ) -> pl.DataFrame:
     """One row per fired trigger (see :data:`TRIGGER_COLUMNS`) for ``identities`` (None: every agent)
     and everything they reached, in the window [since, until] (see :func:`default_window`)."""
@@ -150,18 +140,15 @@ def triggers(
 
     since, until = default_window(con, incident, since, until)
     scope = build_scope(con, identities or agent_identities(con, inventory), since, until, rules)
-    params: dict[str, dict[str, Any]] = {
-        "new_production_data": {"patterns": list(inventory.production)},
-        "downstream_reach": {"gap_s": rules.burst_gap.total_seconds(), "factor": rules.reach_factor,
-                             "min_new": rules.reach_min_new},
-    }
     found = []
-    for rule in RULES:
-        if rule == "new_production_data" and not inventory.production:
+    for kind in KINDS:
+        module = rule(kind)
+        params = module.params(inventory, rules)
+        if params is None:  # the rule cannot be judged here (e.g. no production patterns declared)
             continue
-        rows = frame(con, query(f"triggers_{rule}"), params.get(rule))
-        found.append(_finish(rule, rows, rules))
-    found.append(_finish("activity_after_revocation", after_revocation(con, inventory, incident, scope), rules))
+        rows = (after_revocation(con, inventory, incident, scope) if module.QUERY is None
+                else frame(con, query(module.QUERY), params or None))
+        found.append(_finish(kind, rows, rules))
     return pl.concat(found, how="vertical").sort("time", "kind", "identity", "subject")
 
 
@@ -169,7 +156,7 @@ def _finish(kind: str, rows: pl.DataFrame, rules: TriggerRules) -> pl.DataFrame:
     """Rule rows -> the common trigger columns, with severity and a plain-language reason."""
     out = []
     for r in rows.iter_rows(named=True):
-        reason, severity = _explain(kind, r, rules)
+        reason, severity = rule(kind).explain(r, rules)
         acted = r.get("acted_as") or [r["identity"]]
         out.append({"kind": kind, "severity": severity, "identity": r["identity"], "acted_as": acted,
                     "session": r.get("session"), "time": r["time"], "last_time": r.get("last_time"),
@@ -177,32 +164,3 @@ def _finish(kind: str, rows: pl.DataFrame, rules: TriggerRules) -> pl.DataFrame:
                     "evidence_count": r.get("evidence_count") or len(r["evidence"] or []),
                     "via": r.get("via") or "self", "attributed_to": r.get("attributed_to")})
     return pl.DataFrame(out, schema=SCHEMA)
-
-
-def _explain(kind: str, r: dict[str, Any], rules: TriggerRules) -> tuple[str, str]:
-    who, subject, detail = r["identity"], r["subject"], list(r.get("detail") or [])
-    others = [a for a in (r.get("acted_as") or []) if a != who]
-    through = f" (acting as {', '.join(others)})" if others else ""
-    if r.get("via") == "created credential" and r.get("attributed_to"):
-        through += f" with a credential {r['attributed_to']} created"
-    if kind == "new_production_data":
-        why = (f"{who}{through} touched production data in {subject} (matches {', '.join(detail)}), which it never "
-               f"touched in the {rules.baseline_days}-day baseline; {r['evidence_count']} events")
-        return why, "high"
-    if kind == "tool_expansion":
-        outside = any(d.startswith(("outside", "on a server outside")) for d in detail)
-        return f"{who}{through} called tool {subject}: {'; '.join(detail)}", "high" if outside else "medium"
-    if kind == "downstream_reach":
-        return (f"{who}{through} reached {r['reach']} downstream areas and identities in one burst, {r['new_units']} never "
-                f"reached before (largest baseline burst: {r['baseline_reach']}, at most {r['baseline_new']} new in one): "
-                f"{', '.join(detail[:12])}"
-                + (" ..." if len(detail) > 12 else ""), "high")
-    if kind == "privilege_change":
-        return f"{who}{through} {detail[0] if detail else 'changed privileges'}", "high"
-    if kind == "ownership_gap":
-        acting_for = f"; it acted for {r['attributed_to']}" if r.get("attributed_to") not in (None, who) else ""
-        return f"{who} is active but: {', '.join(detail)}{acting_for}", "high" if "not in inventory" in detail else "medium"
-    failed = f", {r['failures']} of them refused" if r.get("failures") else ""
-    return (f"{who} still acted with {subject} {r['evidence_count']} times after revocation: {r.get('revoked_reason')}; "
-            f"{r.get('revoked_action') or 'revoked'} at {iso(r.get('revoked_at'))}{failed}. First {iso(r['time'])}, "
-            f"last {iso(r['last_time'])}" + (f", from {', '.join(r['src_ips'])}" if r.get("src_ips") else ""), "critical")

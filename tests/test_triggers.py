@@ -12,7 +12,8 @@ import pytest
 import irkit
 from irkit.cli import main
 from irkit.incident import Incident, Revocation, parse_revocation
-from irkit.triggers import KINDS, triggers
+from irkit.rules import KINDS
+from irkit.triggers import triggers
 from tests.analysis_fixtures import BENIGN_EXEMPT, analysis_case, ground_truth, lake_uid, ts  # noqa: F401
 
 TRUTH = ground_truth()
