@@ -66,7 +66,9 @@ def day(w: World, day_ns: int) -> None:
         _deploys(w, ids, day_ns)
         for i in range(ids.rng.randint(2, 3)):
             start = day_ns + 9 * HOUR + i * 3 * HOUR + ids.rng.randint(0, 80) * MINUTE
-            if not (day_ns == t_("00:00:00") and start > t_("09:30:00")):  # the incident day's run is the story
+            # the incident day's 10:02 run is the story; after 11:20 coder@ is disabled, its Kubernetes
+            # service account deleted and its App suspended: the agent does not run again
+            if start < t_("09:30:00"):
                 _coder_conversation(w, ids, start)
         for i in range(ids.rng.randint(2, 4)):
             _review_conversation(w, ids, day_ns + 10 * HOUR + i * 2 * HOUR + ids.rng.randint(0, 90) * MINUTE)
