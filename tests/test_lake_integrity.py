@@ -212,3 +212,42 @@ def test_a_manifest_from_before_the_chain_is_accepted_with_a_warning(case: irkit
     (case.root / lake.HEAD).unlink()
     report = irkit.open_case(case.root, create=False).verify()
     assert report["ok"] and "before the hash chain" in report["warnings"][0]
+
+
+HEAD_CRASH = """
+import os, signal, sys
+import irkit, irkit.lake as lake
+mode = sys.argv[2]
+original = lake._write_head
+calls = {"n": 0}
+def write_head(root, head):
+    calls["n"] += 1
+    if mode == "after-pending" and calls["n"] == 3:   # second commit: pending head written, line not appended
+        original(root, head)
+        os.kill(os.getpid(), signal.SIGKILL)
+    if mode == "after-append" and calls["n"] == 4:    # second commit: line appended, head not yet updated
+        os.kill(os.getpid(), signal.SIGKILL)
+    original(root, head)
+lake._write_head = write_head
+case = irkit.open_case(sys.argv[1])
+for path in sys.argv[3:]:
+    case.ingest(path, progress=False)
+"""
+
+
+@pytest.mark.parametrize("mode,committed", [("after-pending", 3), ("after-append", 7)])
+def test_a_kill_between_head_and_append_leaves_a_consistent_case(tmp_path: Path, mode: str, committed: int) -> None:
+    import subprocess
+    import sys
+
+    files = [write_lines(tmp_path / "ev" / f"f{n}.jsonl", [ct_event(n * 10 + i) for i in range(3 + n)])
+             for n in range(3)]
+    run = subprocess.run([sys.executable, "-c", HEAD_CRASH, str(tmp_path / "case"), mode, *map(str, files)],
+                         capture_output=True, text=True)
+    assert run.returncode == -9, run.stderr
+    case = irkit.open_case(tmp_path / "case", create=False)
+    assert case.verify()["ok"]
+    assert case.sql("SELECT count(*) FROM events").item() == committed
+    case.ingest([str(f) for f in files], progress=False)
+    assert case.sql("SELECT count(*), count(DISTINCT event_uid) FROM events").row(0) == (12, 12)
+    assert case.verify()["ok"]
