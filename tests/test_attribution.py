@@ -181,3 +181,26 @@ def test_ambiguity_nothing_decides_is_reported() -> None:
     assert pick(row, "tool_call_uid", "candidates", "ambiguous", "resolved_by", "candidate_uids", "attribution") == {
         "tool_call_uid": "two", "candidates": 2, "ambiguous": True, "resolved_by": "nearest",
         "candidate_uids": ["two", "one"], "attribution": "ambiguous"}
+
+
+def test_vendor_shaped_records_find_their_agents(tmp_path) -> None:
+    """Strict-convention OTLP spans and a bare MCP log: the request's traceparent names the sub-agent's
+    MCP client span, whose agent is the sub-agent whose invoke_agent span encloses it."""
+    import irkit
+    from tests.loaders.helpers import SAMPLES
+
+    case = irkit.open_case(tmp_path / "case")
+    case.ingest([SAMPLES / "semconv" / "otlp_strict.jsonl", SAMPLES / "semconv" / "mcp_bare_stamped.jsonl"], progress=False)
+    from irkit.attribution import ensure_call_agents
+
+    ensure_call_agents(case.con)
+    found = case.sql("SELECT kind, tool_name, agent, parent_agent, human, caller_event_uid IS NOT NULL AS traced "
+                     "FROM call_agents JOIN events USING (event_uid) ORDER BY call_agents.time, kind").rows()
+    assert found == [
+        ("invocation", None, "asst_ops_orchestrator", None, "alice@example.com", False),
+        ("span", "run_migration", "asst_ops_orchestrator", None, "alice@example.com", False),
+        ("invocation", None, "asst_researcher", "asst_ops_orchestrator", "alice@example.com", False),
+        ("span", "kubectl", "asst_researcher", "asst_ops_orchestrator", "alice@example.com", False),
+        ("request", "kubectl", "asst_researcher", "asst_ops_orchestrator", "alice@example.com", True),
+        ("request", "kubectl", None, None, None, False),
+    ]

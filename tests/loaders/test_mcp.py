@@ -14,7 +14,7 @@ import irkit
 from irkit import loaders
 from irkit.evidence import discover, sample_records
 from irkit.loaders import mcp
-from tests.loaders.helpers import SAMPLES, conformance_corpus, load, one, quarantine, rows, subset
+from tests.loaders.helpers import SAMPLES, blank_row, conformance_corpus, load, one, quarantine, res, rows, subset
 
 SAMPLE_DIR = SAMPLES / "mcp"
 SESSION_A = "8f14e45f-ceea-4e7a-9b1c-2d3e4f5a6b7c"
@@ -210,3 +210,57 @@ def test_conformance_records_all_load_or_say_why(tmp_path: Path) -> None:
     calls = tool_calls(case)
     assert calls and all(c["response_uid"] is not None for c in calls)
     assert json.loads(calls[0]["arguments"])  # arguments survive as JSON text
+
+
+# -- a bare JSON-RPC log stamped by its logger: the server named by its own initialize response ---------
+BARE = SAMPLES / "semconv" / "mcp_bare_stamped.jsonl"
+K8S = "mcp:k8s-mcp"
+
+
+def bare_row(number: int, **fields: Any) -> dict[str, Any]:
+    text = BARE.read_text().splitlines()[number - 1]
+    row = {**blank_row(), "event_uid": hashlib.sha256(text.encode()).hexdigest(), "source": "mcp",
+           "actor_uid": "ops-runtime", "actor_type": "agent", "actor_name": "ops-runtime", "user_agent": "ops-runtime/2.0.1",
+           "target_uid": "k8s-mcp", "target_type": "mcp_server", "target_name": "k8s-mcp", "target_system": K8S,
+           "evidence_file": str(BARE), "evidence_offset": number, "evidence_path": "$", "activity": "other"}
+    row.update(fields)
+    return row
+
+
+BARE_ROWS = [
+    bare_row(1, time=t("2025-03-05T10:01:34.990"), end_time=t("2025-03-05T10:01:34.995"), class_name="api_activity",
+             operation="initialize", status="unknown",
+             resources=[res("k8s-mcp", "mcp_server", K8S), res("1", "jsonrpc_id", K8S)]),
+    bare_row(2, time=t("2025-03-05T10:01:34.995"), class_name="api_activity", operation="initialize response",
+             status="success", resources=[res("k8s-mcp", "mcp_server", K8S), res("1", "jsonrpc_id", K8S)]),
+    # the caller's W3C traceparent: its trace, and its span (the MCP client span that sent it) as parent
+    bare_row(3, time=t("2025-03-05T10:01:35.010"), end_time=t("2025-03-05T10:01:36.200"), class_name="tool_call",
+             operation="tools/call", activity="invoke", status="unknown", target_uid="kubectl", target_type="mcp_tool",
+             target_name="kubectl", tool_name="kubectl", trace_uid="5b8efff798038103d269b633813fc60c",
+             parent_span_uid="eee19b7ec3c1b178",
+             resources=[res("kubectl", "mcp_tool", K8S), res("2", "jsonrpc_id", K8S),
+                        res('{"command":"get secrets -n payments"}', "tool_arguments", K8S),
+                        res("rojo=00f067aa0ba902b7", "tracestate", K8S)]),
+    bare_row(4, time=t("2025-03-05T10:01:36.200"), class_name="tool_call", operation="tools/call response",
+             activity="invoke", status="success", resources=[res("k8s-mcp", "mcp_server", K8S), res("2", "jsonrpc_id", K8S)]),
+    # an all-zero trace id is no trace context; a string id is kept as text; no response: no end
+    bare_row(5, time=t("2025-03-05T10:01:40"), class_name="tool_call", operation="tools/call", activity="invoke",
+             status="unknown", target_uid="kubectl", target_type="mcp_tool", target_name="kubectl", tool_name="kubectl",
+             resources=[res("kubectl", "mcp_tool", K8S), res("req-3", "jsonrpc_id", K8S),
+                        res('{"command":"get pods"}', "tool_arguments", K8S)]),
+]
+
+
+def test_bare_stamped_log_whole_rows_and_tool_calls(tmp_path: Path) -> None:
+    case, summary = load(tmp_path, BARE)
+    assert (summary.read, summary.loaded, summary.quarantined) == (5, 5, 0)
+    assert [subset(r, BARE_ROWS[0]) for r in rows(case)] == BARE_ROWS
+    calls = [subset(c, {"tool_name": 0, "server": 0, "latency_ms": 0, "status": 0, "paired_by": 0, "trace_uid": 0,
+                        "caller_span_uid": 0, "arguments": 0}) for c in tool_calls(case)]
+    assert calls == [
+        {"tool_name": "kubectl", "server": K8S, "latency_ms": 1190.0, "status": "success", "paired_by": "id",
+         "trace_uid": "5b8efff798038103d269b633813fc60c", "caller_span_uid": "eee19b7ec3c1b178",
+         "arguments": '{"command":"get secrets -n payments"}'},
+        {"tool_name": "kubectl", "server": K8S, "latency_ms": None, "status": "no_response", "paired_by": None,
+         "trace_uid": None, "caller_span_uid": None, "arguments": '{"command":"get pods"}'},
+    ]

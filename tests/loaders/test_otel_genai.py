@@ -12,7 +12,7 @@ import pytest
 
 from irkit.evidence import discover, sample_records
 from irkit.loaders import otel_genai
-from tests.loaders.helpers import SAMPLES, conformance_corpus, load, one, quarantine, rows, subset
+from tests.loaders.helpers import SAMPLES, blank_row, conformance_corpus, load, one, quarantine, res, rows, subset
 
 SAMPLE_DIR = SAMPLES / "otel_genai"
 
@@ -311,3 +311,63 @@ def test_conformance_corpus(tmp_path: Path) -> None:
     assert subset(spec, expected) == expected
     vercel = rows(case, "evidence_file LIKE '%all-spans.json'")
     assert len(vercel) == 10 and all(r["time"] is not None and r["trace_uid"] and r["span_uid"] for r in vercel)
+
+
+# -- strict semantic-convention shape: the agent on invoke_agent spans only -----------------------------
+STRICT = SAMPLES / "semconv" / "otlp_strict.jsonl"
+STRICT_TRACE = "5b8efff798038103d269b633813fc60c"
+
+
+def strict_row(span: str, index: int, **fields: Any) -> dict[str, Any]:
+    row = {**blank_row(), "event_uid": f"{STRICT_TRACE}:{span}", "source": "otel_genai", "status": "success",
+           "trace_uid": STRICT_TRACE, "span_uid": span, "parent_span_uid": "eee19b7ec3c1b174",
+           "evidence_file": str(STRICT), "evidence_offset": 1,
+           "evidence_path": f"$.resourceSpans[0].scopeSpans[0].spans[{index}]",
+           "actor_uid": "ops-runtime", "actor_type": "service", "actor_name": "ops-runtime", "activity": "invoke"}
+    row.update(fields)
+    return row
+
+
+STRICT_ROWS = [
+    strict_row("eee19b7ec3c1b174", 0, parent_span_uid=None, time=t("2025-03-05T10:00:00"), end_time=t("2025-03-05T10:02:00"),
+               class_name="agent_invocation", operation="invoke_agent", actor_uid="asst_ops_orchestrator",
+               actor_type="agent", actor_name="Ops Orchestrator", session_uid="conv_ops_1",
+               delegator_uid="alice@example.com",
+               delegations=[{"kind": "on_behalf_of", "from_uid": "alice@example.com", "to_uid": "asst_ops_orchestrator",
+                             "credential_uid": None, "scope": "event", "expires": None}],
+               target_uid="asst_ops_orchestrator", target_type="agent", target_name="Ops Orchestrator", target_system="genai",
+               resources=[res("asst_ops_orchestrator", "agent", "genai"), res("conv_ops_1", "conversation", "genai")]),
+    # a model call naming the agent by name: not where the conventions put it; the enclosing span says
+    strict_row("eee19b7ec3c1b175", 1, time=t("2025-03-05T10:00:01"), end_time=t("2025-03-05T10:00:03.5"),
+               class_name="api_activity", operation="chat", target_uid="claude-sonnet-4-5", target_type="model",
+               target_name="claude-sonnet-4-5", target_system="genai:anthropic",
+               resources=[res("claude-sonnet-4-5", "model", "genai:anthropic")]),
+    # execute_tool without agent attributes, 80 s long: its end is kept
+    strict_row("eee19b7ec3c1b176", 2, time=t("2025-03-05T10:00:04"), end_time=t("2025-03-05T10:01:24"),
+               class_name="tool_call", operation="execute_tool", target_uid="run_migration", target_type="tool",
+               target_name="run_migration", target_system="genai", tool_name="run_migration",
+               resources=[res("run_migration", "tool", "genai"), res("toolu_01MigrAtE", "tool_call", "genai"),
+                          res('{"database": "billing"}', "tool_arguments", "genai")]),
+    # an invoke_agent client span naming its calling agent: one span proves the spawn
+    strict_row("eee19b7ec3c1b177", 3, time=t("2025-03-05T10:01:30"), end_time=t("2025-03-05T10:01:50"),
+               class_name="agent_invocation", operation="invoke_agent", actor_uid="asst_researcher", actor_type="agent",
+               actor_name="Researcher",
+               delegations=[{"kind": "spawn_agent", "from_uid": "asst_ops_orchestrator", "to_uid": "asst_researcher",
+                             "credential_uid": None, "scope": "grant", "expires": None}],
+               target_uid="asst_researcher", target_type="agent", target_name="Researcher", target_system="genai",
+               resources=[res("asst_researcher", "agent", "genai")]),
+    # the sub-agent's MCP client span: JSON-RPC id kept to pair it with the gateway's request
+    strict_row("eee19b7ec3c1b178", 4, parent_span_uid="eee19b7ec3c1b177", time=t("2025-03-05T10:01:35"),
+               end_time=t("2025-03-05T10:01:36.25"), class_name="tool_call", operation="execute_tool",
+               session_uid="191c4850af6c49e08843a3f6c80e5046", target_uid="kubectl", target_type="tool",
+               target_name="kubectl", target_system="mcp:k8s-mcp.internal", tool_name="kubectl",
+               resources=[res("kubectl", "tool", "mcp:k8s-mcp.internal"),
+                          res("191c4850af6c49e08843a3f6c80e5046", "mcp_session", "mcp:k8s-mcp.internal"),
+                          res("2", "jsonrpc_id", "mcp:k8s-mcp.internal")]),
+]
+
+
+def test_strict_semconv_spans_whole_rows(tmp_path: Path) -> None:
+    case, summary = load(tmp_path, STRICT)
+    assert (summary.read, summary.loaded, summary.quarantined) == (5, 5, 0)
+    assert [subset(r, STRICT_ROWS[0]) for r in rows(case)] == STRICT_ROWS
