@@ -10,7 +10,8 @@ import yaml
 from .._util import iso_gt
 from . import _microsoft as ms
 from ._entra_okta_run import Call, Run
-from .entra_okta_agent import DECLARED_TOOLS, DETECTED, DOMAIN, SKEW, SUB, SUSPECT, Story, World
+from ._entra_okta_world import DECLARED_TOOLS, DETECTED, DOMAIN, SKEW, SUB, SUSPECT, World
+from .entra_okta_agent import Story
 
 JsonObj = dict[str, Any]
 
