@@ -33,6 +33,50 @@ resources          ``resources[]`` (well-known types renamed: s3_object, iam_rol
                    the request, and ``sourceIdentity`` (type ``source_identity``)
 status             ``errorCode`` → failure with ``errorCode: errorMessage``; sign-in events whose
                    ``responseElements`` say ``Failure`` → failure; Insight events → unknown
+activity           sign-in, ``AssumeRole*``, ``AssumeRoot``, ``GetSessionToken``, ``GetFederationToken``,
+                   SSO ``GetRoleCredentials`` / ``CreateToken`` → authenticate; policies attached or put
+                   (user, role, group, bucket, key, resource policies), ``AddUserToGroup``,
+                   ``CreatePolicyVersion``, ``SetDefaultPolicyVersion``, ``UpdateAssumeRolePolicy``,
+                   KMS ``CreateGrant``, ``AddPermission*``, object/bucket ACLs, Identity Center account
+                   assignments and permission-set policies, EKS access entries → grant; their
+                   opposites (``Detach*``, ``Delete*Policy``, ``RemoveUserFromGroup``, ``RevokeGrant``,
+                   ``RetireGrant``, ``RemovePermission*``, ...) → ungrant; then the verb of
+                   ``eventName`` (Invoke/Converse/Execute → invoke, List/Search → list, Get/Describe/
+                   Head/... → read, Create/Put/Run/Start/... → create, Update/Modify/Set/Stop/... →
+                   update, Delete/Remove/Terminate/... → delete); else ``readOnly`` → read; Insight
+                   events → other
+delegations        ``AssumeRole``/``AssumeRoot`` → ``assume_role``, ``AssumeRoleWithWebIdentity``/
+                   ``AssumeRoleWithSAML`` → ``federate`` (from the federated subject, the actor),
+                   ``GetFederationToken`` → ``impersonate`` (the federated user acts with the calling
+                   user's own permissions): scope grant, from the actor to the session principal
+                   (``assumedRoleUser.arn``; AssumeRoot: ``arn:<partition>:iam::<targetPrincipal>:root``;
+                   ``federatedUser.arn``), credential = ``credentials.accessKeyId``, expires =
+                   ``credentials.expiration`` (ISO, or the Java text "Oct 2, 2019 11:12:29 PM" /
+                   "Mar 12, 2025, 10:17:40 AM", UTC). ``session_of`` (standing) role → new session,
+                   and role (``sessionIssuer.arn``) → actor on every AssumedRole call.
+                   ``sourceIdentity``: AWS documents it as set once by whoever assumes the role,
+                   carried unchanged on every call of the session and down the role chain, to tell
+                   who acted with the role. It is the caller's claim, not an authenticated principal,
+                   so it yields no grant: ``on_behalf_of`` standing sourceIdentity → new session on
+                   AssumeRole*, and ``on_behalf_of`` event sourceIdentity → actor on each call of a
+                   session that carries it. Failed calls state no hop.
+credentials        ``used``: ``userIdentity.accessKeyId`` (AKIA… ``access_key``, ASIA…
+                   ``session_token``), else the Identity Center bearer ``credentialId``
+                   (``oauth_token``), principal = the actor. ``issued``: ``credentials.accessKeyId``
+                   (``session_token``, principal = the session principal; GetSessionToken: the caller,
+                   expires as above). Successful calls only: ``CreateAccessKey`` → created
+                   (``accessKey.accessKeyId``, principal = the user the response/request names, else
+                   the caller); ``UpdateAccessKey`` Inactive → revoked, Active → created (a
+                   reactivated key can authenticate again from that record on, which is what
+                   containment must see; the schema has no "reactivated"); ``DeleteAccessKey`` →
+                   deleted. Login profiles (``<user ARN>#login_profile``, ``password``:
+                   Create/Update/ChangePassword created, Delete deleted); SSH public keys
+                   (``sSHPublicKeyId`` APKA…); service-specific credentials (``password``, name =
+                   service); MFA devices (serial number / ARN; Create/Enable created, Deactivate
+                   revoked, DeleteVirtual deleted); EC2 key pairs
+                   (``arn:<partition>:ec2:<region>:<account>:key-pair/<keyName>``, ``ssh_key``).
+                   Canonical uid: the access key id exactly as AWS writes it, one spelling when
+                   created, used, deactivated and deleted.
 =================  ==========================================================================
 """
 
@@ -41,7 +85,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "cloudtrail"
-VERSION = "1.2"
+VERSION = "1.3"
 DESCRIPTION = "AWS CloudTrail: S3 delivery files, JSON lines, lookup-events output, re-shipped events"
 
 

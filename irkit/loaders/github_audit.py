@@ -15,7 +15,9 @@ actor_type         ``actor_is_agent``: agent; ``<login>[bot]``, ``actor_is_bot``
                    token: service; ``actor_is_bot: false`` or an ``integration*`` action (the App is
                    then the object, not the actor): human; another event naming an ``integration``
                    without a user-to-server/OAuth token: service; else human
-credential_uid     ``hashed_token``, else ``token_id`` (0 means none)
+credential_uid     ``hashed_token``, else ``token_id`` (0 means none); none on token lifecycle actions
+                   (``personal_access_token.*``, ``oauth_access.*``, ``oauth_authorization.*``), where
+                   those fields name the token acted on, not the caller's credential
 delegator_uid      the App or OAuth app (``integration`` / ``oauth_application_name`` / ``_id``)
                    through which a user acted (user-to-server or OAuth token)
 target             ``team.*``: the team (``<org>/<team>``); ``org.*``: the org; ``business.*``: the
@@ -34,7 +36,36 @@ class_name         authentication: ``oauth_access.*``, ``oauth_authorization.*``
                    ``personal_access_token.*``, user login events; account_change: team, member,
                    collaborator, permission, admin, key, App installation and credential
                    authorization changes; api_activity otherwise
+activity           membership, role, team repository, App installation, OAuth-app approval /
+                   authorization, fine-grained PAT access and SSO credential authorization grants →
+                   grant, their removals, suspensions and revocations → ungrant; user.login /
+                   failed_login → authenticate; ``api.request`` by HTTP method; git.clone / fetch →
+                   read, git.push → update; ``repo.access`` (a visibility change) → update; else the
+                   verb the action ends with; else other
+delegations        ``<slug>[bot]`` actor with the App named (``integration``…) → ``same_as`` standing
+                   App → bot; a user acting through a user-to-server / OAuth token → ``on_behalf_of``
+                   event user → App, credential = the token; ``integration_installation.create`` /
+                   ``repositories_added`` / ``unsuspend`` and ``org.oauth_app_access_approved`` →
+                   ``consent`` standing org → App; ``oauth_authorization.create`` → ``consent``
+                   standing user → OAuth app
+credentials        ``used``: the credential_uid, kind from ``programmatic_access_type`` ("GitHub App
+                   server-to-server token" → installation_token, user-to-server / OAuth →
+                   oauth_token, personal access tokens → personal_access_token, "Public Key
+                   (User/Deploy)" → ssh_key; absent → other), principal = the actor. Token lifecycle:
+                   ``*.create`` / ``*regenerate*`` → created, ``*.destroy`` / ``*.delete`` → deleted,
+                   ``*.revoke`` / ``access_revoked`` → revoked (personal_access_token or oauth_token,
+                   uid = ``hashed_token`` else ``token_id``, principal = the ``user`` field else the
+                   actor, name = ``user_programmatic_access_name``). ``public_key.create`` /
+                   ``.delete`` (and ``*deploy_key*`` actions) → deploy_key (a repository named;
+                   principal = ``<org>/<repo>``) or ssh_key (principal = the user) created / deleted,
+                   uid = ``fingerprint`` / ``deploy_key_fingerprint`` exactly as GitHub writes it
+                   (``SHA256:…``), name = ``title``.
 =================  ==========================================================================
+
+GitHub names a token by ``hashed_token`` (base64 SHA-256) on most use events and by its numeric
+``token_id`` on creation and access-grant events; a record with both is stated by ``hashed_token``. A PAT
+created and then used through requests that carry ``hashed_token`` therefore appears under two uids;
+nothing in one record ties them together.
 """
 
 from __future__ import annotations
@@ -42,7 +73,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "github_audit"
-VERSION = "1.0"
+VERSION = "1.1"
 DESCRIPTION = "GitHub audit log: org/enterprise REST API pages, exports, streaming JSON lines"
 
 _WHEN = ("@timestamp", "created_at")

@@ -68,7 +68,7 @@ CREATE OR REPLACE TEMP MACRO github_activity(action, method) AS CASE
     WHEN action = 'git.push' THEN 'update'
     -- repo.access: the repository's visibility changed (not a read)
     WHEN action = 'repo.access' THEN 'update'
-    WHEN regexp_matches(action, '\.(create|add|[a-z_]*created|invite_member|regenerate)$') THEN 'create'
+    WHEN regexp_matches(action, '\.(create|add|[a-z_]*created|invite_member|regenerate|[a-z_]*regenerated)$') THEN 'create'
     WHEN regexp_matches(action, '\.(destroy|delete|remove|[a-z_]*deleted|revoke)$') THEN 'delete'
     WHEN regexp_matches(action, '\.(update|rename|edit|change|transfer|archived|unarchived|enable|disable|suspend|unsuspend|[a-z_]*updated|update_[a-z_]+|change_[a-z_]+)$') THEN 'update'
     WHEN regexp_matches(action, '\.(download|view|clone|fetch)$') THEN 'read'

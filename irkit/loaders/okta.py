@@ -29,6 +29,30 @@ account_uid        the org's host from the event hook's ``source`` URL; LogEvent
 class_name         authentication: user.session.start/end, user.authentication.*, app.oauth2.*token*;
                    account_change: user/application/group lifecycle, membership, privilege, MFA
                    factor, API token and OAuth client changes; api_activity otherwise
+activity           privilege, group / app membership, app assignment, consent and impersonation
+                   grants → grant, their removals and revocations → ungrant; user.session.start,
+                   user.authentication.*, app.oauth2.*token.grant*, impersonation start →
+                   authenticate; system.api_token.create → create; API / OAuth token revocation →
+                   delete; else the verb the eventType ends with (create/add, delete/remove,
+                   update/activate/deactivate/..., read, list); else other
+delegations        a client app granted an access / refresh token for a ``User`` target →
+                   ``on_behalf_of`` user → client, scope grant, credential = the token, expires =
+                   its ``detailEntry.expires``; ``app.oauth2.*consent.grant*`` → ``consent`` standing
+                   from the consenting user to the app (an app target, else ``debugData.clientId``,
+                   else ``client.id``); ``user.session.impersonation.initiate`` → ``impersonate`` event
+                   from the actor to the ``User`` target; any event whose
+                   ``debugData.originalPrincipal`` differs from the actor → ``impersonate`` event
+                   from it to the actor. Failed events state no hop.
+credentials        ``used``: the credential_uid above (``api_token`` for ``requestApiTokenId``, else
+                   ``oauth_client``), principal = the actor. Token grants → ``issued`` ``oauth_token``
+                   for each ``access_token`` / ``refresh_token`` target (ID tokens are identity
+                   assertions, not bearer credentials), uid = the target id (``AT.…``/``RT.…``),
+                   principal = ``detailEntry.subject``, expires = ``detailEntry.expires``;
+                   ``app.oauth2.*token.revoke*`` → ``revoked`` for the same ids;
+                   ``system.api_token.create`` / ``.revoke`` → ``api_token`` created (principal = the
+                   creating admin: Okta API tokens act with their creator's permissions) / revoked,
+                   uid = the ``Token`` target id (``00T…``), name = its displayName. Canonical uids
+                   are Okta's ids as written (``00T…``, ``0oa…``, ``AT.…``, ``RT.…``).
 =================  ==========================================================================
 
 Okta writes placeholders where a value is missing: ``null``, the string ``"null"``, ``"unknown"``,
@@ -40,7 +64,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "okta"
-VERSION = "1.0"
+VERSION = "1.1"
 DESCRIPTION = "Okta System Log: /api/v1/logs pages, LogEvent JSON lines, event-hook deliveries"
 
 HOOK_EVENT_TYPE = "com.okta.event_hook"
