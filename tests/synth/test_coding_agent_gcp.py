@@ -75,7 +75,7 @@ def truth_events(node: Any) -> list[tuple[str, str | None]]:
         for k, v in node.items():
             if k in UID_KEYS and isinstance(v, str):
                 found.append((v, t if k == "event_uid" else None))
-            elif k == "events" and isinstance(v, list):
+            elif k in ("events", "event_uids") and isinstance(v, list):
                 found.extend((x, None) for x in v)
             else:
                 found.extend(truth_events(v))

@@ -219,6 +219,10 @@ def _coder_conversation(w: World, ids: Ids, start: int) -> None:
     t = run.chat(t + 300 * MS, rng.randint(2_000, 6_000) * MS)
     run.tool(t + 200 * MS, "github-mcp", "get_issue", {"repo": repo, "number": number}, f"#{number} {title}",
              rng.randint(200, 600) * MS)
+    if rng.random() < 0.6:  # the agent usually reads the discussion too
+        t = run.chat(run.calls[-1].end_ns + 80 * MS, rng.randint(1_500, 4_000) * MS)
+        run.tool(t + 150 * MS, "github-mcp", "list_issue_comments", {"repo": repo, "number": number},
+                 '[{"user": "dana-kim", "body": "Repro steps in the description."}]', rng.randint(250, 700) * MS)
     coder_ws = as_sa("coder", via=via_subject(wif("agents", "coder")))
     for path in rng.sample(["src/app.py", "tests/test_app.py", "pyproject.toml", "README.md", ".github/workflows/ci.yml"],
                            k=rng.randint(1, 3)):
