@@ -40,8 +40,10 @@ activity           membership, role, team repository, App installation, OAuth-ap
                    authorization, fine-grained PAT access and SSO credential authorization grants →
                    grant, their removals, suspensions and revocations → ungrant; user.login /
                    failed_login → authenticate; ``api.request`` by HTTP method; git.clone / fetch →
-                   read, git.push → update; ``repo.access`` (a visibility change) → update; else the
-                   verb the action ends with; else other
+                   read, git.push → update; ``repo.access`` (a visibility change) → update; a
+                   workflow run created / re-run → invoke; else the verb the action ends with
+                   (create/add/submit/*created, destroy/delete/remove/revoke, update/merge/...); else
+                   other
 delegations        ``<slug>[bot]`` actor with the App named (``integration``…) → ``same_as`` standing
                    App → bot; a user acting through a user-to-server / OAuth token → ``on_behalf_of``
                    event user → App, credential = the token; ``integration_installation.create`` /

@@ -68,9 +68,11 @@ CREATE OR REPLACE TEMP MACRO github_activity(action, method) AS CASE
     WHEN action = 'git.push' THEN 'update'
     -- repo.access: the repository's visibility changed (not a read)
     WHEN action = 'repo.access' THEN 'update'
-    WHEN regexp_matches(action, '\.(create|add|[a-z_]*created|invite_member|regenerate|[a-z_]*regenerated)$') THEN 'create'
+    -- a workflow run started (by a push, a schedule, a dispatch, ...) runs code
+    WHEN action IN ('workflows.created_workflow_run', 'workflows.rerun_workflow_run', 'workflows.prepared_workflow_job') THEN 'invoke'
+    WHEN regexp_matches(action, '\.(create|add|submit|[a-z_]*created|invite_member|regenerate|[a-z_]*regenerated)$') THEN 'create'
     WHEN regexp_matches(action, '\.(destroy|delete|remove|[a-z_]*deleted|revoke)$') THEN 'delete'
-    WHEN regexp_matches(action, '\.(update|rename|edit|change|transfer|archived|unarchived|enable|disable|suspend|unsuspend|[a-z_]*updated|update_[a-z_]+|change_[a-z_]+)$') THEN 'update'
+    WHEN regexp_matches(action, '\.(update|rename|edit|change|transfer|archived|unarchived|enable|disable|suspend|unsuspend|merge|close|reopen|[a-z_]*updated|update_[a-z_]+|change_[a-z_]+)$') THEN 'update'
     WHEN regexp_matches(action, '\.(download|view|clone|fetch)$') THEN 'read'
     WHEN regexp_matches(action, '\.list$') THEN 'list'
     ELSE 'other'
