@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import github
-from .._util import DAY, HOUR, MINUTE, MS, SECOND, Ids
+from .._util import DAY, HOUR, MINUTE, MS, SECOND, Ids, iso_gt
 from . import _records as r
 from ._records import Caller, Conversation, Run, via_first_party, via_subject
 from .coding_agent_gcp import (
@@ -120,7 +120,7 @@ def _nightly_export(w: World, ids: Ids, day_ns: int) -> None:
     recs.append(w.put_gcp(gcs(ids, t, caller, "list", WAREHOUSE, None, EXPORTER_IP, PY_UA)))
     if day_ns >= t_("00:00:00"):  # the incident's night and the next: legitimately prod-data@'s
         for rec in recs[:3] + recs[-1:]:
-            w.benign.append({"event_uid": r.gcp_uid(rec), "time": r.iso_ns(r.gcp_ns(rec)),
+            w.benign.append({"event_uid": r.gcp_uid(rec), "time": iso_gt(r.gcp_ns(rec)),
                              "identity": sa_email("prod-data"),
                              "why": "prod-data@'s nightly export through its own workload identity (data/exporter)"})
 
@@ -150,7 +150,7 @@ def sre_impersonation(w: World) -> None:
     recs.append(w.put_gcp(gcs(ids, t, via, "get", WAREHOUSE, "exports/orders-2026-11-13.parquet", priya[3],
                               gcloud_ua(ids, "storage.cat"))))
     for rec in recs:
-        w.benign.append({"event_uid": r.gcp_uid(rec), "time": r.iso_ns(r.gcp_ns(rec)), "identity": priya[0],
+        w.benign.append({"event_uid": r.gcp_uid(rec), "time": iso_gt(r.gcp_ns(rec)), "identity": priya[0],
                          "why": "SRE priya impersonates prod-data@ to debug a failed export (ticket OPS-2291)"})
 
 
