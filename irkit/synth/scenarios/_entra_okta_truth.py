@@ -71,8 +71,48 @@ def ground_truth(st: Story) -> JsonObj:
          "link": "the payroll Key Vault (resourceId as the diagnostic export writes it, upper-cased)"},
     ]
     by_uid = {x.uid: x.ns for x in m.values()}
-    for hop in chain:
-        hop["time"] = iso_gt(span_time.get(hop["event_uid"], by_uid.get(hop["event_uid"], 0)))
+    for run in (parent, sub):
+        for call in run.calls:
+            span_time[call.span_uid] = call.start_ns
+
+    def hop(kind: str, uid: str, event_uid: str, link: str) -> JsonObj:
+        return {"kind": kind, "uid": uid, "event_uid": event_uid, "link": link}
+
+    def via(name: str) -> JsonObj:
+        call = st.calls[name]
+        return hop("tool_call", call.tool, call.span_uid, f"{call.agent}'s {call.tool} tools/call span")
+
+    sub_hop = chain[2]
+    other_chains = {
+        "graph_app_role": [sub_hop, via("graph_app_role"),
+                           hop("credential", key_a, m["sub_graph_token"].uid,
+                               "expense-agent's service principal takes a Graph token with secret A"),
+                           hop("api_call", "Add app role assignment to service principal", m["app_role_assignment"].uid,
+                               "Application.ReadWrite.All granted to expense-agent's own service principal"),
+                           hop("resource", w.resource_sp[ms.GRAPH_APP], m["app_role_assignment"].uid,
+                               "the Microsoft Graph service principal (the resource of the app role)")],
+        "azure_rbac": [sub_hop, via("role_assignment"),
+                       hop("principal", payroll.sp_id, m["b_arm_signin"].uid,
+                           "payroll-sync signs in to Azure Resource Manager with secret B (az login)"),
+                       hop("api_call", "Microsoft.Authorization/roleAssignments/write", m["role_write"].uid,
+                           "Contributor on rg-payroll-prod for expense-agent's service principal"),
+                       hop("resource", st.vals["role_assignment"], m["role_write"].uid, "the role assignment")],
+        "payroll_storage": [sub_hop, via("blob_get"),
+                            hop("principal", payroll.sp_id, m["b_storage_signin"].uid,
+                                "payroll-sync signs in to Azure Storage with secret B"),
+                            hop("api_call", "GetBlob", m["blob_get"].uid, "the payroll register is downloaded"),
+                            hop("resource", w.storage_rid + "/blobServices/default", m["blob_get"].uid,
+                                "the payroll account's blob service (the blob is in properties.objectKey)")],
+        "okta_directory": [chain[1], via("okta_list_groups"),
+                           hop("credential", w.okta["agent_client"], m["okta_token"].uid,
+                               "the agent's Okta service app takes okta.users.read okta.groups.read (client credentials)"),
+                           hop("resource", w.okta["org_as"], m["okta_token"].uid,
+                               "the Okta org authorization server; the group and user reads themselves are not "
+                               "in the System Log")],
+    }
+    for hops in (chain, *other_chains.values()):
+        for h in hops:
+            h["time"] = iso_gt(span_time.get(h["event_uid"], by_uid.get(h["event_uid"], 0)))
 
     touched: dict[str, dict[str, JsonObj]] = {"identities": {}, "resources": {}, "systems": {}}
     first: list[tuple[int, str, str, str, str, str]] = []
@@ -138,7 +178,10 @@ def ground_truth(st: Story) -> JsonObj:
     last_a = max(x.ns for x in m.values() if x.credential == key_a)
     quiet = [{"credential": key_a, "last_use": iso_gt(last_a)},
              {"credential": w.okta["agent_client"], "last_use": iso_gt(m["okta_token"].ns)},
-             {"session": st.vals["maya_session"], "last_use": iso_gt(m["maya_sso"].ns)}]
+             {"session": st.vals["maya_session"], "last_use": iso_gt(m["maya_sso"].ns)},
+             {"principal": agent.sp_id, "last_use": iso_gt(last_a),
+              "note": "expense-agent's service principal: no sign-in after the compromise window; the Contributor "
+                      "assignment it was given is never used"}]
     persistence = [{
         "credential": key_b, "kind": "client_secret", "type": "entra_client_secret", "spellings": [key_b],
         "owner": payroll.obj_id,
@@ -169,6 +212,7 @@ def ground_truth(st: Story) -> JsonObj:
         "times": {"compromise": iso_gt(compromise), "detected": DETECTED, "revoked": iso_gt(revoked)},
         "sessions": sessions,
         "delegation_chain": chain,
+        "other_chains": other_chains,
         "touched": {k: list(v.values()) for k, v in touched.items()},
         "triggers": triggers,
         "used_after_revocation": [{"credential": key_b, "kind": "client_secret", "first_use": iso_gt(m[after[0]].ns),
@@ -205,6 +249,11 @@ def ground_truth(st: Story) -> JsonObj:
             ("The read_document tool result that carried the injection is the compromise (its MCP response time). "
             "SharePoint reads themselves are not in this evidence (no Microsoft 365 unified audit log)."),
             "The sub-agent graph-admin-helper is deliberately absent from inventory.yaml.",
+            ("Okta's System Log records the token grant, not the API reads made with the token: okta_list_groups "
+             "and okta_list_users are proven by the token grant and the tool spans only."),
+            ("Event uids follow docs/normalization.md: Graph ids (sign-ins, audits), Activity log eventDataId, "
+             "sha256 of the JSON line for the Key Vault / Storage resource logs and the MCP gateway, Okta uuid, "
+             "otel traceId:spanId."),
         ],
     }
 
@@ -348,7 +397,8 @@ def readme(st: Story, gt: JsonObj, counts: dict[str, int], size: int, seed: int)
         (f"- {t(c['role_assignment'].start_ns)} payroll-sync gives the agent `Contributor` on `rg-payroll-prod` "
         "(`Microsoft.Authorization/roleAssignments/write`)."),
         (f"- {t(c['okta_list_groups'].start_ns)} the agent takes an Okta token `okta.users.read okta.groups.read` and lists "
-        f"groups, {t(c['okta_list_users'].start_ns)} users (**tool expansion**, **downstream reach**); "
+        f"groups, {t(c['okta_list_users'].start_ns)} users (**tool expansion**; Okta itself is not new for the agent, "
+        "whose `lookup_employee` takes `okta.users.read` tokens every day); "
         f"{t(c['post_reconciliation'].start_ns)} posts a normal-looking summary."),
         "- 14:10 payroll-sync's own scheduled run (secret C) reads the same vault and container: benign.",
         f"- {DETECTED[11:19]} detection; revocations: "
