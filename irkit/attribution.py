@@ -83,7 +83,7 @@ SELECT e.event_uid, e.time, e.source, e.operation, e.target_uid, e.target_system
        [c.uid FOR c IN e.credentials IF c.action IN ('issued', 'created') AND c.uid IS NOT NULL] AS issued_credentials
 FROM events e JOIN attribution_scope s USING (event_uid) LEFT JOIN actors a USING (actor_uid)
 WHERE e.class_name NOT IN ('tool_call', 'agent_invocation') AND e.span_uid IS NULL
-  AND e.target_system IS DISTINCT FROM 'mcp' AND e.target_system NOT LIKE 'mcp:%'
+  AND coalesce(e.target_system || ':', '') NOT LIKE 'mcp:%'
 """
 
 

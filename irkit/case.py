@@ -18,7 +18,7 @@ import polars as pl
 import pyarrow as pa
 
 from irkit import __version__, derived, lake
-from irkit.attribution import attribute, delegation_chain
+from irkit.attribution import attribute, clock_offsets, delegation_chain
 from irkit.control import control_events
 from irkit.db import connect, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
@@ -34,8 +34,8 @@ from irkit.timeutil import parse_duration, parse_time
 
 SETTINGS = "case.json"
 
-#: Views derived from ``events``, computed when queried.
-DERIVED_VIEWS: tuple[str, ...] = ("tool_calls",)
+#: Views derived from ``events``, computed when queried, in order (a view may read the ones before it).
+DERIVED_VIEWS: tuple[str, ...] = ("call_agents", "tool_calls")
 
 MANIFEST_SCHEMA = pa.schema(
     [
@@ -126,6 +126,11 @@ class Case:
             return build_sessions(self.con, None, start, end, parse_duration(gap, "gap"), controlled_by=ident)
         idents = [self.identity_id(identity)] if identity else None
         return build_sessions(self.con, idents, start, end, parse_duration(gap, "gap"))
+
+    def clock_offsets(self, identity: str) -> pl.DataFrame:
+        """How far each API source's clock runs ahead of the agent telemetry, as attribution estimates
+        it for the identity's API calls; see :func:`irkit.attribution.clock_offsets`."""
+        return clock_offsets(self.con, self.identity_id(identity))
 
     def attribute(self, identity: str, *, window: str | timedelta = timedelta(seconds=5)) -> pl.DataFrame:
         """Each API call made with the agent's credentials, paired with the tool call that caused it;
@@ -281,11 +286,11 @@ class Case:
                 raise damaged from exc
             raise UsageError(f"query failed: {exc}") from exc
 
-    def verify(self) -> dict[str, Any]:
+    def verify(self, public_key: str | None = None) -> dict[str, Any]:
         """Check the manifest's hash chain, re-hash evidence and lake files against it, name lake files
         no commit names, and compare the derived identity tables with the lake; ``ok`` is false if
-        anything differs."""
-        report = lake.verify(self.root)
+        anything differs. ``public_key`` (hex) requires a valid signature by it (:mod:`irkit.signing`)."""
+        report = lake.verify(self.root, public_key=public_key)
         if not report["ok"]:
             return report
         fresh = Case(self.root)

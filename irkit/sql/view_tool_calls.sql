@@ -1,5 +1,5 @@
 -- tool_calls: one row per MCP `tools/call` request, paired with the response that answered it.
--- Uses: events (MCP messages: records of an MCP system, target_system 'mcp' or 'mcp:<server>', that
+-- Uses: events, call_agents (MCP messages: records of an MCP system, target_system 'mcp' or 'mcp:<server>', that
 -- are not spans; one row per JSON-RPC message). Binds nothing. Reads normalized columns only: the
 -- JSON-RPC id and the arguments are the `jsonrpc_id` and `tool_arguments` resources the MCP loader
 -- lists; a response's operation is '<method> response' (or 'response'), a notification's
@@ -18,7 +18,8 @@
 -- (success / failure from the response; no_response when none was logged; failure when the gateway
 -- failed the request itself), status_detail, paired_by (id / order), evidence_files, request_offset,
 -- response_offset, trace_uid and caller_span_uid (the W3C traceparent the request carried: the trace
--- and the span that sent it).
+-- and the span that sent it), agent and parent_agent (the agent whose invocation encloses that span,
+-- and the one that started it: sql/view_call_agents.sql; null without trace context).
 
 WITH mcp AS (
     SELECT e.event_uid, e.time, e.operation, e.class_name, e.status, e.status_detail, e.session_uid, e.actor_uid,
@@ -27,7 +28,7 @@ WITH mcp AS (
         list_filter(e.resources, lambda r: r.type = 'jsonrpc_id')[1].uid AS rpc_id,
         list_filter(e.resources, lambda r: r.type = 'tool_arguments')[1].uid AS arguments
     FROM events e
-    WHERE (e.target_system = 'mcp' OR e.target_system LIKE 'mcp:%') AND e.span_uid IS NULL
+    WHERE (e.target_system || ':') LIKE 'mcp:%' AND e.span_uid IS NULL  -- system mcp or mcp:<server>
 ),
 messages AS (
     SELECT *,
@@ -90,8 +91,10 @@ pairs AS (
 ),
 paired AS (
     SELECT r.*, x.response_uid, x.paired_by, p.time AS end_time, p.status AS response_status,
-        p.status_detail AS response_detail, p.evidence_file AS response_file, p.evidence_offset AS response_offset
+        p.status_detail AS response_detail, p.evidence_file AS response_file, p.evidence_offset AS response_offset,
+        ca.agent, ca.parent_agent
     FROM requests r
+    LEFT JOIN call_agents ca ON ca.event_uid = r.event_uid
     LEFT JOIN pairs x ON x.call_uid = r.event_uid
     LEFT JOIN responses p ON p.event_uid = x.response_uid
 )
@@ -115,6 +118,8 @@ SELECT
     evidence_offset AS request_offset,
     response_offset,
     trace_uid,
-    parent_span_uid AS caller_span_uid
+    parent_span_uid AS caller_span_uid,
+    agent,
+    parent_agent
 FROM paired
 WHERE operation = 'tools/call'
