@@ -162,7 +162,7 @@ def key_description(key_id: str, key_type: str, usage: str, name: str) -> str:
 
 def by_user(user_id: str, upn: str, ip: str) -> JsonObj:
     return {"user": {"id": user_id, "displayName": None, "userPrincipalName": upn, "ipAddress": ip,
-                     "userType": None, "homeTenantId": None, "homeTenantName": None}}
+                     "homeTenantId": None, "homeTenantName": None}}
 
 
 def by_app(sp_id: str, app_id: str, name: str) -> JsonObj:
