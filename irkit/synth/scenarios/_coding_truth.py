@@ -194,6 +194,10 @@ def ground_truth(w: World) -> dict[str, Any]:
             (f"At {iso_gt(m['responder_lists_coder_keys'].ns)} the responder lists coder@'s keys "
             f"({m['responder_lists_coder_keys'].uid}) and finds none: the key the attack created belongs to "
             "prod-data@, which nobody revoked."),
+            ("prod-data@'s calls made with the token coder@ minted name coder@ in serviceAccountDelegationInfo "
+             "(the single-hop shape of Google's impersonation examples); coder@'s own calls name its "
+             "workload-identity principal there. Whether Google would also list the workload-identity principal "
+             "behind coder@ on prod-data@'s calls is not documented; this scenario does not."),
             "The sub-agent infra-helper is deliberately absent from inventory.yaml (ownership gap).",
             (f"The cluster ({CLUSTER}) writes raw audit.k8s.io/v1 events here, which do not name it: system k8s. "
             "(GKE itself delivers control-plane audit to Cloud Logging as k8s.io AuditLog entries; this scenario "
