@@ -231,7 +231,13 @@ principals AS (
         irkit_nz(re.credentials.accessKeyId) AS issued_key,
         cloudtrail_expiry(re.credentials.expiration) AS issued_expires,
         irkit_nz(ui.sessionContext.sourceIdentity) AS session_source,
-        coalesce(irkit_nz(e.eventName), '') AS ev
+        coalesce(irkit_nz(e.eventName), '') AS ev,
+        -- what a credential call did: Delete* deleted; Deactivate* or status Inactive revoked (it may come
+        -- back); else created: a creation, a new secret (Update/Reset/ChangePassword), or a reactivation,
+        -- after which the same credential authenticates again
+        CASE WHEN e.eventName LIKE 'Delete%' THEN 'deleted'
+             WHEN e.eventName LIKE 'Deactivate%' OR rp.status = 'Inactive' THEN 'revoked'
+             ELSE 'created' END AS change
     FROM listed
 ),
 modeled AS (
@@ -266,40 +272,27 @@ modeled AS (
             -- temporary credentials STS (or another service) handed out
             CASE WHEN ok AND issued_key IS NOT NULL
                  THEN [cloudtrail_cred(issued_key, 'session_token', 'issued', opened, NULL, issued_expires)] END,
-            -- long-lived credentials of IAM users: access keys, passwords, SSH keys, service-specific
-            -- credentials, MFA devices; and EC2 key pairs. Failed calls changed nothing.
+            -- long-lived credentials of IAM users (access keys, login profiles, SSH public keys,
+            -- service-specific credentials, MFA devices) and EC2 key pairs. Failed calls changed nothing.
             CASE WHEN NOT ok THEN NULL
-                 WHEN ev = 'CreateAccessKey' THEN [cloudtrail_cred(re.accessKey.accessKeyId, 'access_key', 'created', owner, NULL, NULL)]
-                 WHEN ev = 'UpdateAccessKey' THEN [cloudtrail_cred(rp.accessKeyId, 'access_key',
-                     CASE rp.status WHEN 'Inactive' THEN 'revoked' WHEN 'Active' THEN 'created' END, owner, NULL, NULL)]
-                 WHEN ev = 'DeleteAccessKey' THEN [cloudtrail_cred(rp.accessKeyId, 'access_key', 'deleted', owner, NULL, NULL)]
-                 WHEN ev IN ('CreateLoginProfile', 'UpdateLoginProfile', 'ChangePassword')
-                     THEN [cloudtrail_cred(owner || '#login_profile', 'password', 'created', owner, NULL, NULL)]
-                 WHEN ev = 'DeleteLoginProfile' THEN [cloudtrail_cred(owner || '#login_profile', 'password', 'deleted', owner, NULL, NULL)]
-                 WHEN ev = 'UploadSSHPublicKey' THEN [cloudtrail_cred(re.sSHPublicKey.sSHPublicKeyId, 'ssh_key', 'created', owner, NULL, NULL)]
-                 WHEN ev = 'UpdateSSHPublicKey' THEN [cloudtrail_cred(rp.sSHPublicKeyId, 'ssh_key',
-                     CASE rp.status WHEN 'Inactive' THEN 'revoked' WHEN 'Active' THEN 'created' END, owner, NULL, NULL)]
-                 WHEN ev = 'DeleteSSHPublicKey' THEN [cloudtrail_cred(rp.sSHPublicKeyId, 'ssh_key', 'deleted', owner, NULL, NULL)]
-                 WHEN ev = 'CreateServiceSpecificCredential' THEN [cloudtrail_cred(
-                     re.serviceSpecificCredential.serviceSpecificCredentialId, 'password', 'created', owner,
-                     re.serviceSpecificCredential.serviceName, NULL)]
-                 WHEN ev = 'ResetServiceSpecificCredential' THEN [cloudtrail_cred(
+                 WHEN ev IN ('CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey') THEN [cloudtrail_cred(
+                     coalesce(irkit_nz(re.accessKey.accessKeyId), rp.accessKeyId), 'access_key', change, owner, NULL, NULL)]
+                 WHEN ev IN ('CreateLoginProfile', 'UpdateLoginProfile', 'ChangePassword', 'DeleteLoginProfile')
+                     THEN [cloudtrail_cred(owner || '#login_profile', 'password', change, owner, NULL, NULL)]
+                 WHEN ev IN ('UploadSSHPublicKey', 'UpdateSSHPublicKey', 'DeleteSSHPublicKey') THEN [cloudtrail_cred(
+                     coalesce(irkit_nz(re.sSHPublicKey.sSHPublicKeyId), rp.sSHPublicKeyId), 'ssh_key', change, owner, NULL, NULL)]
+                 WHEN ev IN ('CreateServiceSpecificCredential', 'ResetServiceSpecificCredential',
+                             'UpdateServiceSpecificCredential', 'DeleteServiceSpecificCredential') THEN [cloudtrail_cred(
                      coalesce(irkit_nz(re.serviceSpecificCredential.serviceSpecificCredentialId), rp.serviceSpecificCredentialId),
-                     'password', 'created', owner, re.serviceSpecificCredential.serviceName, NULL)]
-                 WHEN ev = 'UpdateServiceSpecificCredential' THEN [cloudtrail_cred(rp.serviceSpecificCredentialId, 'password',
-                     CASE rp.status WHEN 'Inactive' THEN 'revoked' WHEN 'Active' THEN 'created' END, owner, NULL, NULL)]
-                 WHEN ev = 'DeleteServiceSpecificCredential'
-                     THEN [cloudtrail_cred(rp.serviceSpecificCredentialId, 'password', 'deleted', owner, NULL, NULL)]
-                 WHEN ev = 'CreateVirtualMFADevice' THEN [cloudtrail_cred(re.virtualMFADevice.serialNumber, 'mfa_device', 'created', NULL, NULL, NULL)]
-                 WHEN ev = 'EnableMFADevice' THEN [cloudtrail_cred(rp.serialNumber, 'mfa_device', 'created', owner, NULL, NULL)]
-                 WHEN ev = 'DeactivateMFADevice' THEN [cloudtrail_cred(rp.serialNumber, 'mfa_device', 'revoked', owner, NULL, NULL)]
-                 WHEN ev = 'DeleteVirtualMFADevice' THEN [cloudtrail_cred(rp.serialNumber, 'mfa_device', 'deleted', NULL, NULL, NULL)]
-                 WHEN service = 'ec2' AND ev IN ('CreateKeyPair', 'ImportKeyPair', 'DeleteKeyPair')
-                      AND irkit_nz(coalesce(re.keyName, rp.keyName)) IS NOT NULL
-                     THEN [cloudtrail_cred('arn:' || part || ':ec2:' || coalesce(e.awsRegion, '') || ':' || coalesce(account, '')
-                                               || ':key-pair/' || coalesce(re.keyName, rp.keyName),
-                                           'ssh_key', CASE WHEN ev = 'DeleteKeyPair' THEN 'deleted' ELSE 'created' END,
-                                           NULL, coalesce(re.keyName, rp.keyName), NULL)]
+                     'password', change, owner, irkit_nz(re.serviceSpecificCredential.serviceName), NULL)]
+                 WHEN ev IN ('CreateVirtualMFADevice', 'DeleteVirtualMFADevice') THEN [cloudtrail_cred(
+                     coalesce(irkit_nz(re.virtualMFADevice.serialNumber), rp.serialNumber), 'mfa_device', change, NULL, NULL, NULL)]
+                 WHEN ev IN ('EnableMFADevice', 'DeactivateMFADevice')
+                     THEN [cloudtrail_cred(rp.serialNumber, 'mfa_device', change, owner, NULL, NULL)]
+                 WHEN service = 'ec2' AND ev IN ('CreateKeyPair', 'ImportKeyPair', 'DeleteKeyPair') THEN [cloudtrail_cred(
+                     'arn:' || part || ':ec2:' || coalesce(e.awsRegion, '') || ':' || coalesce(account, '') || ':key-pair/'
+                         || irkit_nz(coalesce(re.keyName, rp.keyName)),
+                     'ssh_key', change, NULL, irkit_nz(coalesce(re.keyName, rp.keyName)), NULL)]
             END
         ) IF c.uid IS NOT NULL AND c.action IS NOT NULL] AS creds
     FROM principals

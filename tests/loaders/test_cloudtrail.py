@@ -824,3 +824,60 @@ def test_real_assume_role_expiration_in_java_date_text(tmp_path: Path) -> None:
                                         "grant", "ASIAWHOJDLGPOEXAMPLE", t(2019, 10, 2, 23, 12, 29))
     assert got["credentials"][1] == cred("ASIAWHOJDLGPOEXAMPLE", "session_token", "issued", session,
                                          expires=t(2019, 10, 2, 23, 12, 29))
+
+
+def _iam_call(n: int, name: str, request: dict[str, Any], response: dict[str, Any] | None,
+              source: str = "iam.amazonaws.com") -> str:
+    """A successful call by deploy-bot, as CloudTrail writes it (response elements camel-cased)."""
+    return json.dumps({
+        "eventVersion": "1.09", "eventTime": f"2025-03-12T11:{n:02d}:00Z", "eventSource": source, "eventName": name,
+        "awsRegion": "us-east-1", "sourceIPAddress": "198.51.100.23", "userAgent": UA_CLI,
+        "userIdentity": {"type": "IAMUser", "principalId": "AIDACKCEVSQ6C2EXAMPLE", "arn": DEPLOY_BOT, "accountId": ACCT,
+                         "accessKeyId": "AKIAIOSFODNN7EXAMPLE", "userName": "deploy-bot"},
+        "requestParameters": request, "responseElements": response, "eventID": f"5e5e5e5e-0000-4000-8000-{n:012d}",
+        "readOnly": False, "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": ACCT,
+    })
+
+
+def test_other_long_lived_credentials_and_their_lifecycle(tmp_path: Path) -> None:
+    mfa = f"arn:aws:iam::{ACCT}:mfa/svc-reporting-phone"
+    pair = f"arn:aws:ec2:us-east-1:{ACCT}:key-pair/bastion"
+    lines = [
+        _iam_call(1, "UploadSSHPublicKey", {"userName": "svc-reporting", "sSHPublicKeyBody": "ssh-ed25519 AAAA"},
+                  {"sSHPublicKey": {"userName": "svc-reporting", "sSHPublicKeyId": "APKAEIBAERJR2EXAMPLE",
+                                    "fingerprint": "c3:0b:6e:28:ad:b4:4a:5e:a8:e9:70:20:2d:1a:55:70", "status": "Active"}}),
+        _iam_call(2, "UpdateSSHPublicKey", {"userName": "svc-reporting", "sSHPublicKeyId": "APKAEIBAERJR2EXAMPLE",
+                                            "status": "Inactive"}, None),
+        _iam_call(3, "DeleteSSHPublicKey", {"userName": "svc-reporting", "sSHPublicKeyId": "APKAEIBAERJR2EXAMPLE"}, None),
+        _iam_call(4, "CreateServiceSpecificCredential", {"userName": "svc-reporting", "serviceName": "codecommit.amazonaws.com"},
+                  {"serviceSpecificCredential": {"userName": "svc-reporting", "serviceName": "codecommit.amazonaws.com",
+                                                 "serviceSpecificCredentialId": "ACCAEXAMPLE123EXAMPLE", "status": "Active"}}),
+        _iam_call(5, "CreateVirtualMFADevice", {"virtualMFADeviceName": "svc-reporting-phone"},
+                  {"virtualMFADevice": {"serialNumber": mfa}}),
+        _iam_call(6, "EnableMFADevice", {"userName": "svc-reporting", "serialNumber": mfa}, None),
+        _iam_call(7, "DeactivateMFADevice", {"userName": "svc-reporting", "serialNumber": mfa}, None),
+        _iam_call(8, "DeleteVirtualMFADevice", {"serialNumber": mfa}, None),
+        _iam_call(9, "CreateKeyPair", {"keyName": "bastion", "keyType": "ed25519"},
+                  {"keyName": "bastion", "keyFingerprint": "30:1d:46:d0", "keyPairId": "key-0123456789abcdef0"},
+                  source="ec2.amazonaws.com"),
+        _iam_call(10, "DeleteKeyPair", {"keyName": "bastion"}, {"_return": True}, source="ec2.amazonaws.com"),
+    ]
+    file = tmp_path / "credentials.jsonl"
+    file.write_text("".join(line + "\n" for line in lines))
+    case, _ = load(tmp_path / "c", file)
+    got = [(r["operation"], [c for c in r["credentials"] if c["action"] != "used"]) for r in rows(case)]
+    assert got == [
+        ("UploadSSHPublicKey", [cred("APKAEIBAERJR2EXAMPLE", "ssh_key", "created", SVC)]),
+        ("UpdateSSHPublicKey", [cred("APKAEIBAERJR2EXAMPLE", "ssh_key", "revoked", SVC)]),
+        ("DeleteSSHPublicKey", [cred("APKAEIBAERJR2EXAMPLE", "ssh_key", "deleted", SVC)]),
+        ("CreateServiceSpecificCredential",
+         [cred("ACCAEXAMPLE123EXAMPLE", "password", "created", SVC, "codecommit.amazonaws.com")]),
+        ("CreateVirtualMFADevice", [cred(mfa, "mfa_device", "created", None)]),
+        ("EnableMFADevice", [cred(mfa, "mfa_device", "created", SVC)]),
+        ("DeactivateMFADevice", [cred(mfa, "mfa_device", "revoked", SVC)]),
+        ("DeleteVirtualMFADevice", [cred(mfa, "mfa_device", "deleted", None)]),
+        ("CreateKeyPair", [cred(pair, "ssh_key", "created", None, "bastion")]),
+        ("DeleteKeyPair", [cred(pair, "ssh_key", "deleted", None, "bastion")]),
+    ]
+    assert [r["activity"] for r in rows(case)] == [
+        "create", "update", "delete", "create", "create", "update", "update", "delete", "create", "delete"]
