@@ -158,3 +158,12 @@ def test_loads_into_the_lake(tmp_path: Path, truth: dict[str, Any]) -> None:
         assert uid in have, uid
         if when is not None:
             assert have[uid] == us(ns_of(when)), (uid, when)
+
+
+def test_cli_writes_the_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from irkit.cli import main
+
+    assert main(["synth", str(tmp_path / "out"), "--scenario", "coding-agent-gcp"]) == 0
+    assert hashes(tmp_path / "out") == hashes(COMMITTED)
+    assert main(["synth", str(tmp_path / "bad"), "--scenario", "no-such-scenario"]) == 2
+    assert "unknown scenario" in capsys.readouterr().err
