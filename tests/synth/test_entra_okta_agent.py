@@ -185,7 +185,7 @@ def test_benign_shared_is_not_the_suspects(truth: dict[str, Any]) -> None:
     benign = {b["event_uid"] for b in truth["benign_shared"]}
     assert benign and not benign & (attributed | triggered | touched)
     assert all(b["time"] > truth["times"]["compromise"] for b in truth["benign_shared"])
-    assert {b["identity"] for b in truth["benign_shared"]} == {"payroll-sync", "priya.raman"}
+    assert {b["identity"] for b in truth["benign_shared"]} == {"payroll-sync", "priya.raman", "maya.lindqvist"}
 
 
 def test_inventory_and_incident_parse(truth: dict[str, Any]) -> None:

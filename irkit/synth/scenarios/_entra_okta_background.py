@@ -85,10 +85,14 @@ def background(st: Story) -> None:
                 first = ns_of("2026-11-18T08:04:12.310Z")
             else:
                 first = day + rng.randint(7 * 3600 + 1800, 9 * 3600) * SECOND + rng.randint(0, 999) * MS
-            session, _ = okta_login(ev, first, h)
+            session, login = okta_login(ev, first, h)
             t = first + rng.randint(15, 40) * SECOND
-            okta_sso(ev, t, h, session, w.okta["o365"], "Microsoft Office 365", "WS_FEDERATION")
-            user_signin(ev, t + 2 * SECOND, h, ms.OFFICE_HOME_APP, ms.OFFICE_HOME_APP)
+            sso = okta_sso(ev, t, h, session, w.okta["o365"], "Microsoft Office 365", "WS_FEDERATION")
+            office = user_signin(ev, t + 2 * SECOND, h, ms.OFFICE_HOME_APP, ms.OFFICE_HOME_APP)
+            if key == "maya.lindqvist" and first > revoked:
+                # clearing her sessions ended them; it did not disable her: a new session the next morning
+                benign.extend((ns, uid, key, "Maya signs in again after her Okta sessions were cleared (a new session)")
+                              for ns, uid in (*login, sso, office))
             for _ in range(rng.randint(2, 5)):
                 user_signin(ev, t + rng.randint(600, 8 * 3600) * SECOND, h, ms.TEAMS_APP, ms.GRAPH_APP,
                             interactive=False)

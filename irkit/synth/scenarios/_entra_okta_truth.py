@@ -247,6 +247,8 @@ def ground_truth(st: Story) -> JsonObj:
             ("new_production_data fires once per production resource newly reached (kv_get and blob_get read the "
             "same vault and container as kv_list and blob_list). payroll-sync reads that vault and container twice "
             "a day, so its uses of secret B after the revocation are activity_after_revocation, not new data."),
+            ("Clearing Maya's Okta sessions ended the sessions, not the user: her sign-ins on 2026-11-19 and 11-20 "
+             "are new sessions (benign_shared), not activity after revocation."),
             ("privilege_change: the app role, the ownership, the created secret, the first sign-in as payroll-sync "
              "with it (the suspect now holds payroll-sync's rights) and the Azure role assignment."),
             ("The read_document tool result that carried the injection is the compromise (its MCP response time). "
