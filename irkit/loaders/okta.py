@@ -51,8 +51,11 @@ credentials        ``used``: the credential_uid above (``api_token`` for ``reque
                    ``app.oauth2.*token.revoke*`` → ``revoked`` for the same ids;
                    ``system.api_token.create`` / ``.revoke`` → ``api_token`` created (principal = the
                    creating admin: Okta API tokens act with their creator's permissions) / revoked,
-                   uid = the ``Token`` target id (``00T…``), name = its displayName. Canonical uids
-                   are Okta's ids as written (``00T…``, ``0oa…``, ``AT.…``, ``RT.…``).
+                   uid = the ``Token`` target id (``00T…``), name = its displayName;
+                   ``user.mfa.factor.activate`` / ``unsuspend`` / ``suspend`` / ``deactivate`` →
+                   ``mfa_device`` created / created / revoked / deleted (deactivation unenrolls), uid =
+                   the ``AuthenticatorEnrollment`` target id, principal = the ``User`` target. Canonical
+                   uids are Okta's ids as written (``00T…``, ``0oa…``, ``AT.…``, ``RT.…``, ``opf…``).
 =================  ==========================================================================
 
 Okta writes placeholders where a value is missing: ``null``, the string ``"null"``, ``"unknown"``,

@@ -488,6 +488,30 @@ def test_tokens_keep_one_id_from_issue_or_creation_to_revocation(tmp_path: Path)
     ]
 
 
+def test_mfa_authenticator_lifecycle(tmp_path: Path) -> None:
+    """user.mfa.factor.* name the user and the AuthenticatorEnrollment; the enrollment id is the credential."""
+    base = json.loads(LINES.read_text().splitlines()[0])
+    enrollment = {"id": "opf9nexaPushAtk04x7a", "type": "AuthenticatorEnrollment", "alternateId": "unknown",
+                  "displayName": "Okta Verify", "detailEntry": None}
+    user = {"id": ALICE, "type": "User", "alternateId": "alice@example.org", "displayName": "Alice Martin",
+            "detailEntry": None}
+    lines = []
+    for i, event_type in enumerate(("user.mfa.factor.activate", "user.mfa.factor.suspend", "user.mfa.factor.unsuspend",
+                                    "user.mfa.factor.deactivate")):
+        lines.append(json.dumps(base | {"uuid": f"0f0f0f0f-2a3e-11ef-9a1b-00000000000{i}", "eventType": event_type,
+                                        "published": f"2024-06-12T12:0{i}:00.000Z", "target": [user, enrollment],
+                                        "debugContext": {"debugData": {}}}))
+    file = tmp_path / "factors.jsonl"
+    file.write_text("".join(line + "\n" for line in lines))
+    case, _ = load(tmp_path / "c", file)
+    assert [(r["operation"], r["activity"], r["credentials"]) for r in rows(case)] == [
+        ("user.mfa.factor.activate", "update", [cred("opf9nexaPushAtk04x7a", "mfa_device", "created", ALICE, "Okta Verify")]),
+        ("user.mfa.factor.suspend", "update", [cred("opf9nexaPushAtk04x7a", "mfa_device", "revoked", ALICE, "Okta Verify")]),
+        ("user.mfa.factor.unsuspend", "update", [cred("opf9nexaPushAtk04x7a", "mfa_device", "created", ALICE, "Okta Verify")]),
+        ("user.mfa.factor.deactivate", "update", [cred("opf9nexaPushAtk04x7a", "mfa_device", "deleted", ALICE, "Okta Verify")]),
+    ]
+
+
 # --------------------------------------------------------------------------------------------
 # Real records written by others
 
