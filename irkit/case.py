@@ -286,11 +286,11 @@ class Case:
                 raise damaged from exc
             raise UsageError(f"query failed: {exc}") from exc
 
-    def verify(self) -> dict[str, Any]:
+    def verify(self, public_key: str | None = None) -> dict[str, Any]:
         """Check the manifest's hash chain, re-hash evidence and lake files against it, name lake files
         no commit names, and compare the derived identity tables with the lake; ``ok`` is false if
-        anything differs."""
-        report = lake.verify(self.root)
+        anything differs. ``public_key`` (hex) requires a valid signature by it (:mod:`irkit.signing`)."""
+        report = lake.verify(self.root, public_key=public_key)
         if not report["ok"]:
             return report
         fresh = Case(self.root)

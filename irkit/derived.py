@@ -129,7 +129,8 @@ def check(con: duckdb.DuckDBPyConnection, root: Path, key: str) -> list[dict[str
             continue
         if differ:
             problems.append({"kind": "derived", "path": f"{relative}/{name}.parquet", "problem": "changed",
-                             "detail": f"{differ} row(s) differ from the table computed from the lake"})
+                             "detail": f"{differ} row(s) differ from the table computed from the lake "
+                             f"(remove {relative} to have it recomputed)"})
     return problems
 
 

@@ -78,6 +78,7 @@ class Manifest:
     warnings: list[str] = field(default_factory=list)
     lines: int = 0
     last_hash: str = GENESIS
+    line_hashes: list[str] = field(default_factory=list)
     torn: bool = False
 
     @classmethod
@@ -98,6 +99,7 @@ class Manifest:
         for number, line in enumerate(raw_lines, 1):
             manifest.lines = number
             digest = line_hash(line)
+            manifest.line_hashes.append(digest)
             try:
                 commit = json.loads(line)
                 if not isinstance(commit, dict) or not isinstance(commit.get("outputs"), list) \
@@ -288,15 +290,21 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify(root: Path) -> dict[str, Any]:
+def verify(root: Path, public_key: str | None = None) -> dict[str, Any]:
     """Check the manifest's chain and head, re-hash every evidence and lake file it names, recount the
-    rows of every lake file, and name every lake file no commit names; report exactly what differs."""
+    rows of every lake file, and name every lake file no commit names; report exactly what differs.
+    With ``public_key`` (hex), the case must carry a valid signature by that key over a head that is
+    still in the chain (:mod:`irkit.signing`); without, a signature present is checked for consistency."""
     import pyarrow.parquet as pq
 
     from irkit.evidence import EvidenceItem
 
     manifest = Manifest.read(root)
     problems: list[dict[str, Any]] = list(manifest.problems)
+    if public_key or (root / "manifest.sig").exists():
+        from irkit import signing
+
+        problems += signing.check(root, manifest.line_hashes, public_key)
     checked = 0
     seen_evidence: dict[tuple[str, str | None], int] = {}
     for number, commit in enumerate(manifest.commits, 1):

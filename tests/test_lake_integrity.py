@@ -251,3 +251,48 @@ def test_a_kill_between_head_and_append_leaves_a_consistent_case(tmp_path: Path,
     case.ingest([str(f) for f in files], progress=False)
     assert case.sql("SELECT count(*), count(DISTINCT event_uid) FROM events").row(0) == (12, 12)
     assert case.verify()["ok"]
+
+
+# -- the optional signature over the head -----------------------------------------------------------------
+def rewrite_chain(case: irkit.Case, lines: list[str]) -> None:
+    """Rebuild seq, prev and the head over edited lines: what a careful forger does."""
+    out, prev = [], lake.GENESIS
+    for n, line in enumerate(lines, 1):
+        commit = {**json.loads(line), "seq": n, "prev": prev}
+        text = json.dumps(commit, sort_keys=True)
+        out.append(text)
+        prev = lake.line_hash(text.encode())
+    write_manifest(case, out)
+    (case.root / lake.HEAD).write_text(json.dumps({"lines": len(out), "sha256": prev}))
+
+
+def test_a_signed_head_catches_a_consistently_rewritten_chain(case: irkit.Case, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("cryptography")
+    key = tmp_path / "keys" / "ir"
+    key.parent.mkdir()
+    assert cli(capsys, "keygen", str(key))[0] == 0
+    assert (key.stat().st_mode & 0o777) == 0o600
+    assert cli(capsys, "sign", str(case.root), "--key", str(key))[0] == 0
+    code, out, _ = cli(capsys, "verify", str(case.root), "--public-key", f"{key}.pub")
+    assert code == 0, out
+    lines = manifest_lines(case)
+    rewrite_chain(case, [lines[0], lines[2]])  # the second commit removed, chain and head rebuilt
+    plain = irkit.open_case(case.root, create=False).verify()
+    assert {(p["kind"], p["problem"]) for p in plain["problems"]} >= {("signature", "rewritten")}
+    code, out, _ = cli(capsys, "verify", str(case.root), "--public-key", f"{key}.pub")
+    assert code == 1 and "signature" in out and "rewritten" in out
+
+
+def test_a_signature_by_another_key_or_none_fails_with_the_key_given(case: irkit.Case, tmp_path: Path) -> None:
+    pytest.importorskip("cryptography")
+    from irkit import signing
+
+    ours = signing.generate_key(tmp_path / "ours")
+    signing.generate_key(tmp_path / "theirs")
+    assert [p["problem"] for p in case.verify(public_key=ours)["problems"]] == ["missing"]
+    signing.sign(case.root, tmp_path / "theirs")
+    assert case.verify()["ok"]  # consistent, but whose?
+    assert [p["problem"] for p in case.verify(public_key=ours)["problems"]] == ["other key"]
+    signing.sign(case.root, tmp_path / "ours")
+    assert case.verify(public_key=ours)["ok"]

@@ -84,15 +84,24 @@ def _sql(args: argparse.Namespace) -> int:
 
 
 def _register_verify(commands: Any) -> None:
-    p = commands.add_parser("verify", help="re-hash evidence and lake files against the manifest",
-                            description="Re-hash every evidence and lake file the manifest names. Exit 1 if anything changed.")
+    p = commands.add_parser("verify", help="check the manifest's hash chain and re-hash evidence and lake files",
+                            description="Check the manifest's hash chain and head, re-hash every evidence and lake "
+                            "file it names, recount their rows, name lake files no commit names, and compare the "
+                            "cached identity tables with the lake. Exit 1 if anything differs.")
     p.add_argument("case", help="case folder")
+    p.add_argument("--public-key", metavar="KEY", help="require a valid signature by this ed25519 public key "
+                   "(hex, or the KEY.pub file from `irkit keygen`) over the manifest's head; see `irkit sign`")
     format_arg(p)
     p.set_defaults(handler=_verify)
 
 
 def _verify(args: argparse.Namespace) -> int:
-    report = open_existing(args.case).verify()
+    public_key = None
+    if args.public_key:
+        from irkit.signing import read_public_key
+
+        public_key = read_public_key(args.public_key)
+    report = open_existing(args.case).verify(public_key=public_key)
     if args.format == "json":
         print(json.dumps(report, indent=2))
     else:
