@@ -14,7 +14,17 @@ import irkit
 from irkit import loaders
 from irkit.evidence import discover, sample_records
 from irkit.loaders import mcp
-from tests.loaders.helpers import SAMPLES, blank_row, conformance_corpus, load, one, quarantine, res, rows, subset
+from tests.loaders.helpers import (
+    SAMPLES,
+    blank_row,
+    conformance_corpus,
+    load,
+    one,
+    quarantine,
+    res,
+    rows,
+    subset,
+)
 
 SAMPLE_DIR = SAMPLES / "mcp"
 SESSION_A = "8f14e45f-ceea-4e7a-9b1c-2d3e4f5a6b7c"

@@ -12,7 +12,17 @@ import pytest
 
 from irkit.evidence import discover, sample_records
 from irkit.loaders import otel_genai
-from tests.loaders.helpers import SAMPLES, blank_row, conformance_corpus, load, one, quarantine, res, rows, subset
+from tests.loaders.helpers import (
+    SAMPLES,
+    blank_row,
+    conformance_corpus,
+    load,
+    one,
+    quarantine,
+    res,
+    rows,
+    subset,
+)
 
 SAMPLE_DIR = SAMPLES / "otel_genai"
 
