@@ -203,7 +203,7 @@ def k8s_ns(rec: JsonObj) -> int:
 # ---------------------------------------------------------------- GenAI spans + MCP gateway
 PROVIDER = "anthropic"
 MODEL = "claude-sonnet-4-5"
-MCP_PROTOCOL = "2025-06-18"
+MCP_PROTOCOL = mcp.PROTOCOL
 
 
 @dataclass
@@ -278,8 +278,9 @@ class Run:
         self._put_mcp(ns, mcp.request(ns, server, self.session, "initialize",
                                       mcp.initialize_params(self.agent_name, self.version), rid))
         ns += rng.randint(8, 40) * MS + rng.randint(0, 999_999)
-        self._put_mcp(ns, mcp.response(ns, server, self.session, rid,
-                                       result=mcp.initialize_result(server, server_version)))
+        self._put_mcp(ns, mcp.response(ns, server, self.session, rid, result={
+            "protocolVersion": MCP_PROTOCOL, "capabilities": {"tools": {"listChanged": False}},
+            "serverInfo": {"name": server, "version": server_version}}))
         ns += rng.randint(1, 5) * MS + rng.randint(0, 999_999)
         self._put_mcp(ns, mcp.request(ns, server, self.session, "notifications/initialized", None, None))
         ns += rng.randint(1, 5) * MS + rng.randint(0, 999_999)

@@ -82,7 +82,7 @@ def sa_email(name: str) -> str:
 
 
 SA_IDS = {"coder": "110482736159204817263", "prod-data": "104938271650392817465",
-          "reviewer": "117263540981726354098", "deployer-ci": "109283746501928374650"}
+          "reviewer": "117263540981726354098"}
 HUMANS = {  # id -> (e-mail, GitHub login, GitHub id, office IP)
     "dana": ("dana@acme.example", "dana-kim", 5512340, "203.0.113.14"),
     "priya": ("priya@acme.example", "priya-sre", 5512341, "203.0.113.15"),
