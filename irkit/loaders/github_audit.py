@@ -49,7 +49,8 @@ delegations        ``<slug>[bot]`` actor with the App named (``integration``…)
                    event user → App, credential = the token; ``integration_installation.create`` /
                    ``repositories_added`` / ``unsuspend`` and ``org.oauth_app_access_approved`` →
                    ``consent`` standing org → App; ``oauth_authorization.create`` → ``consent``
-                   standing user → OAuth app
+                   standing user → OAuth app; ``oauth_access.create`` / ``regenerate`` naming an app →
+                   ``on_behalf_of`` grant user → app through the new token
 credentials        ``used``: the credential_uid, kind from ``programmatic_access_type`` ("GitHub App
                    server-to-server token" → installation_token, user-to-server / OAuth →
                    oauth_token, personal access tokens → personal_access_token, "Public Key

@@ -182,7 +182,10 @@ stated AS (
                                    'integration_installation.unsuspend', 'org.oauth_app_access_approved')
                  THEN github_hop('consent', org, app, NULL, 'standing') END,
             -- a user authorizing an OAuth app is the user's consent
-            CASE WHEN e.action = 'oauth_authorization.create' THEN github_hop('consent', who, app, NULL, 'standing') END
+            CASE WHEN e.action = 'oauth_authorization.create' THEN github_hop('consent', who, app, NULL, 'standing') END,
+            -- an OAuth access token generated for a user and an app: the app can act for the user with it
+            CASE WHEN e.action LIKE 'oauth_access.%' AND token_action = 'created'
+                 THEN github_hop('on_behalf_of', coalesce(affected_user, who), app, token, 'grant') END
         ] IF h IS NOT NULL AND h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid] AS hops,
         [c FOR c IN [
             CASE WHEN used_token IS NOT NULL THEN github_cred(used_token, github_token_kind(access), 'used', who, NULL) END,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -464,6 +465,22 @@ def test_credentials_keep_one_id_from_creation_to_removal(credentials_case: irki
         (DEPLOY_KEY, "public_key.create", "created"),
         (DEPLOY_KEY, "public_key.delete", "deleted"),
     ]
+
+
+def test_oauth_access_token_generated_for_an_app_is_a_grant(tmp_path: Path) -> None:
+    """oauth_access.create: a new OAuth token through which the app can act for the user; never the token used."""
+    file = tmp_path / "oauth.jsonl"
+    file.write_text(json.dumps({
+        "@timestamp": 1718195000000, "_document_id": "q1W2e3R4t5Y6u7I8o9P0aH", "action": "oauth_access.create",
+        "actor": "dana-eng", "actor_id": 5012345, "oauth_application_id": 3344556,
+        "oauth_application_name": "ai-code-assistant", "org": "acme", "token_id": 123456789, "user": "dana-eng",
+        "created_at": 1718195000000,
+    }) + "\n")
+    case, _ = load(tmp_path / "c", file)
+    row = one(case, "true")
+    assert (row["credential_uid"], row["activity"]) == (None, "create")
+    assert row["delegations"] == [hop("on_behalf_of", "dana-eng", "ai-code-assistant", "grant", "123456789")]
+    assert row["credentials"] == [cred("123456789", "oauth_token", "created", "dana-eng")]
 
 
 # --------------------------------------------------------------------------------------------
