@@ -61,6 +61,7 @@ def day(w: World, day_ns: int) -> None:
     ids = w.ids("day", day_ns)
     weekday = (day_ns // DAY + 3) % 7  # 0 = Monday (1970-01-01 was a Thursday)
     _nightly_export(w, ids, day_ns)
+    _freshness_checks(w, ids, day_ns)
     _control_plane(w, ids, day_ns)
     if weekday < 5:
         _deploys(w, ids, day_ns)
@@ -123,6 +124,24 @@ def _nightly_export(w: World, ids: Ids, day_ns: int) -> None:
             w.benign.append({"event_uid": r.gcp_uid(rec), "time": iso_gt(r.gcp_ns(rec)),
                              "identity": sa_email("prod-data"),
                              "why": "prod-data@'s nightly export through its own workload identity (data/exporter)"})
+
+
+def _freshness_checks(w: World, ids: Ids, day_ns: int) -> None:
+    """Every hour at :05 the exporter checks the warehouse watermark as prod-data@: on the incident day
+    its 10:05 check lands between the attack's reads of the same bucket by the same principal."""
+    rng = ids.rng
+    caller = as_sa("prod-data", via=via_subject(wif("data", "exporter")))
+    for h in range(24):
+        t = day_ns + h * HOUR + 5 * MINUTE + rng.randint(0, 59_999) * MS + rng.randint(0, 999_999)
+        recs = [w.put_gcp(gcs(ids, t, caller, "list", WAREHOUSE, None, EXPORTER_IP, PY_UA)),
+                w.put_gcp(gcs(ids, t + rng.randint(80, 400) * MS, caller, "get", WAREHOUSE, "state/watermark.json",
+                              EXPORTER_IP, PY_UA))]
+        if day_ns == t_("00:00:00") and h in (10, 16, 17):
+            for rec in recs:
+                w.benign.append({"event_uid": r.gcp_uid(rec), "time": iso_gt(r.gcp_ns(rec)),
+                                 "identity": sa_email("prod-data"),
+                                 "why": "prod-data@'s hourly watermark check (data/exporter's workload identity), "
+                                        "in the same hour as the attack's or the key's use of the same bucket"})
 
 
 # ---------------------------------------------------------------- an SRE's legitimate impersonation
