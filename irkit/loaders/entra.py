@@ -46,10 +46,50 @@ target             sign-in: the resource signed in to (``resourceId`` / ``resour
                    type application, system ``entra``); audit: ``targetResources[0]``; activity:
                    ``resourceId`` as given (case is kept), type ``Microsoft.X/<type>``, system
                    ``azure:<provider namespace, lower-cased>``
-resources          sign-in: app, service principals, key id, managed identity's Azure resource;
+resources          sign-in: app, service principals, managed identity's Azure resource (the key a
+                   service principal signed in with is not a resource: it is credentials' ``used`` entry);
                    audit: other targets, the initiating app, key ids a credential change added (type
-                   ``credential``); activity: authorization scope, entity, ``xms_mirid``, client app
+                   ``credential``, canonical); activity: authorization scope, entity, ``xms_mirid``, client app
+activity           sign-in: authenticate. Audit: grant for consent, app role assignments, (eligible)
+                   role membership, delegated permission grants, owners, group and administrative-unit
+                   membership added (``Consent to application``, ``Add app role assignment ...``,
+                   ``Add member to role``, ``Add delegated permission grant``, ``Add owner to ...``,
+                   ``Add member to group``), operationType Assign; ungrant for their removal (``Remove
+                   ...``, ``Revoke consent``), Unassign; else Add/Create create, Delete/Remove delete,
+                   Update/Set/Reset... update, other. Activity log: ``Microsoft.Authorization/roleAssignments``
+                   (and PIM schedule requests, role definitions) ``/write`` and ``elevateAccess/action``
+                   grant, ``roleAssignments`` / ``roleDefinitions`` ``/delete`` ungrant; else the ARM verb
+                   (``/read`` read, ``/write`` update, ``/delete`` delete, ``/list*/action`` read, other)
 =================  ==========================================================================
+
+Delegation and credentials (docs/normalization.md, "Delegation and credentials"). Canonical uid of
+an Entra key credential (client secret, certificate, federated identity credential): its key id GUID
+lower-cased, the same from the audit that adds it (``KeyDescription``'s ``KeyIdentifier``) to the
+sign-in that uses it (``servicePrincipalCredentialKeyId``) to the audit that removes it.
+
+* Sign-ins by a service principal or managed identity: ``used`` credential =
+  ``servicePrincipalCredentialKeyId`` (else the certificate thumbprint lower-cased, else
+  ``federatedCredentialId``, else the ``appId`` as an ``oauth_client``), principal = the service
+  principal; kind from the documented ``clientCredentialType`` enum (``clientSecret`` app_secret,
+  ``certificate`` certificate, ``federatedIdentityCredential`` federated_credential,
+  ``clientAssertion`` federated_credential with a federated credential id, else certificate,
+  ``managedIdentity`` / absent: other). A ``standing`` ``same_as`` hop ``appId`` -> ``servicePrincipalId``.
+* User sign-ins: ``used`` ``oauth_client`` = the ``appId``; a successful one hands the client app a
+  delegated token for the user: a ``grant`` ``on_behalf_of`` hop user -> ``appId`` (no token id:
+  ``uniqueTokenIdentifier`` is not matched by anything the other sources log here).
+* Audits: key credentials in a target's ``KeyDescription`` new value but not its old one
+  (``Add service principal credentials``, ``Update application – Certificates and secrets
+  management``) are ``created``, those in the old value only (``Remove service principal
+  credentials``) ``deleted``; KeyType ``Password`` app_secret, ``AsymmetricX509Cert`` certificate; name =
+  its ``DisplayName``; principal = the target (service principal or application object id).
+  ``FederatedIdentityCredentials`` changes the same way as ``federated_credential`` (uid = the
+  credential's id where the value gives one, else none and its Name). ``Consent to application``: a
+  ``standing`` ``consent`` hop initiator -> the target service principal. An initiating app named by app
+  id and service principal, or an application object with an ``AppId`` detail: ``same_as``. Only
+  successful audits create or delete.
+* Activity log: ``used`` ``oauth_client`` = the ``appid`` (``azp``) claim; an app-only token
+  (``idtyp`` app) gives ``same_as`` ``appid`` -> ``oid``, a user token through a client app an
+  ``event``-scope ``on_behalf_of`` hop user -> ``appid``.
 """
 
 from __future__ import annotations
@@ -57,7 +97,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "entra"
-VERSION = "1.0"
+VERSION = "1.1"
 DESCRIPTION = (
     "Microsoft Entra ID sign-in and audit logs (Graph API or Azure Monitor export) and the Azure Activity log"
 )

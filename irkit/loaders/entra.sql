@@ -15,7 +15,7 @@ CREATE OR REPLACE TEMP MACRO entra_graph_type() AS '{
     "status": {"errorCode": "VARCHAR", "failureReason": "VARCHAR", "value": "VARCHAR"},
     "servicePrincipalId": "VARCHAR", "servicePrincipalName": "VARCHAR",
     "servicePrincipalCredentialKeyId": "VARCHAR", "servicePrincipalCredentialThumbprint": "VARCHAR",
-    "federatedCredentialId": "VARCHAR",
+    "federatedCredentialId": "VARCHAR", "clientCredentialType": "VARCHAR",
     "managedServiceIdentity": {"msiType": "VARCHAR", "associatedResourceId": "VARCHAR"},
     "signInEventTypes": ["VARCHAR"],
     "resourceId": "VARCHAR", "resourceDisplayName": "VARCHAR", "resourceServicePrincipalId": "VARCHAR",
@@ -105,6 +105,78 @@ CREATE OR REPLACE TEMP MACRO entra_target_type(t) AS (
            ELSE lower(irkit_nz(t)) END
 );
 
+-- One delegation hop / one credential, typed as the schema's DELEGATION / CREDENTIAL structs.
+CREATE OR REPLACE TEMP MACRO entra_hop(k, f, t, c, sc, x) AS struct_pack(
+    kind := CAST(k AS VARCHAR), from_uid := CAST(f AS VARCHAR), to_uid := CAST(t AS VARCHAR),
+    credential_uid := CAST(c AS VARCHAR), scope := CAST(sc AS VARCHAR), expires := CAST(x AS TIMESTAMPTZ));
+CREATE OR REPLACE TEMP MACRO entra_cred(u, k, a, pr, nm, x) AS struct_pack(
+    uid := CAST(u AS VARCHAR), kind := CAST(k AS VARCHAR), action := CAST(a AS VARCHAR),
+    principal_uid := CAST(pr AS VARCHAR), name := CAST(nm AS VARCHAR), expires := CAST(x AS TIMESTAMPTZ));
+
+-- The canonical uid of an Entra key credential (password or certificate keyId, federated identity
+-- credential id): the GUID lower-cased, the same in the audit that adds it (KeyDescription's
+-- KeyIdentifier), the sign-in that uses it (servicePrincipalCredentialKeyId) and the audit that removes it.
+CREATE OR REPLACE TEMP MACRO entra_key(k) AS lower(irkit_nz(trim(k)));
+
+-- The key credentials a KeyDescription value lists ('["[KeyIdentifier=<guid>,KeyType=Password,
+-- KeyUsage=Verify,DisplayName=<name>]", ...]'), as (uid, kind, name): KeyType Password is a client
+-- secret, AsymmetricX509Cert a certificate.
+CREATE OR REPLACE TEMP MACRO entra_keys(v) AS [
+    struct_pack(
+        uid := entra_key(regexp_extract(x, 'KeyIdentifier=([^,\]]+)', 1)),
+        kind := CASE regexp_extract(x, 'KeyType=([^,\]]+)', 1)
+                    WHEN 'Password' THEN 'app_secret' WHEN 'AsymmetricX509Cert' THEN 'certificate'
+                    WHEN 'Symmetric' THEN 'app_secret' ELSE 'other' END,
+        name := irkit_nz(regexp_extract(x, 'DisplayName=([^\]]*)\]', 1)))
+    FOR x IN regexp_extract_all(coalesce(v, ''), '\[KeyIdentifier=[^\]]*\]')];
+
+-- The federated identity credentials a FederatedIdentityCredentials value lists (JSON objects), as
+-- (uid, kind, name): uid = the credential's id where the value gives one, name = its Name.
+CREATE OR REPLACE TEMP MACRO entra_fics(v) AS [
+    struct_pack(
+        uid := entra_key(regexp_extract(x, '"[Ii]d"\s*:\s*"([^"]+)"', 1)),
+        kind := 'federated_credential',
+        name := irkit_nz(regexp_extract(x, '"[Nn]ame"\s*:\s*"([^"]+)"', 1)))
+    FOR x IN regexp_extract_all(replace(coalesce(v, ''), '\"', '"'), '\{[^{}]*\}')];
+
+-- The kind of act of a directory audit: giving a role, app role, group or ownership, delegated
+-- permissions or consent grants; taking one away ungrants; else by its verb.
+CREATE OR REPLACE TEMP MACRO entra_audit_activity(a, op_type) AS (
+    CASE
+        WHEN a ILIKE 'Consent to application%' OR a ILIKE 'Add app role assignment%' OR a ILIKE 'Add %member to role%'
+             OR a ILIKE 'Add delegated permission grant%' OR a ILIKE 'Add owner to %' OR a ILIKE 'Add member to group%'
+             OR a ILIKE 'Add member to administrative unit%' THEN 'grant'
+        WHEN a ILIKE 'Revoke consent%' OR a ILIKE 'Remove app role assignment%' OR a ILIKE 'Remove %member from role%'
+             OR a ILIKE 'Remove delegated permission grant%' OR a ILIKE 'Remove owner from %' OR a ILIKE 'Remove member from group%'
+             OR a ILIKE 'Remove member from administrative unit%' THEN 'ungrant'
+        WHEN op_type = 'Assign' THEN 'grant'
+        WHEN op_type = 'Unassign' THEN 'ungrant'
+        WHEN a ILIKE 'Add %' OR a ILIKE 'Create %' OR a ILIKE 'Register %' OR op_type = 'Add' THEN 'create'
+        WHEN a ILIKE 'Delete %' OR a ILIKE 'Remove %' OR a ILIKE 'Hard delete %' OR op_type = 'Delete' THEN 'delete'
+        WHEN a ILIKE 'Update %' OR a ILIKE 'Set %' OR a ILIKE 'Reset %' OR a ILIKE 'Change %' OR a ILIKE 'Disable %'
+             OR a ILIKE 'Enable %' OR a ILIKE 'Restore %' OR op_type = 'Update' THEN 'update'
+        ELSE 'other'
+    END
+);
+
+-- The kind of act of an Azure Activity log operation ('Microsoft.<ns>/<type>/<verb>', lower-cased):
+-- writing a role assignment (or its PIM schedule request), a role definition or elevating access
+-- grants, deleting one ungrants; else by the ARM verb (read; write update; delete; list*/action read;
+-- other actions other).
+CREATE OR REPLACE TEMP MACRO entra_activity_activity(op) AS (
+    CASE
+        WHEN regexp_matches(op, '^microsoft\.authorization/(roleassignments|roleassignmentschedulerequests|roleeligibilityschedulerequests|roledefinitions)/write$')
+             OR op = 'microsoft.authorization/elevateaccess/action' THEN 'grant'
+        WHEN regexp_matches(op, '^microsoft\.authorization/(roleassignments|roledefinitions)/delete$') THEN 'ungrant'
+        WHEN op LIKE '%/read' THEN 'read'
+        WHEN op LIKE '%/write' THEN 'update'
+        WHEN op LIKE '%/delete' THEN 'delete'
+        WHEN regexp_matches(op, '/list[a-z]*/action$') THEN 'read'
+        WHEN op IS NULL THEN NULL
+        ELSE 'other'
+    END
+);
+
 -- Each record is parsed once; its source is read off its shape. Each source then has its own SELECT.
 WITH parsed AS (
     SELECT r.*, entra_parse(r.raw) AS o FROM records r
@@ -150,6 +222,7 @@ signin_fields AS (
         irkit_nz(coalesce(o.properties.servicePrincipalCredentialKeyId, o.servicePrincipalCredentialKeyId)) AS key_id,
         irkit_nz(coalesce(o.properties.servicePrincipalCredentialThumbprint, o.servicePrincipalCredentialThumbprint)) AS thumbprint,
         irkit_nz(coalesce(o.properties.federatedCredentialId, o.federatedCredentialId)) AS federated_id,
+        lower(irkit_nz(coalesce(o.properties.clientCredentialType, o.clientCredentialType))) AS credential_type,
         coalesce(o.properties.managedServiceIdentity, o.managedServiceIdentity) AS msi,
         coalesce(o.properties.signInEventTypes, o.signInEventTypes, []) AS event_types,
         irkit_nz(CASE WHEN exported THEN o.properties.resourceId ELSE o.resourceId END) AS resource_id,
@@ -198,8 +271,33 @@ signins AS (
         correlation_id AS session_uid,
         -- A user signs in through an OAuth client (the app); a service principal or managed identity
         -- with a key, a certificate or a federated credential.
-        CASE WHEN is_user THEN app_id ELSE coalesce(key_id, thumbprint, federated_id, app_id) END AS credential_uid,
+        CASE WHEN is_user THEN app_id ELSE coalesce(entra_key(key_id), lower(thumbprint), entra_key(federated_id), app_id) END AS credential_uid,
         CAST(NULL AS VARCHAR) AS delegator_uid,
+        'authenticate' AS activity,
+        list_filter([
+            -- a service principal or managed identity sign-in names its application and its service principal
+            CASE WHEN NOT is_user AND app_id IS NOT NULL AND sp_id IS NOT NULL AND app_id <> sp_id
+                 THEN entra_hop('same_as', app_id, sp_id, NULL, 'standing', NULL) END,
+            -- a user signing in to a client app hands it a delegated token: the app acts for the user
+            CASE WHEN is_user AND code = '0' AND app_id IS NOT NULL AND coalesce(user_id, upn) IS NOT NULL
+                 THEN entra_hop('on_behalf_of', coalesce(user_id, upn), app_id, NULL, 'grant', NULL) END
+        ], lambda h: h IS NOT NULL) AS delegations,
+        list_filter([
+            CASE WHEN is_user AND app_id IS NOT NULL THEN entra_cred(app_id, 'oauth_client', 'used', app_id, app_name, NULL)
+                 WHEN NOT is_user AND coalesce(key_id, thumbprint, federated_id) IS NOT NULL THEN
+                     entra_cred(coalesce(entra_key(key_id), lower(thumbprint), entra_key(federated_id)),
+                                CASE WHEN credential_type = 'clientsecret' THEN 'app_secret'
+                                     WHEN credential_type = 'certificate' THEN 'certificate'
+                                     WHEN credential_type = 'federatedidentitycredential' THEN 'federated_credential'
+                                     WHEN credential_type = 'clientassertion' AND federated_id IS NOT NULL THEN 'federated_credential'
+                                     WHEN credential_type = 'clientassertion' THEN 'certificate'
+                                     WHEN key_id IS NULL AND thumbprint IS NULL THEN 'federated_credential'
+                                     WHEN thumbprint IS NOT NULL THEN 'certificate'
+                                     ELSE 'other' END,
+                                'used', coalesce(sp_id, app_id), NULL, NULL)
+                 WHEN NOT is_user AND app_id IS NOT NULL THEN entra_cred(app_id, 'oauth_client', 'used', app_id, coalesce(app_name, sp_name), NULL)
+            END
+        ], lambda c: c IS NOT NULL) AS credentials,
         coalesce(resource_id, resource_name) AS target_uid,
         CASE WHEN resource_id IS NOT NULL THEN 'application' END AS target_type,
         resource_name AS target_name,
@@ -207,8 +305,6 @@ signins AS (
         list_sort(list_filter([
             entra_object(app_id, 'application'),
             entra_object(resource_sp_id, 'service_principal'),
-            entra_object(key_id, 'credential'),
-            entra_object(federated_id, 'credential'),
             entra_azure_resource(irkit_nz(msi.associatedResourceId)),
             entra_azure_resource(azure_resource_id)
         ], lambda x: x.uid IS NOT NULL)) AS resources,
@@ -235,13 +331,23 @@ audit_fields AS (
                  irkit_nz(list_filter(coalesce(o.properties.additionalDetails, o.additionalDetails, []),
                                       lambda d: d.key = 'User-Agent')[1].value)) AS agent,
         irkit_nz(o.callerIpAddress) AS caller_ip,
+        coalesce(o.properties.additionalDetails, o.additionalDetails) AS o_details,
         coalesce(irkit_nz(o.tenantId), irkit_nz(o.properties.tenantId)) AS tenant
     FROM sourced WHERE src = 'entra_audit'
 ),
 audit_actors AS (
     SELECT *,
         coalesce(irkit_nz(initiator.user.id), irkit_nz(initiator.user.userPrincipalName)) IS NOT NULL AS by_user,
-        targets[1] AS target
+        targets[1] AS target,
+        lower(result) = 'success' AS ok,
+        irkit_nz(list_filter(coalesce(o_details, []), lambda d: d.key = 'AppId')[1].value) AS detail_app_id,
+        -- key credentials in a target's KeyDescription / FederatedIdentityCredentials before and after
+        flatten([
+            flatten([[struct_pack(target_id := irkit_nz(t.id), before := entra_keys(m.oldValue), after := entra_keys(m.newValue))
+                      FOR m IN coalesce(t.modifiedProperties, []) IF m.displayName = 'KeyDescription'],
+                     [struct_pack(target_id := irkit_nz(t.id), before := entra_fics(m.oldValue), after := entra_fics(m.newValue))
+                      FOR m IN coalesce(t.modifiedProperties, []) IF m.displayName = 'FederatedIdentityCredentials']])
+            FOR t IN targets]) AS key_changes
     FROM audit_fields
 ),
 audits AS (
@@ -269,6 +375,35 @@ audits AS (
         CAST(NULL AS VARCHAR) AS session_uid,
         CASE WHEN NOT by_user THEN irkit_nz(initiator.app.appId) END AS credential_uid,
         CAST(NULL AS VARCHAR) AS delegator_uid,
+        entra_audit_activity(activity, operation_type) AS activity,
+        list_filter([
+            -- consent (user or admin) to an application: a lasting grant to its service principal
+            CASE WHEN ok AND activity ILIKE 'Consent to application%' THEN
+                entra_hop('consent', coalesce(irkit_nz(initiator.user.id), irkit_nz(initiator.user.userPrincipalName),
+                                              irkit_nz(initiator.app.servicePrincipalId)),
+                          coalesce(irkit_nz(target.id), irkit_nz(target.displayName)), NULL, 'standing', NULL) END,
+            -- an initiating app named by both its app id and its service principal
+            CASE WHEN NOT by_user AND irkit_nz(initiator.app.appId) IS NOT NULL AND irkit_nz(initiator.app.servicePrincipalId) IS NOT NULL
+                 THEN entra_hop('same_as', initiator.app.appId, initiator.app.servicePrincipalId, NULL, 'standing', NULL) END,
+            -- an application object named with its app id (additionalDetails AppId)
+            CASE WHEN target.type = 'Application' AND detail_app_id IS NOT NULL AND irkit_nz(target.id) IS NOT NULL
+                      AND detail_app_id <> target.id
+                 THEN entra_hop('same_as', detail_app_id, target.id, NULL, 'standing', NULL) END
+        ], lambda h: h IS NOT NULL AND h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid) AS delegations,
+        list_filter(list_concat(
+            -- the initiating app's client id (its OAuth client)
+            [entra_cred(initiator.app.appId, 'oauth_client', 'used', initiator.app.appId, irkit_nz(initiator.app.displayName), NULL)
+                FOR x IN [1] IF NOT by_user AND irkit_nz(initiator.app.appId) IS NOT NULL],
+            -- key credentials the change added (created) or took away (deleted), owned by that target
+            flatten([[entra_cred(k.uid, k.kind, 'created', c.target_id, k.name, NULL)
+                      FOR k IN c.after IF NOT list_contains([b.uid FOR b IN c.before], k.uid)
+                                          AND NOT list_contains([b.name FOR b IN c.before IF b.uid IS NULL], k.name)]
+                     FOR c IN key_changes IF ok]),
+            flatten([[entra_cred(k.uid, k.kind, 'deleted', c.target_id, k.name, NULL)
+                      FOR k IN c.before IF NOT list_contains([a.uid FOR a IN c.after], k.uid)
+                                           AND NOT list_contains([a.name FOR a IN c.after IF a.uid IS NULL], k.name)]
+                     FOR c IN key_changes IF ok])
+        ), lambda c: c.uid IS NOT NULL OR c.name IS NOT NULL) AS credentials,
         coalesce(irkit_nz(target.id), irkit_nz(target.userPrincipalName), irkit_nz(target.displayName)) AS target_uid,
         entra_target_type(target.type) AS target_type,
         coalesce(irkit_nz(target.displayName), irkit_nz(target.userPrincipalName)) AS target_name,
@@ -279,7 +414,7 @@ audits AS (
             -- Credentials the event added: key ids in a KeyDescription's new value but not in its old one.
             CASE WHEN activity ILIKE '%credential%' OR activity ILIKE '%secret%' OR activity ILIKE '%certificate%'
                 THEN flatten(flatten([
-                    [[entra_object(k, 'credential')
+                    [[entra_object(entra_key(k), 'credential')
                         FOR k IN regexp_extract_all(m.newValue, 'KeyIdentifier=([0-9A-Fa-f-]+)', 1)
                         IF NOT list_contains(regexp_extract_all(coalesce(m.oldValue, ''), 'KeyIdentifier=([0-9A-Fa-f-]+)', 1), k)]
                      FOR m IN coalesce(t.modifiedProperties, []) IF m.displayName = 'KeyDescription']
@@ -345,6 +480,18 @@ activity AS (
         coalesce(irkit_nz(o.correlationId), irkit_nz(o.correlation_id)) AS session_uid,
         client_id AS credential_uid,
         CAST(NULL AS VARCHAR) AS delegator_uid,
+        entra_activity_activity(op) AS activity,
+        list_filter([
+            -- an app-only token names the app (appid) and its service principal (oid)
+            CASE WHEN client_id IS NOT NULL AND principal IS NOT NULL AND client_id <> principal
+                      AND (lower(claims.idtyp) = 'app' OR o.identity.authorization.evidence.principalType = 'ServicePrincipal')
+                 THEN entra_hop('same_as', client_id, principal, NULL, 'standing', NULL) END,
+            -- a user's (delegated) token: the client app made this request for the user
+            CASE WHEN client_id IS NOT NULL AND principal IS NOT NULL AND client_id <> principal
+                      AND (lower(claims.idtyp) = 'user' OR (claims.idtyp IS NULL AND (user_claim IS NOT NULL OR scope_claim IS NOT NULL)))
+                 THEN entra_hop('on_behalf_of', principal, client_id, NULL, 'event', NULL) END
+        ], lambda h: h IS NOT NULL) AS delegations,
+        [entra_cred(client_id, 'oauth_client', 'used', client_id, NULL, NULL) FOR x IN [1] IF client_id IS NOT NULL] AS credentials,
         -- The resource id as given: the diagnostic export upper-cases it, the REST API does not.
         resource_id AS target_uid,
         lower(coalesce(irkit_nz(o.resourceType.value), irkit_nz(o.resource_type.value), entra_resource_type(resource_id))) AS target_type,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ ACTIVITY_EXPORT = HERE / "activity_export.json"
 ACTIVITY_CLI = HERE / "activity_cli.json"
 ACTIVITY_SDK = HERE / "activity_sdk.jsonl"
 MIXED = HERE / "eventhub_mixed.jsonl"
+DELEGATION = HERE / "delegation.jsonl"
 
 TENANT = "72f988bf-0000-4000-8000-00000000c0de"
 SUB = "5f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
@@ -52,6 +54,8 @@ AGENT_SP = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"
 AGENT_APP = "e1d2c3b4-a5f6-4789-8abc-def012345678"
 AGENT_NEW_SECRET = "b7c8d9e0-f1a2-4b3c-9d4e-5f6a7b8c9d0e"
 AGENT_OLD_SECRET = "d4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f7a"
+#: Logged upper-case by the audit that adds it, lower-case by the sign-in: canonical lower-case.
+BACKDOOR_KEY = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d"
 MI_SP = "8a9b0c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d"
 MI_APP = "6f7a8b9c-0d1e-4f2a-b3c4-d5e6f7a8b9c0"
 MI_RESOURCE = f"/subscriptions/{SUB}/resourceGroups/rg-agents/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-agent-prod"
@@ -60,6 +64,19 @@ ARM = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
 GRAPH = "00000003-0000-0000-c000-000000000000"
 GRAPH_SP = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
 UA_CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+
+def hop(kind: str, from_uid: str, to_uid: str, scope: str, credential_uid: str | None = None,
+        expires: datetime | None = None) -> dict[str, Any]:
+    """One entry of the ``delegations`` column."""
+    return {"kind": kind, "from_uid": from_uid, "to_uid": to_uid, "credential_uid": credential_uid, "scope": scope,
+            "expires": expires}
+
+
+def cred(uid: str | None, kind: str, action: str, principal_uid: str | None, name: str | None = None,
+         expires: datetime | None = None) -> dict[str, Any]:
+    """One entry of the ``credentials`` column."""
+    return {"uid": uid, "kind": kind, "action": action, "principal_uid": principal_uid, "name": name, "expires": expires}
+
 
 def app(uid: str) -> dict[str, str]:
     return res(uid, "application", "entra")
@@ -118,6 +135,8 @@ CASES: dict[str, dict[str, Any]] = {
     "Graph: interactive user sign-in fails (object id, UPN as name, app as OAuth client)": signin(
         GRAPH_SIGNINS,
         "$.value[0]",
+        activity="authenticate",
+        credentials=[cred(AZURE_CLI, "oauth_client", "used", AZURE_CLI, "Microsoft Azure CLI")],
         event_uid="5e1c2a4f-8b3d-4c1e-9f0a-1d2e3f4a5b01",
         time=us(2024, 5, 2, 9, 14, 7),
         status="failure",
@@ -136,6 +155,9 @@ CASES: dict[str, dict[str, Any]] = {
     "Graph: service principal signs in with a client secret": signin(
         GRAPH_SIGNINS,
         "$.value[1]",
+        activity="authenticate",
+        delegations=[hop("same_as", AGENT_APP, AGENT_SP, "standing")],
+        credentials=[cred(AGENT_NEW_SECRET, "app_secret", "used", AGENT_SP)],
         event_uid="a3f9d2c1-6e5b-4a7d-8c0f-9e8d7c6b5a02",
         time=us(2024, 5, 2, 9, 16, 55),
         status="success",
@@ -148,7 +170,6 @@ CASES: dict[str, dict[str, Any]] = {
         target_name="Microsoft Graph",
         resources=[
             res(GRAPH_SP, "service_principal", "entra"),
-            res(AGENT_NEW_SECRET, "credential", "entra"),
             app(AGENT_APP),
         ],
         src_ip="198.51.100.17",
@@ -156,6 +177,9 @@ CASES: dict[str, dict[str, Any]] = {
     "Graph: user-assigned managed identity signs in to Key Vault": signin(
         GRAPH_SIGNINS,
         "$.value[2]",
+        activity="authenticate",
+        delegations=[hop("same_as", MI_APP, MI_SP, "standing")],
+        credentials=[cred(MI_APP, "oauth_client", "used", MI_APP, "id-agent-prod")],
         event_uid="d0e1f2a3-b4c5-4d6e-8f70-8192a3b4c503",
         time=us(2024, 5, 2, 9, 18, 30),
         status="success",
@@ -179,6 +203,8 @@ CASES: dict[str, dict[str, Any]] = {
     "export: SignInLogs failure, resultType a string, 7-digit fraction": signin(
         SIGNIN_EXPORT,
         "$.records[0]",
+        activity="authenticate",
+        credentials=[cred("c44b4083-3bb0-49c1-b47d-974e53cbdf3c", "oauth_client", "used", "c44b4083-3bb0-49c1-b47d-974e53cbdf3c", "Azure Portal")],
         event_uid="f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a04",
         time=us(2024, 5, 2, 9, 21, 44, 508126),
         status="failure",
@@ -197,6 +223,9 @@ CASES: dict[str, dict[str, Any]] = {
     "export: NonInteractiveUserSignInLogs success": signin(
         SIGNIN_EXPORT,
         "$.records[1]",
+        activity="authenticate",
+        delegations=[hop("on_behalf_of", DANA, AZURE_CLI, "grant")],
+        credentials=[cred(AZURE_CLI, "oauth_client", "used", AZURE_CLI, "Microsoft Azure CLI")],
         event_uid="0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e05",
         time=us(2024, 5, 2, 9, 24, 2),
         status="success",
@@ -214,6 +243,9 @@ CASES: dict[str, dict[str, Any]] = {
     "export: ServicePrincipalSignInLogs, the old secret is refused": signin(
         SIGNIN_EXPORT,
         "$.records[2]",
+        activity="authenticate",
+        delegations=[hop("same_as", AGENT_APP, AGENT_SP, "standing")],
+        credentials=[cred(AGENT_OLD_SECRET, "other", "used", AGENT_SP)],
         event_uid="9f0a1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b06",
         time=us(2024, 5, 2, 9, 26, 13, 991744),
         status="failure",
@@ -225,12 +257,15 @@ CASES: dict[str, dict[str, Any]] = {
         credential_uid=AGENT_OLD_SECRET,
         target_uid=GRAPH,
         target_name="Microsoft Graph",
-        resources=[res(AGENT_OLD_SECRET, "credential", "entra"), app(AGENT_APP)],
+        resources=[app(AGENT_APP)],
         src_ip="198.51.100.17",
     ),
     "export: ManagedIdentitySignInLogs (no IP address)": signin(
         SIGNIN_EXPORT,
         "$.records[3]",
+        activity="authenticate",
+        delegations=[hop("same_as", MI_APP, MI_SP, "standing")],
+        credentials=[cred(MI_APP, "oauth_client", "used", MI_APP, "id-agent-prod")],
         event_uid="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c07",
         time=us(2024, 5, 2, 9, 27, 51, 330041),
         status="success",
@@ -247,6 +282,9 @@ CASES: dict[str, dict[str, Any]] = {
     "Graph: a user adds a client secret to the agent's application": audit(
         GRAPH_AUDITS,
         "$.value[0]",
+        activity="update",
+        delegations=[hop("same_as", AGENT_APP, "2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b", "standing")],
+        credentials=[cred(AGENT_NEW_SECRET, "app_secret", "created", "2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b", "agent-temp")],
         event_uid="Directory_4b5c6d7e-8f90-4a1b-9c2d-3e4f5a6b7c8d_K7QZ2_318402911",
         time=us(2024, 5, 2, 9, 33, 18, 274611),
         account_uid=None,
@@ -266,6 +304,9 @@ CASES: dict[str, dict[str, Any]] = {
     "Graph: an app fails to add a member to a role": audit(
         GRAPH_AUDITS,
         "$.value[1]",
+        activity="grant",
+        delegations=[hop("same_as", AGENT_APP, AGENT_SP, "standing")],
+        credentials=[cred(AGENT_APP, "oauth_client", "used", AGENT_APP, "agent-runner")],
         event_uid="Directory_9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f_PX31M_318407744",
         time=us(2024, 5, 2, 9, 41, 2, 550193),
         account_uid=None,
@@ -285,6 +326,7 @@ CASES: dict[str, dict[str, Any]] = {
     "export: AuditLogs app role granted to the agent's service principal": audit(
         AUDIT_EXPORT,
         "$:1",
+        activity="grant",
         event_uid="Directory_1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b_ZR8QW_318404102",
         time=us(2024, 5, 2, 9, 35, 40, 118421),
         class_name="account_change",
@@ -303,6 +345,7 @@ CASES: dict[str, dict[str, Any]] = {
     "export: self-service password reset times out": audit(
         MIXED,
         "$:1",
+        activity="update",
         event_uid="SSGM_dd44ee55-ff66-4a77-8b88-99aa00bb11cc_JQ4X9_99120466",
         time=us(2024, 5, 2, 10, 19, 30, 551208),
         class_name="account_change",
@@ -321,6 +364,9 @@ CASES: dict[str, dict[str, Any]] = {
     "export: a user writes a role assignment (no event id: SHA-256 of raw, resource id as given)": activity(
         ACTIVITY_EXPORT,
         "$.records[0]",
+        activity="grant",
+        delegations=[hop("on_behalf_of", DANA, AZURE_CLI, "event")],
+        credentials=[cred(AZURE_CLI, "oauth_client", "used", AZURE_CLI)],
         time=us(2024, 5, 2, 9, 44, 12, 663058),
         class_name="account_change",
         operation="MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE",
@@ -341,6 +387,9 @@ CASES: dict[str, dict[str, Any]] = {
     "export: a managed identity is refused storage account keys": activity(
         ACTIVITY_EXPORT,
         "$.records[1]",
+        activity="read",
+        delegations=[hop("same_as", MI_APP, MI_SP, "standing")],
+        credentials=[cred(MI_APP, "oauth_client", "used", MI_APP)],
         time=us(2024, 5, 2, 9, 52, 7, 91273),
         class_name="api_activity",
         operation="MICROSOFT.STORAGE/STORAGEACCOUNTS/LISTKEYS/ACTION",
@@ -367,6 +416,9 @@ CASES: dict[str, dict[str, Any]] = {
     "az CLI: a service principal updates a Key Vault": activity(
         ACTIVITY_CLI,
         "$[0]",
+        activity="update",
+        delegations=[hop("same_as", AGENT_APP, AGENT_SP, "standing")],
+        credentials=[cred(AGENT_APP, "oauth_client", "used", AGENT_APP)],
         event_uid="c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f",
         time=us(2024, 5, 2, 9, 58, 31, 416195),
         class_name="api_activity",
@@ -387,6 +439,8 @@ CASES: dict[str, dict[str, Any]] = {
     "SDK: a service principal is refused a role-assignment delete": activity(
         ACTIVITY_SDK,
         "$:1",
+        activity="ungrant",
+        credentials=[cred(AGENT_APP, "oauth_client", "used", AGENT_APP)],
         event_uid="2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
         time=us(2024, 5, 2, 10, 10, 12, 650843),
         class_name="account_change",
@@ -404,6 +458,88 @@ CASES: dict[str, dict[str, Any]] = {
         resources=[app(AGENT_APP)],
         src_ip="198.51.100.17",
     ),
+    # --- delegation and credentials (delegation.jsonl, Graph objects) -----------------------------
+    # One client secret, added, used and removed: KeyDescription's KeyIdentifier (upper-case here) and
+    # the sign-in's servicePrincipalCredentialKeyId are one canonical uid, the GUID lower-cased.
+    "Graph: a user adds a secret to the agent's service principal (created, canonical key id)": audit(
+        DELEGATION,
+        "$:1",
+        event_uid="Directory_6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c9d_Q2W3E_318410001",
+        activity="create",
+        credentials=[cred(BACKDOOR_KEY, "app_secret", "created", AGENT_SP, "agent-backdoor")],
+        time=us(2024, 5, 2, 10, 40, 11, 552190),
+        account_uid=None,
+        class_name="account_change",
+        operation="Add service principal credentials",
+        status="success",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        target_uid=AGENT_SP,
+        target_type="service_principal",
+        target_name="agent-runner",
+        resources=[res(BACKDOOR_KEY, "credential", "entra")],
+        src_ip="203.0.113.24",
+        user_agent="python/3.11.8 msgraph-sdk-python/1.2.0",
+    ),
+    "Graph: the service principal signs in with that secret (used, not a credential resource)": signin(
+        DELEGATION,
+        "$:2",
+        event_uid="7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d10",
+        activity="authenticate",
+        delegations=[hop("same_as", AGENT_APP, AGENT_SP, "standing")],
+        credentials=[cred(BACKDOOR_KEY, "app_secret", "used", AGENT_SP)],
+        time=us(2024, 5, 2, 10, 44, 2),
+        status="success",
+        actor_uid=AGENT_SP,
+        actor_type="service",
+        actor_name="agent-runner",
+        session_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e11",
+        credential_uid=BACKDOOR_KEY,
+        target_uid=ARM,
+        target_name="Windows Azure Service Management API",
+        resources=[res("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "service_principal", "entra"), app(AGENT_APP)],
+        src_ip="198.51.100.77",
+    ),
+    "Graph: the secret is removed (deleted, the same uid)": audit(
+        DELEGATION,
+        "$:3",
+        event_uid="Directory_9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a_R4T5Y_318412002",
+        activity="delete",
+        credentials=[cred(BACKDOOR_KEY, "app_secret", "deleted", AGENT_SP, "agent-backdoor")],
+        time=us(2024, 5, 2, 11, 10, 37, 4211),
+        account_uid=None,
+        class_name="account_change",
+        operation="Remove service principal credentials",
+        status="success",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        target_uid=AGENT_SP,
+        target_type="service_principal",
+        target_name="agent-runner",
+        src_ip="203.0.113.24",
+    ),
+    "Graph: admin consent to the agent's application (consent hop, grant)": audit(
+        DELEGATION,
+        "$:4",
+        event_uid="Directory_0e1f2a3b-4c5d-4e6f-9a7b-8c9d0e1f2a3b_T6Y7U_318409003",
+        activity="grant",
+        delegations=[hop("consent", DANA, AGENT_SP, "standing")],
+        time=us(2024, 5, 2, 10, 30, 5, 773000),
+        account_uid=None,
+        class_name="account_change",
+        operation="Consent to application",
+        status="success",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        target_uid=AGENT_SP,
+        target_type="service_principal",
+        target_name="agent-runner",
+        src_ip="203.0.113.24",
+        user_agent=UA_CHROME,
+    ),
 }
 
 COUNTS = {
@@ -415,6 +551,7 @@ COUNTS = {
     ACTIVITY_CLI.name: (1, 1, 0, 0),
     ACTIVITY_SDK.name: (1, 1, 0, 0),
     MIXED.name: (4, 1, 3, 0),
+    DELEGATION.name: (4, 4, 0, 0),
 }
 
 
@@ -434,8 +571,8 @@ def test_every_sample_file_is_detected_and_accounted_for(ingested) -> None:
     sources = case.sql("SELECT source, count(*) AS n FROM events GROUP BY source ORDER BY source").to_dicts()
     assert sources == [
         {"source": "azure_activity", "n": 4},
-        {"source": "entra_audit", "n": 4},
-        {"source": "entra_signin", "n": 7},
+        {"source": "entra_audit", "n": 7},
+        {"source": "entra_signin", "n": 8},
     ]
 
 
