@@ -25,7 +25,7 @@ tools AS MATERIALIZED (
     LEFT JOIN actors ag ON ag.actor_uid = c.agent
     LEFT JOIN actors pg ON pg.actor_uid = c.parent_agent
     LEFT JOIN actors ac ON ac.actor_uid = e.actor_uid
-    WHERE c.kind IN ('span', 'request')
+    WHERE c.kind IN ('span', 'request') AND c.nested_in IS NULL  -- a call seen twice counts once
 ),
 scoped AS MATERIALIZED (
     SELECT t.* FROM tools t
