@@ -16,7 +16,11 @@ and as the Python SDK's ``as_dict()`` prints it):
 * ``activity_cli.json``: ``az monitor activity-log list`` output (camelCase, ``{value, localizedValue}``);
 * ``activity_sdk.jsonl``: the Python SDK's snake_case events (``event_data_id``, ``{value, localized_value}``);
 * ``eventhub_mixed.jsonl``: an Event Hub capture mixing an audit record with a provisioning record, an
-  AKS ``kube-audit-admin`` record and a truncated line.
+  AKS ``kube-audit-admin`` record and a truncated line;
+* ``delegation.jsonl``: Graph objects, one per line: ``Add service principal credentials`` (a
+  ``KeyDescription`` gaining a password key), the service principal's sign-in with that secret
+  (``clientCredentialType`` clientSecret, ``servicePrincipalCredentialKeyId``), ``Remove service
+  principal credentials`` and an admin ``Consent to application``.
 """
 
 from __future__ import annotations

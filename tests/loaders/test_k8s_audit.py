@@ -1,4 +1,9 @@
-"""Kubernetes audit loader: raw audit.k8s.io events (v1 lines, v1beta1 pretty-printed), GKE, AKS."""
+"""Kubernetes audit loader: raw audit.k8s.io events (v1 lines, v1beta1 pretty-printed), GKE, AKS.
+
+``samples/k8s_audit/delegation.log`` (audit.k8s.io/v1 lines) holds a TokenRequest at RequestResponse
+level with its ``authentication.kubernetes.io/issued-credential-id`` annotation, a request made with
+that token (the same JTI in ``user.extra``), a legacy service-account token Secret and a binding deleted.
+"""
 
 from __future__ import annotations
 
