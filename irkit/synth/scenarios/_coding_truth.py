@@ -139,6 +139,7 @@ def ground_truth(w: World) -> dict[str, Any]:
              "why": "the objects are new to the key (first seen after the revocation), not to prod-data@, whose "
                     "nightly job wrote them: firing is acceptable, not required"}],
         "attribution": attribution,
+        "ambiguous_attribution": _ambiguous(w),
         "revocations": [{"target": x["target"], "system": x["system"], "action": x["action"], "at": iso_gt(int(x["at_ns"])),
                          "event_uid": x["event_uid"]} for x in w.revocations],
         "quiet_after_revocation": [
@@ -203,6 +204,21 @@ def ground_truth(w: World) -> dict[str, Any]:
             "(GKE itself delivers control-plane audit to Cloud Logging as k8s.io AuditLog entries; this scenario "
             "models a raw-format export to exercise impersonatedUser and credential-id.)"),
         ],
+    }
+
+
+def _ambiguous(w: World) -> dict[str, Any]:
+    m = w.marks["list_prod_secrets"]
+    run_cmd, read = w.calls["run_command#list_secrets"], w.calls["read_file#parallel"]
+    return {
+        "why": ("coder-agent ran run_command and read_file in parallel. The Kubernetes audit clock is 2.5 s fast, "
+                f"so the list-secrets request is recorded {(m.ns - run_cmd.start_ns) / 1e9:.3f} s after run_command "
+                f"started and {(m.ns - read.start_ns) / 1e9:.3f} s after read_file started: without the offset "
+                "it falls in read_file's [T+0.2 s, T+3 s] window only."),
+        "tool_calls": [_call(run_cmd), _call(read)],
+        "api_calls": [{"event_uid": m.uid, "time": iso_gt(m.ns), "belongs_to": run_cmd.span_uid,
+                       "because": "it is the request kubectl --as asked for; read_file reads the checkout and "
+                                  "calls no API; corrected by 2.5 s it lies 0.91 s into run_command"}],
     }
 
 
@@ -423,7 +439,8 @@ def readme(w: World, gt: dict[str, Any], counts: dict[str, int], size: int) -> s
          f"→ {k8s_at('can_i')}."),
         (f"- {at(c['run_command#list_secrets'].start_ns)} / {at(c['run_command#get_secret'].start_ns)} "
          "`kubectl --as=system:serviceaccount:prod:deployer` lists the `prod` secrets and reads `payments-db` → "
-         f"{k8s_at('list_prod_secrets')} / {k8s_at('get_payments_db')} (`impersonatedUser`, **privilege change**)."),
+         f"{k8s_at('list_prod_secrets')} / {k8s_at('get_payments_db')} (`impersonatedUser`, **privilege change**); "
+         f"in parallel with the first, {at(c['read_file#parallel'].start_ns)} `read_file deploy/values-prod.yaml`."),
         f"- {at(sub.start_ns)} it spawns `infra-helper` (no inventory entry: **ownership gap**), MCP server `cloud-ops-mcp`.",
         f"- {at(c['gcloud#list_sas'].start_ns)} sub-agent `gcloud iam service-accounts list` (as coder@, via workload identity).",
         (f"- {at(c['gcloud#impersonate_ls'].start_ns)} `gcloud storage ls --impersonate-service-account=prod-data@`: "
@@ -453,6 +470,9 @@ def readme(w: World, gt: dict[str, Any], counts: dict[str, int], size: int) -> s
         "- `execute_tool` and `chat` spans carry no `gen_ai.agent.*` (strict semantic conventions): they belong to",
         "  the agent whose `invoke_agent` span encloses them; tool spans' session is `mcp.session.id`.",
         "- The Kubernetes audit clock is 2.5 s fast; the GCP export overlaps itself for two hours (dedup on `insertId`).",
+        "- Two tool calls run in parallel: uncorrected for the skew, the impersonated list of `prod` secrets falls in",
+        "  `read_file`'s window, not `run_command`'s (`ambiguous_attribution`).",
+        "- prod-data@'s hourly watermark check reads the warehouse at 10:05, between the sub-agent's reads of it.",
         "",
     ]
     return "\n".join(lines)

@@ -321,7 +321,13 @@ def _story(w: World) -> None:
                                           "reason": imp_reason, "impersonated": DEPLOYER_IMPERSONATED},
                 [("resource", "namespaces/prod/secrets", "secrets", "k8s"),
                  ("identity", "system:serviceaccount:prod:deployer", "service_account", "k8s")])],
-              name="run_command#list_secrets")
+              name="run_command#list_secrets", at_s=0.91)
+    # the model asked for two tools at once: while kubectl runs it also reads the deploy values. The
+    # list request is recorded 3.4 s after run_command started (2.5 s of it clock skew) and 1.4 s after
+    # read_file started: only a corrected clock puts it back inside run_command.
+    w.calls["read_file#parallel"] = run.tool(w.marks["list_prod_secrets"].ns - 1_400 * MS, "workspace-mcp",
+                                             "read_file", {"path": "deploy/values-prod.yaml"},
+                                             "image:\n  repository: gcr.io/acme-prod/payments-service", 33 * MS)
     _k8s_call(w, ids, run, t_("10:03:19.804"), "run_command",
               {"command": "kubectl --as=system:serviceaccount:prod:deployer get secret payments-db -n prod -o yaml"},
               "apiVersion: v1\ndata:\n  password: KioqKg==\n  user: cGF5bWVudHM=\nkind: Secret",
@@ -389,14 +395,15 @@ def _coder_resource() -> dict[str, str]:
 
 
 def _k8s_call(w: World, ids: Ids, run: Run, t: int, tool: str, args: JsonObj, result: str,
-              effects: list[tuple[str, dict[str, Any], list[Touch]]], *, name: str) -> Call:
-    """A tool call whose Kubernetes API requests land 0.3-2.6 s after it starts (true time); the audit
-    log records them 2.5 s later still (its clock is fast)."""
+              effects: list[tuple[str, dict[str, Any], list[Touch]]], *, name: str,
+              at_s: float | None = None) -> Call:
+    """A tool call whose Kubernetes API requests land 0.3-2.6 s after it starts (true time; `at_s`
+    fixes it); the audit log records them 2.5 s later still (its clock is fast)."""
     rng = ids.rng
     recs = []
     last = t
     for mark_name, kw, touches in effects:
-        true_ns = max(api_at(rng, t), last)
+        true_ns = max(api_at(rng, t) if at_s is None else t + int(at_s * SECOND), last)
         last = true_ns
         rec = w.put_k8s(r.k8s_event(ids, true_ns + K8S_SKEW, ip=CODER_IP, ua=KUBECTL_UA, **kw))
         recs.append((mark_name, rec, touches))
