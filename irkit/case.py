@@ -240,12 +240,14 @@ class Case:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS " + run_script(con, query(f"view_{name}")))
 
     def _checked_manifest(self) -> lake.Manifest:
-        """The manifest, once every lake file it names is there; its problems are warned about once."""
+        """The manifest, once every lake file it names is there and looks like Parquet (one clear error
+        naming the first that does not); its problems are warned about once."""
         manifest = lake.Manifest.read(self.root)
-        missing = manifest.missing_files()
-        if missing:
-            more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
-            raise CaseError(f"lake file missing: {missing[0]}{more}; run `irkit verify`", path=self.root)
+        unreadable = manifest.unreadable_files()
+        if unreadable:
+            (path, reason), more = unreadable[0], len(unreadable) - 1
+            raise CaseError(f"lake file {reason}{f' (and {more} more lake files)' if more else ''}; "
+                            "run `irkit verify`", path=self.root / path)
         if manifest.problems and not self._warned:
             self._warned = True
             first = manifest.problems[0]

@@ -191,6 +191,35 @@ class Manifest:
         """Lake files a commit names that are not there (relative paths): cheap, one stat each."""
         return [o["path"] for o in self.outputs() if not (self.root / o["path"]).is_file()]
 
+    def unreadable_files(self) -> list[tuple[str, str]]:
+        """Lake files a commit names that are missing or plainly not Parquet (no ``PAR1`` at both ends,
+        a footer longer than the file), with the reason: one open and two small reads per file. A
+        change inside a file is for :func:`verify` (hashes) to find."""
+        out = []
+        for output in self.outputs():
+            reason = _unreadable(self.root / output["path"])
+            if reason:
+                out.append((output["path"], reason))
+        return out
+
+
+def _unreadable(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size < 12:
+                return "truncated (not a Parquet file)"
+            head = fh.read(4)
+            fh.seek(size - 8)
+            tail = fh.read(8)
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return f"unreadable ({exc.strerror})"
+    if head != b"PAR1" or tail[4:] != b"PAR1" or int.from_bytes(tail[:4], "little") > size - 12:
+        return "damaged (not a complete Parquet file)"
+    return None
+
 
 def _write_head(root: Path, head: dict[str, Any]) -> None:
     tmp = root / (HEAD + ".tmp")

@@ -15,6 +15,7 @@ import pytest
 import irkit
 from irkit import derived, lake
 from irkit.cli import main
+from irkit.errors import CaseError
 from tests.test_ingest import ct_event, write_lines
 
 ALICE = "arn:aws:iam::123456789012:user/Alice"
@@ -137,6 +138,9 @@ def test_a_changed_lake_file_is_caught_and_one_clear_error(case: irkit.Case, cap
     assert ("events", "changed") in problems(case)
     code, _, err = cli(capsys, "sql", str(case.root), "SELECT count(*) FROM events")
     assert code == 2 and err.count("\n") == 1 and victim.name in err and "irkit verify" in err, err
+    with pytest.raises(CaseError, match="lake file damaged") as info:  # the library too, any reader
+        irkit.open_case(case.root, create=False).sessions()
+    assert victim.name in str(info.value)
 
 
 def test_forged_counts_are_caught_even_with_the_chain_rewritten(case: irkit.Case) -> None:
