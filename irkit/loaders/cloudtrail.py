@@ -66,14 +66,17 @@ credentials        ``used``: ``userIdentity.accessKeyId`` (AKIA… ``access_key`
                    (``session_token``, principal = the session principal; GetSessionToken: the caller,
                    expires as above). Successful calls only: ``CreateAccessKey`` → created
                    (``accessKey.accessKeyId``, principal = the user the response/request names, else
-                   the caller); ``UpdateAccessKey`` Inactive → revoked, Active → created (a
-                   reactivated key can authenticate again from that record on, which is what
-                   containment must see; the schema has no "reactivated"); ``DeleteAccessKey`` →
-                   deleted. Login profiles (``<user ARN>#login_profile``, ``password``:
-                   Create/Update/ChangePassword created, Delete deleted); SSH public keys
-                   (``sSHPublicKeyId`` APKA…); service-specific credentials (``password``, name =
-                   service); MFA devices (serial number / ARN; Create/Enable created, Deactivate
-                   revoked, DeleteVirtual deleted); EC2 key pairs
+                   the caller); ``UpdateAccessKey`` Inactive → revoked; Active (a reactivation)
+                   → no entry: ``created`` tells analyses the caller now holds the credential (it
+                   received the secret), which a reactivation does not give, and the schema has no
+                   "reactivated" (a revoked key used again still shows as used after its
+                   revocation, beside this record); ``DeleteAccessKey`` → deleted. The same rule
+                   (Delete* deleted, Deactivate* / Inactive revoked, Active nothing, else created:
+                   the caller chose or received the new secret) for login profiles
+                   (``<user ARN>#login_profile``, ``password``: Create/Update/ChangePassword
+                   created), SSH public keys (``sSHPublicKeyId`` APKA…), service-specific
+                   credentials (``password``, name = service; Reset created), MFA devices (serial
+                   number / ARN; CreateVirtual/Enable created) and EC2 key pairs
                    (``arn:<partition>:ec2:<region>:<account>:key-pair/<keyName>``, ``ssh_key``).
                    Canonical uid: the access key id exactly as AWS writes it, one spelling when
                    created, used, deactivated and deleted.

@@ -233,10 +233,12 @@ principals AS (
         irkit_nz(ui.sessionContext.sourceIdentity) AS session_source,
         coalesce(irkit_nz(e.eventName), '') AS ev,
         -- what a credential call did: Delete* deleted; Deactivate* or status Inactive revoked (it may come
-        -- back); else created: a creation, a new secret (Update/Reset/ChangePassword), or a reactivation,
-        -- after which the same credential authenticates again
+        -- back); status Active (a reactivation) nothing this model can say: the caller did not receive the
+        -- secret, so 'created' would hand it a credential it may not hold; else created: a new credential
+        -- or a new secret the caller chose or received (Create*, Upload*, Enable*, Update/ChangePassword, Reset*)
         CASE WHEN e.eventName LIKE 'Delete%' THEN 'deleted'
              WHEN e.eventName LIKE 'Deactivate%' OR rp.status = 'Inactive' THEN 'revoked'
+             WHEN rp.status = 'Active' THEN NULL
              ELSE 'created' END AS change
     FROM listed
 ),

@@ -52,9 +52,10 @@ credentials        ``used``: the credential_uid above (``api_token`` for ``reque
                    ``system.api_token.create`` / ``.revoke`` → ``api_token`` created (principal = the
                    creating admin: Okta API tokens act with their creator's permissions) / revoked,
                    uid = the ``Token`` target id (``00T…``), name = its displayName;
-                   ``user.mfa.factor.activate`` / ``unsuspend`` / ``suspend`` / ``deactivate`` →
-                   ``mfa_device`` created / created / revoked / deleted (deactivation unenrolls), uid =
-                   the ``AuthenticatorEnrollment`` target id, principal = the ``User`` target. Canonical
+                   ``user.mfa.factor.activate`` / ``suspend`` / ``deactivate`` → ``mfa_device``
+                   created / revoked / deleted (deactivation unenrolls; an unsuspend hands nobody a
+                   credential and states none), uid = the ``AuthenticatorEnrollment`` target id,
+                   principal = the ``User`` target. Canonical
                    uids are Okta's ids as written (``00T…``, ``0oa…``, ``AT.…``, ``RT.…``, ``opf…``).
 =================  ==========================================================================
 

@@ -151,10 +151,10 @@ modeled AS (
                            CASE WHEN et = 'system.api_token.create' THEN irkit_nz(a.id) END,
                            coalesce(irkit_nz(x.displayName), irkit_nz(x.alternateId)), NULL)
                     FOR x IN targets IF x.type = 'Token' OR x.id LIKE '00T%'] END,
-            -- MFA authenticators of a user (the AuthenticatorEnrollment target): activated, suspended,
-            -- unsuspended, or deactivated (unenrolled: gone)
-            CASE WHEN ok AND et IN ('user.mfa.factor.activate', 'user.mfa.factor.unsuspend', 'user.mfa.factor.suspend',
-                                    'user.mfa.factor.deactivate') THEN
+            -- MFA authenticators of a user (the AuthenticatorEnrollment target): activated (by the user
+            -- holding it), suspended, or deactivated (unenrolled: gone). An unsuspend hands nobody a
+            -- credential, so it states none.
+            CASE WHEN ok AND et IN ('user.mfa.factor.activate', 'user.mfa.factor.suspend', 'user.mfa.factor.deactivate') THEN
                 [okta_cred(x.id, 'mfa_device', CASE et WHEN 'user.mfa.factor.suspend' THEN 'revoked'
                                                       WHEN 'user.mfa.factor.deactivate' THEN 'deleted' ELSE 'created' END,
                            coalesce(target_user, irkit_nz(a.id)), irkit_nz(x.displayName), NULL)

@@ -720,7 +720,9 @@ CREDENTIAL_CASES: dict[str, dict[str, Any]] = {
             target_uid=SVC, target_type="iam_user", target_name="svc-reporting", target_system="aws:iam",
         ),
     ),
-    "UpdateAccessKey Active gives the same key back (created)": key_change(3, 22, "UpdateAccessKey", "created", activity="update"),
+    "UpdateAccessKey Active (a reactivation) hands nobody the key: no entry": key_change(
+        3, 22, "UpdateAccessKey", "created", activity="update",
+    ) | {"credentials": [cred("AKIAIOSFODNN7EXAMPLE", "access_key", "used", DEPLOY_BOT)]},
     "GetSessionToken: the key is used, a session token issued to its user": row(
         CREDS, 4, "$",
         event_uid="c7a1d2e3-f405-4a6b-8c7d-000000000004", time=t(2025, 3, 12, 10, 23), class_name="authentication",
@@ -798,7 +800,7 @@ def test_an_access_key_keeps_one_id_from_creation_to_deletion(ingested) -> None:
         k=SVC_KEY,
     ).rows()
     assert life == [
-        ("CreateAccessKey", "created"), ("UpdateAccessKey", "revoked"), ("UpdateAccessKey", "created"),
+        ("CreateAccessKey", "created"), ("UpdateAccessKey", "revoked"),
         ("GetSessionToken", "used"), ("GetFederationToken", "used"), ("DeleteAccessKey", "deleted"),
     ]
 
