@@ -204,3 +204,23 @@ def test_vendor_shaped_records_find_their_agents(tmp_path) -> None:
         ("request", "kubectl", "asst_researcher", "asst_ops_orchestrator", "alice@example.com", True),
         ("request", "kubectl", None, None, None, False),
     ]
+
+
+def test_one_call_seen_twice_and_one_agent_seen_twice_count_once() -> None:
+    """An MCP server's span under the client's execute_tool span is the same call; a remote agent's
+    client and internal invoke_agent spans are one agent, whose parent is the caller above both."""
+    con = lake([
+        invoke("inv-a", 0, 300, "agent-a", "a000000000000000", user="dave@example.com"),
+        invoke("inv-b-client", 5, 200, "agent-b", "b000000000000000", parent="a000000000000000"),
+        invoke("inv-b", 5.1, 199, "agent-b", "b000000000000001", parent="b000000000000000"),
+        tool("client", 10, 14, "aws_cli", "b100000000000001", "b000000000000001", '{"command":"aws s3 ls"}'),
+        tool("server", 10.2, 13.9, "aws_cli", "b100000000000002", "b100000000000001"),
+        api("list", 12, "agent-a", "ListBuckets", "arn:aws:s3:::", credential="KEY-A"),
+    ])
+    row = by_api(con, "agent-a")["list"]
+    assert pick(row, *KEYS) == {
+        "tool_call_uid": "client", "mcp_call_uid": None, "tool_name": "aws_cli", "agent": "agent-b",
+        "parent_agent": "agent-a", "spawn_event_uid": "inv-b", "human": "dave@example.com", "candidates": 1,
+        "ambiguous": False, "resolved_by": None, "attribution": "attributed"}
+    parents = dict(con.sql("SELECT event_uid, parent_agent FROM call_agents WHERE kind = 'invocation'").fetchall())
+    assert parents == {"inv-a": None, "inv-b-client": "agent-a", "inv-b": "agent-a"}

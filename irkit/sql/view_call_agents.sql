@@ -32,25 +32,29 @@ requests AS (
     SELECT event_uid, time, end_time, trace_uid, parent_span_uid FROM events
     WHERE class_name = 'tool_call' AND span_uid IS NULL AND tool_name IS NOT NULL
 ),
-calls AS (
-    SELECT event_uid, 'span' AS kind, time, end_time, trace_uid, span_uid, parent_span_uid AS walk_from
+calls AS (  -- self_agent: an invocation's own agent, walked past (a remote agent's client and
+            -- internal invoke_agent spans are one agent, not a parent and its child)
+    SELECT event_uid, 'span' AS kind, time, end_time, trace_uid, span_uid, parent_span_uid AS walk_from,
+        CAST(NULL AS VARCHAR) AS self_agent
     FROM spans WHERE class_name = 'tool_call'
     UNION ALL
-    SELECT event_uid, 'invocation', time, end_time, trace_uid, span_uid, parent_span_uid FROM spans WHERE invoked IS NOT NULL
+    SELECT event_uid, 'invocation', time, end_time, trace_uid, span_uid, parent_span_uid, invoked
+    FROM spans WHERE invoked IS NOT NULL
     UNION ALL  -- the sending span itself may be the invocation (an agent calling MCP directly)
-    SELECT event_uid, 'request', time, end_time, trace_uid, NULL, parent_span_uid FROM requests
+    SELECT event_uid, 'request', time, end_time, trace_uid, NULL, parent_span_uid, NULL FROM requests
 ),
 up AS (
-    WITH RECURSIVE walk(start_uid, trace_uid, at_span, depth) AS (
-        SELECT event_uid, trace_uid, walk_from, 1 FROM calls WHERE trace_uid IS NOT NULL AND walk_from IS NOT NULL
+    WITH RECURSIVE walk(start_uid, self_agent, trace_uid, at_span, depth) AS (
+        SELECT event_uid, self_agent, trace_uid, walk_from, 1 FROM calls
+        WHERE trace_uid IS NOT NULL AND walk_from IS NOT NULL
         UNION ALL
-        SELECT w.start_uid, w.trace_uid, s.parent_span_uid, w.depth + 1
+        SELECT w.start_uid, w.self_agent, w.trace_uid, s.parent_span_uid, w.depth + 1
         FROM walk w JOIN spans s ON s.trace_uid = w.trace_uid AND s.span_uid = w.at_span
-        WHERE s.invoked IS NULL AND s.parent_span_uid IS NOT NULL AND w.depth < 64
+        WHERE (s.invoked IS NULL OR s.invoked = w.self_agent) AND s.parent_span_uid IS NOT NULL AND w.depth < 64
     )
     SELECT w.start_uid, arg_min(s.event_uid, w.depth) AS invocation_uid
     FROM walk w JOIN spans s ON s.trace_uid = w.trace_uid AND s.span_uid = w.at_span
-    WHERE s.invoked IS NOT NULL
+    WHERE s.invoked IS NOT NULL AND s.invoked IS DISTINCT FROM w.self_agent
     GROUP BY w.start_uid
 ),
 invocations AS (  -- each invocation with the invocation enclosing it
