@@ -23,8 +23,8 @@
 --   structure:
 --     in_system     resource -> 'system::' || its system (drawn, never followed)
 -- An "acting" event excludes model calls and protocol housekeeping (irkit_acts). Context resources
--- (irkit_context_type) are not resources touched; a new role session and a credential issued to the
--- caller are its new means to act (control edges), not things it acted on.
+-- (irkit_context_type) are not resources touched; a new role session and the credential a grant hands
+-- the caller are its new means to act as another principal (control edges), not things it acted on.
 CREATE OR REPLACE TEMP MACRO irkit_graph_edge_events(since_t, until_t, control, touch) AS TABLE
 WITH ev AS (
     SELECT e.event_uid, e.time, e.operation, e.status, e.actor_uid, e.credential_uid, e.target_uid,
@@ -52,7 +52,7 @@ touched AS (
     FROM acts a, unnest(a.resources) AS t(r)
     WHERE r.uid IS NOT NULL AND r.uid IS DISTINCT FROM a.target_uid AND r.uid <> a.actor_uid
       AND NOT irkit_context_type(r.type) AND coalesce(r.type, '') <> 'iam_role_session'
-      AND NOT list_contains([c.uid FOR c IN a.credentials IF c.action = 'issued'], r.uid)
+      AND NOT list_contains([h.credential_uid FOR h IN a.delegations IF h.scope = 'grant'], r.uid)
 )
 SELECT actor_uid AS src, dst, 'acted_on' AS kind, time, event_uid, operation, dst_type, dst_system FROM touched
 UNION ALL
