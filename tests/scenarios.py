@@ -24,7 +24,7 @@ SAMPLE_STORY_IDENTITIES = ("invoice-agent", "recon-subagent", "ops-admin", "back
 
 
 def ts(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return datetime.fromisoformat(text)
 
 
 @dataclass(frozen=True)

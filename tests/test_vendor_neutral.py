@@ -28,7 +28,7 @@ RAW_PASSTHROUGH = {"sql/export_events.sql", "export.py", "case.py"}
 SOURCE_METADATA = {"export.py"}
 
 SOURCE_NAMES = sorted({loaders.get(n).name for n in loaders.REGISTRY} | {"entra_signin", "entra_audit", "azure_activity"})
-_QUOTED_SOURCE = re.compile(r"""['"](%s)['"]""" % "|".join(map(re.escape, SOURCE_NAMES)))
+_QUOTED_SOURCE = re.compile(r"""['"]({})['"]""".format("|".join(map(re.escape, SOURCE_NAMES))))
 _RAW = re.compile(r"\braw\b")
 
 

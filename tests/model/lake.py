@@ -7,8 +7,8 @@ them, and the expected answer from the story. Rows name only the columns they ne
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb

@@ -86,7 +86,7 @@ def test_failed_grant_hands_nothing_over() -> None:
 
 
 def test_sub_agent_is_controlled_within_its_invocation_only() -> None:
-    spans = dict(trace_uid="t1")
+    spans = {"trace_uid": "t1"}
     con = lake([
         event("root", 0, "agent", "invoke_agent", class_name="agent_invocation", span_uid="s1", end_time=at(10), **spans),
         event("tool", 1, "svc", "execute_tool", class_name="tool_call", span_uid="s2", parent_span_uid="s1", end_time=at(3), **spans),
