@@ -37,8 +37,9 @@ class_name         authentication: ``oauth_access.*``, ``oauth_authorization.*``
                    collaborator, permission, admin, key, App installation and credential
                    authorization changes; api_activity otherwise
 activity           membership, role, team repository, App installation, OAuth-app approval /
-                   authorization, fine-grained PAT access and SSO credential authorization grants →
-                   grant, their removals, suspensions and revocations → ungrant; user.login /
+                   authorization, fine-grained PAT access and SSO credential authorization grants, and
+                   protected-branch push / bypass allowances (``authorized_users_teams``,
+                   ``branch_allowances``: the record sets the new list) → grant, their removals, suspensions and revocations → ungrant; user.login /
                    failed_login → authenticate; ``api.request`` by HTTP method; git.clone / fetch →
                    read, git.push → update; ``repo.access`` (a visibility change) → update; a
                    workflow run created / re-run → invoke; else the verb the action ends with

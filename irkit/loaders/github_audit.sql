@@ -52,7 +52,9 @@ CREATE OR REPLACE TEMP MACRO github_activity(action, method) AS CASE
                     'repo.add_member', 'repo.update_member', 'org.oauth_app_access_approved', 'oauth_authorization.create',
                     'integration_installation.create', 'integration_installation.repositories_added',
                     'integration_installation.unsuspend', 'personal_access_token.access_granted',
-                    'org_credential_authorization.grant')
+                    'org_credential_authorization.grant',
+                    -- who may push to / bypass a protected branch was set (the record holds the new list)
+                    'protected_branch.authorized_users_teams', 'protected_branch.branch_allowances')
          OR action LIKE '%.add_admin' THEN 'grant'
     WHEN action IN ('org.remove_member', 'org.remove_outside_collaborator', 'org.remove_billing_manager',
                     'team.remove_member', 'team.remove_repository', 'team.demote_maintainer', 'repo.remove_member',
