@@ -48,8 +48,8 @@ target             sign-in: the resource signed in to (``resourceId`` / ``resour
                    ``azure:<provider namespace, lower-cased>``
 resources          sign-in: app, service principals, managed identity's Azure resource (the key a
                    service principal signed in with is not a resource: it is credentials' ``used`` entry);
-                   audit: other targets, the initiating app, key ids a credential change added (type
-                   ``credential``, canonical); activity: authorization scope, entity, ``xms_mirid``, client app
+                   audit: other targets, the initiating app, the key credentials and federated
+                   identity credentials the audit created (type ``credential``, canonical); activity: authorization scope, entity, ``xms_mirid``, client app
 activity           sign-in: authenticate. Audit: grant for consent, app role assignments, (eligible)
                    role membership, delegated permission grants, owners, group and administrative-unit
                    membership added (``Consent to application``, ``Add app role assignment ...``,

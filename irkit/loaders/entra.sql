@@ -350,6 +350,24 @@ audit_actors AS (
             FOR t IN targets]) AS key_changes
     FROM audit_fields
 ),
+audit_model AS (
+    SELECT *,
+        list_filter(list_concat(
+            -- the initiating app's client id (its OAuth client)
+            [entra_cred(initiator.app.appId, 'oauth_client', 'used', initiator.app.appId, irkit_nz(initiator.app.displayName), NULL)
+                FOR x IN [1] IF NOT by_user AND irkit_nz(initiator.app.appId) IS NOT NULL],
+            -- key credentials the change added (created) or took away (deleted), owned by that target
+            flatten([[entra_cred(k.uid, k.kind, 'created', c.target_id, k.name, NULL)
+                      FOR k IN c.after IF NOT list_contains([b.uid FOR b IN c.before], k.uid)
+                                          AND NOT list_contains([b.name FOR b IN c.before IF b.uid IS NULL], k.name)]
+                     FOR c IN key_changes IF ok]),
+            flatten([[entra_cred(k.uid, k.kind, 'deleted', c.target_id, k.name, NULL)
+                      FOR k IN c.before IF NOT list_contains([a.uid FOR a IN c.after], k.uid)
+                                           AND NOT list_contains([a.name FOR a IN c.after IF a.uid IS NULL], k.name)]
+                     FOR c IN key_changes IF ok])
+        ), lambda c: c.uid IS NOT NULL OR c.name IS NOT NULL) AS audit_credentials
+    FROM audit_actors
+),
 audits AS (
     SELECT file_id, evidence_offset, evidence_path, raw,
         'entra_audit' AS source,
@@ -390,20 +408,7 @@ audits AS (
                       AND detail_app_id <> target.id
                  THEN entra_hop('same_as', detail_app_id, target.id, NULL, 'standing', NULL) END
         ], lambda h: h IS NOT NULL AND h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid) AS delegations,
-        list_filter(list_concat(
-            -- the initiating app's client id (its OAuth client)
-            [entra_cred(initiator.app.appId, 'oauth_client', 'used', initiator.app.appId, irkit_nz(initiator.app.displayName), NULL)
-                FOR x IN [1] IF NOT by_user AND irkit_nz(initiator.app.appId) IS NOT NULL],
-            -- key credentials the change added (created) or took away (deleted), owned by that target
-            flatten([[entra_cred(k.uid, k.kind, 'created', c.target_id, k.name, NULL)
-                      FOR k IN c.after IF NOT list_contains([b.uid FOR b IN c.before], k.uid)
-                                          AND NOT list_contains([b.name FOR b IN c.before IF b.uid IS NULL], k.name)]
-                     FOR c IN key_changes IF ok]),
-            flatten([[entra_cred(k.uid, k.kind, 'deleted', c.target_id, k.name, NULL)
-                      FOR k IN c.before IF NOT list_contains([a.uid FOR a IN c.after], k.uid)
-                                           AND NOT list_contains([a.name FOR a IN c.after IF a.uid IS NULL], k.name)]
-                     FOR c IN key_changes IF ok])
-        ), lambda c: c.uid IS NOT NULL OR c.name IS NOT NULL) AS credentials,
+        audit_credentials AS credentials,
         coalesce(irkit_nz(target.id), irkit_nz(target.userPrincipalName), irkit_nz(target.displayName)) AS target_uid,
         entra_target_type(target.type) AS target_type,
         coalesce(irkit_nz(target.displayName), irkit_nz(target.userPrincipalName)) AS target_name,
@@ -411,20 +416,13 @@ audits AS (
         list_sort(list_filter(list_concat(
             [entra_object(coalesce(irkit_nz(t.id), t.userPrincipalName), entra_target_type(t.type)) FOR t IN targets[2:]],
             [entra_object(CASE WHEN NOT by_user THEN initiator.app.appId END, 'application')],
-            -- Credentials the event added: key ids in a KeyDescription's new value but not in its old one.
-            CASE WHEN activity ILIKE '%credential%' OR activity ILIKE '%secret%' OR activity ILIKE '%certificate%'
-                THEN flatten(flatten([
-                    [[entra_object(entra_key(k), 'credential')
-                        FOR k IN regexp_extract_all(m.newValue, 'KeyIdentifier=([0-9A-Fa-f-]+)', 1)
-                        IF NOT list_contains(regexp_extract_all(coalesce(m.oldValue, ''), 'KeyIdentifier=([0-9A-Fa-f-]+)', 1), k)]
-                     FOR m IN coalesce(t.modifiedProperties, []) IF m.displayName = 'KeyDescription']
-                    FOR t IN targets]))
-                ELSE [] END
+            -- Credentials the event created (canonical): key ids a KeyDescription or FederatedIdentityCredentials gained.
+            [entra_object(c.uid, 'credential') FOR c IN audit_credentials IF c.action = 'created' AND c.uid IS NOT NULL]
         ), lambda x: x.uid IS NOT NULL)) AS resources,
         coalesce(irkit_nz(initiator.user.ipAddress), caller_ip) AS src_ip,
         agent AS user_agent,
         CASE WHEN ts IS NULL THEN 'no readable time: ' || coalesce(ts_text, 'absent') END AS quarantine_reason
-    FROM audit_actors
+    FROM audit_model
 ),
 
 -- The Azure Activity log: diagnostic export, REST / CLI (camelCase) and SDK (snake_case) shapes.

@@ -20,7 +20,9 @@ and as the Python SDK's ``as_dict()`` prints it):
 * ``delegation.jsonl``: Graph objects, one per line: ``Add service principal credentials`` (a
   ``KeyDescription`` gaining a password key), the service principal's sign-in with that secret
   (``clientCredentialType`` clientSecret, ``servicePrincipalCredentialKeyId``), ``Remove service
-  principal credentials`` and an admin ``Consent to application``.
+  principal credentials``, an admin ``Consent to application``, an ``Update application`` adding a
+  federated identity credential (``FederatedIdentityCredentials``) and a sign-in with it
+  (``federatedCredentialId``).
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ AGENT_NEW_SECRET = "b7c8d9e0-f1a2-4b3c-9d4e-5f6a7b8c9d0e"
 AGENT_OLD_SECRET = "d4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f7a"
 #: Logged upper-case by the audit that adds it, lower-case by the sign-in: canonical lower-case.
 BACKDOOR_KEY = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d"
+AGENT_APP_OBJECT = "2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b"
+AGENT_FIC = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
 MI_SP = "8a9b0c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d"
 MI_APP = "6f7a8b9c-0d1e-4f2a-b3c4-d5e6f7a8b9c0"
 MI_RESOURCE = f"/subscriptions/{SUB}/resourceGroups/rg-agents/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-agent-prod"
@@ -544,6 +548,47 @@ CASES: dict[str, dict[str, Any]] = {
         src_ip="203.0.113.24",
         user_agent=UA_CHROME,
     ),
+    "Graph: a federated identity credential added to the application (created, its Id lower-cased)": audit(
+        DELEGATION,
+        "$:5",
+        event_uid="Directory_1f2a3b4c-5d6e-4f7a-8b9c-0d1e2f3a4b5c_U8I9O_318413004",
+        activity="update",
+        delegations=[hop("same_as", AGENT_APP, AGENT_APP_OBJECT, "standing")],
+        credentials=[cred(AGENT_FIC, "federated_credential", "created", AGENT_APP_OBJECT, "gh-agents-main")],
+        time=us(2024, 5, 2, 11, 20, 44, 120031),
+        account_uid=None,
+        class_name="account_change",
+        operation="Update application",
+        status="success",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        target_uid=AGENT_APP_OBJECT,
+        target_type="application",
+        target_name="agent-runner",
+        resources=[res(AGENT_FIC, "credential", "entra")],
+        src_ip="203.0.113.24",
+        user_agent="python/3.11.8 msgraph-sdk-python/1.2.0",
+    ),
+    "Graph: the service principal signs in with it (federatedCredentialId: the same uid)": signin(
+        DELEGATION,
+        "$:6",
+        event_uid="2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6e",
+        activity="authenticate",
+        delegations=[hop("same_as", AGENT_APP, AGENT_SP, "standing")],
+        credentials=[cred(AGENT_FIC, "federated_credential", "used", AGENT_SP)],
+        time=us(2024, 5, 2, 11, 25, 9),
+        status="success",
+        actor_uid=AGENT_SP,
+        actor_type="service",
+        actor_name="agent-runner",
+        session_uid="3b4c5d6e-7f8a-4b9c-8d0e-1f2a3b4c5d6f",
+        credential_uid=AGENT_FIC,
+        target_uid=ARM,
+        target_name="Windows Azure Service Management API",
+        resources=[res("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "service_principal", "entra"), app(AGENT_APP)],
+        src_ip="192.0.2.201",
+    ),
 }
 
 COUNTS = {
@@ -555,7 +600,7 @@ COUNTS = {
     ACTIVITY_CLI.name: (1, 1, 0, 0),
     ACTIVITY_SDK.name: (1, 1, 0, 0),
     MIXED.name: (4, 1, 3, 0),
-    DELEGATION.name: (4, 4, 0, 0),
+    DELEGATION.name: (6, 6, 0, 0),
 }
 
 
@@ -575,8 +620,8 @@ def test_every_sample_file_is_detected_and_accounted_for(ingested) -> None:
     sources = case.sql("SELECT source, count(*) AS n FROM events GROUP BY source ORDER BY source").to_dicts()
     assert sources == [
         {"source": "azure_activity", "n": 4},
-        {"source": "entra_audit", "n": 7},
-        {"source": "entra_signin", "n": 8},
+        {"source": "entra_audit", "n": 8},
+        {"source": "entra_signin", "n": 9},
     ]
 
 
