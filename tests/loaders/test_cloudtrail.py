@@ -69,6 +69,10 @@ READER_ROLE = f"arn:aws:iam::{ACCT}:role/data-reader"
 READER_KEY = "ASIAY34FZKBOJWBQX3HE"
 ALICE_SOURCE = {"uid": "alice@example.com", "type": "source_identity", "system": "aws:sts"}
 OIDC = f"arn:aws:iam::{ACCT}:oidc-provider/token.actions.githubusercontent.com"
+GHA = f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions"
+GHA_ROLE = f"arn:aws:iam::{ACCT}:role/gha-deployer"
+OKTA_ADMIN = f"arn:aws:sts::{ACCT}:assumed-role/okta-admin/alice@example.com"
+PARTNER = f"arn:aws:sts::{ACCT}:assumed-role/partner-audit/audit-2025-03"
 
 DEPLOY_BOT = f"arn:aws:iam::{ACCT}:user/deploy-bot"
 
@@ -246,7 +250,8 @@ CASES: dict[str, dict[str, Any]] = {
         event_uid="6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c08", time=t(2025, 3, 12, 9, 41, 19),
         activity="list",
         credentials=[
-            cred("EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE", "oauth_token", "used", "94482488-3041-7026-18f3-be45837cd0e4"),
+            cred("EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE", "oauth_token", "used",
+                 "94482488-3041-7026-18f3-be45837cd0e4"),
         ],
         class_name="api_activity", operation="ListApplications", status="success",
         actor_uid="94482488-3041-7026-18f3-be45837cd0e4", actor_type="human",
@@ -314,11 +319,12 @@ CASES: dict[str, dict[str, Any]] = {
         event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e14", time=t(2025, 3, 12, 10, 5, 5),
         activity="authenticate",
         delegations=[
-            hop("federate", "repo:acme/agent-tools:ref:refs/heads/main", f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", "grant", "ASIAY34FZKBOGHAEXMPL", t(2025, 3, 12, 11, 5, 5)),
-            hop("session_of", f"arn:aws:iam::{ACCT}:role/gha-deployer", f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", "standing"),
+            hop("federate", "repo:acme/agent-tools:ref:refs/heads/main", GHA, "grant", "ASIAY34FZKBOGHAEXMPL",
+                t(2025, 3, 12, 11, 5, 5)),
+            hop("session_of", GHA_ROLE, GHA, "standing"),
         ],
         credentials=[
-            cred("ASIAY34FZKBOGHAEXMPL", "session_token", "issued", f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", expires=t(2025, 3, 12, 11, 5, 5)),
+            cred("ASIAY34FZKBOGHAEXMPL", "session_token", "issued", GHA, expires=t(2025, 3, 12, 11, 5, 5)),
         ],
         class_name="authentication", operation="AssumeRoleWithWebIdentity", status="success",
         actor_uid="repo:acme/agent-tools:ref:refs/heads/main", actor_type="unknown",
@@ -328,7 +334,7 @@ CASES: dict[str, dict[str, Any]] = {
         resources=[
             res(f"arn:aws:iam::{ACCT}:role/gha-deployer", "iam_role", "aws:iam"),
             res("ASIAY34FZKBOGHAEXMPL", "credential", "aws:sts"),
-            res(f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", "iam_role_session", "aws:sts"),
+            res(GHA, "iam_role_session", "aws:sts"),
         ],
         src_ip="192.0.2.200", user_agent=UA_JS + "sts#3.535.0",
     ),
@@ -337,13 +343,13 @@ CASES: dict[str, dict[str, Any]] = {
         event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e15", time=t(2025, 3, 12, 10, 5, 48),
         activity="update",
         delegations=[
-            hop("session_of", f"arn:aws:iam::{ACCT}:role/gha-deployer", f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", "standing"),
+            hop("session_of", GHA_ROLE, GHA, "standing"),
         ],
         credentials=[
-            cred("ASIAY34FZKBOGHAEXMPL", "session_token", "used", f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions"),
+            cred("ASIAY34FZKBOGHAEXMPL", "session_token", "used", GHA),
         ],
         class_name="api_activity", operation="UpdateFunctionCode20150331v2", status="success",
-        actor_uid=f"arn:aws:sts::{ACCT}:assumed-role/gha-deployer/GitHubActions", actor_type="unknown",
+        actor_uid=GHA, actor_type="unknown",
         actor_name="GitHubActions", session_uid="ASIAY34FZKBOGHAEXMPL", credential_uid="ASIAY34FZKBOGHAEXMPL",
         delegator_uid=f"arn:aws:iam::{ACCT}:role/gha-deployer",
         target_system="aws:lambda", src_ip="192.0.2.200", user_agent=UA_JS + "lambda#3.535.0",
@@ -353,11 +359,12 @@ CASES: dict[str, dict[str, Any]] = {
         event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e16", time=t(2025, 3, 12, 9, 30),
         activity="authenticate",
         delegations=[
-            hop("federate", "alice@example.com", f"arn:aws:sts::{ACCT}:assumed-role/okta-admin/alice@example.com", "grant", "ASIAY34FZKBOSAMLEXPL", t(2025, 3, 12, 10, 30)),
-            hop("session_of", f"arn:aws:iam::{ACCT}:role/okta-admin", f"arn:aws:sts::{ACCT}:assumed-role/okta-admin/alice@example.com", "standing"),
+            hop("federate", "alice@example.com", OKTA_ADMIN, "grant", "ASIAY34FZKBOSAMLEXPL",
+                t(2025, 3, 12, 10, 30)),
+            hop("session_of", f"arn:aws:iam::{ACCT}:role/okta-admin", OKTA_ADMIN, "standing"),
         ],
         credentials=[
-            cred("ASIAY34FZKBOSAMLEXPL", "session_token", "issued", f"arn:aws:sts::{ACCT}:assumed-role/okta-admin/alice@example.com", expires=t(2025, 3, 12, 10, 30)),
+            cred("ASIAY34FZKBOSAMLEXPL", "session_token", "issued", OKTA_ADMIN, expires=t(2025, 3, 12, 10, 30)),
         ],
         class_name="authentication", operation="AssumeRoleWithSAML", status="success",
         actor_uid="alice@example.com", actor_type="human", actor_name="alice@example.com",
@@ -368,7 +375,7 @@ CASES: dict[str, dict[str, Any]] = {
             res(f"arn:aws:iam::{ACCT}:role/okta-admin", "iam_role", "aws:iam"),
             res(f"arn:aws:iam::{ACCT}:saml-provider/Okta", "AWS::IAM::SAMLProvider", "aws:iam"),
             res("ASIAY34FZKBOSAMLEXPL", "credential", "aws:sts"),
-            res(f"arn:aws:sts::{ACCT}:assumed-role/okta-admin/alice@example.com", "iam_role_session", "aws:sts"),
+            res(OKTA_ADMIN, "iam_role_session", "aws:sts"),
         ],
         src_ip="203.0.113.50", user_agent=UA_FIREFOX,
     ),
@@ -377,12 +384,13 @@ CASES: dict[str, dict[str, Any]] = {
         event_uid="8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e17", time=t(2025, 3, 12, 10, 5, 7),
         activity="authenticate",
         delegations=[
-            hop("assume_role", "AIDAJ45Q7YFFAREXAMPLE", f"arn:aws:sts::{ACCT}:assumed-role/partner-audit/audit-2025-03", "grant", "ASIAY34FZKBOXACCTEXM", t(2025, 3, 12, 11, 5, 7)),
-            hop("session_of", f"arn:aws:iam::{ACCT}:role/partner-audit", f"arn:aws:sts::{ACCT}:assumed-role/partner-audit/audit-2025-03", "standing"),
-            hop("on_behalf_of", "bob@partner.example", f"arn:aws:sts::{ACCT}:assumed-role/partner-audit/audit-2025-03", "standing"),
+            hop("assume_role", "AIDAJ45Q7YFFAREXAMPLE", PARTNER, "grant", "ASIAY34FZKBOXACCTEXM",
+                t(2025, 3, 12, 11, 5, 7)),
+            hop("session_of", f"arn:aws:iam::{ACCT}:role/partner-audit", PARTNER, "standing"),
+            hop("on_behalf_of", "bob@partner.example", PARTNER, "standing"),
         ],
         credentials=[
-            cred("ASIAY34FZKBOXACCTEXM", "session_token", "issued", f"arn:aws:sts::{ACCT}:assumed-role/partner-audit/audit-2025-03", expires=t(2025, 3, 12, 11, 5, 7)),
+            cred("ASIAY34FZKBOXACCTEXM", "session_token", "issued", PARTNER, expires=t(2025, 3, 12, 11, 5, 7)),
         ],
         class_name="authentication", operation="AssumeRole", status="success",
         actor_uid="AIDAJ45Q7YFFAREXAMPLE", actor_type="unknown",
@@ -391,7 +399,7 @@ CASES: dict[str, dict[str, Any]] = {
         resources=[
             res(f"arn:aws:iam::{ACCT}:role/partner-audit", "iam_role", "aws:iam"),
             res("ASIAY34FZKBOXACCTEXM", "credential", "aws:sts"),
-            res(f"arn:aws:sts::{ACCT}:assumed-role/partner-audit/audit-2025-03", "iam_role_session", "aws:sts"),
+            res(PARTNER, "iam_role_session", "aws:sts"),
             res("bob@partner.example", "source_identity", "aws:sts"),
         ],
         src_ip="198.51.100.140", user_agent="aws-cli/2.15.30",
@@ -690,7 +698,6 @@ def test_eventbridge_events_are_unwrapped_and_dedup_with_s3_delivery(tmp_path: P
 
 SVC = f"arn:aws:iam::{ACCT}:user/svc-reporting"
 SVC_KEY = "AKIAI44QH8DHBEXAMPLE"
-UA_AGENT_IAM = "Boto3/1.34.62 md/Botocore#1.34.62 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.11.8 cfg/retry-mode#standard Botocore/1.34.62"
 
 
 def key_change(n: int, minute: int, operation: str, action: str, **columns: Any) -> dict[str, Any]:
@@ -752,7 +759,7 @@ CREDENTIAL_CASES: dict[str, dict[str, Any]] = {
         **agent_call(
             event_uid="c7a1d2e3-f405-4a6b-8c7d-000000000007", time=t(2025, 3, 12, 10, 31), class_name="authentication",
             operation="AssumeRoot", status="success", activity="authenticate", target_system="aws:sts",
-            user_agent=UA_AGENT_IAM.replace("1.34.62", "1.35.68"),
+            user_agent=UA_BOTO.replace("1.34.62", "1.35.68"),
             resources=[res("ASIAY34FZKBOROOTEXMP", "credential", "aws:sts"), ALICE_SOURCE],
             delegations=[
                 hop("assume_role", AGENT, "arn:aws:iam::444455556666:root", "grant", "ASIAY34FZKBOROOTEXMP", t(2025, 3, 12, 10, 46)),
