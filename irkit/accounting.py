@@ -89,8 +89,7 @@ class IngestSummary:
 
     def warning_lines(self) -> list[str]:
         """One line per file-level problem and per warning, for a terminal's stderr."""
-        lines = [f"warning: {f.path}: {f.status}: {f.error}" for f in self.problems]
-        return lines + [f"warning: {w}" for w in self.warnings]
+        return [f"{f.path}: {f.status}: {f.error}" for f in self.problems] + list(self.warnings)
 
     def to_dict(self) -> dict[str, Any]:
         keys = ("path", "sha256", "source", *_COUNTS, "status", "error")

@@ -331,7 +331,7 @@ class _Decompressed(io.RawIOBase):
         self._d = self._new()
         self._buf = b""
         self._done = False
-        self._fed = False
+        self._error: EvidenceError | None = None
 
     def _new(self) -> object:
         if self._kind == "gzip":
@@ -344,6 +344,15 @@ class _Decompressed(io.RawIOBase):
         return True
 
     def read(self, size: int | None = -1) -> bytes:
+        if self._error is not None:
+            raise self._error
+        try:
+            return self._read(size)
+        except EvidenceError as exc:
+            self._error = exc
+            raise
+
+    def _read(self, size: int | None) -> bytes:
         size = CHUNK_BYTES if size is None or size < 0 else max(1, size)
         d = self._d
         while not self._done:
@@ -975,14 +984,31 @@ def scan_document(text: str) -> Iterator[tuple[int, str, str]]:
             yield line, "$", text[pos:resume].rstrip(_WS)
             pos = resume
             continue
-        key = _envelope_key(value) if isinstance(value, dict) else None
+        key = _envelope_key(value) if isinstance(value, dict) else _deep_envelope(text, pos, value)
         if key is None:
             yield line, "$", text[pos:end]
         else:
-            items, _, _ = _array_items(text, _value_position(text, pos, key))
+            items, _, broken = _array_items(text, _value_position(text, pos, key))
             for index, (s, e) in enumerate(items):
                 yield counter.line_at(s), f"$.{key}[{index}]", text[s:e]
+            if broken is not None:  # only for a value too deep to decode: the rest of it is one record
+                at = _skip_ws(text, broken)
+                yield counter.line_at(at), f"$.{key}[{len(items)}]", text[at:end]
         pos = end
+
+
+def _deep_envelope(text: str, pos: int, value: object) -> str | None:
+    """The envelope key of an object too deep to decode (``value`` None), found without decoding it."""
+    if value is not None or text[pos] != "{":
+        return None
+    for key in ENVELOPE_KEYS:
+        try:
+            start = _value_position(text, pos, key)
+        except (ValueError, IndexError, RecursionError):
+            continue
+        if text[start:start + 1] == "[":
+            return key
+    return None
 
 
 def _resync(text: str, pos: int) -> int:

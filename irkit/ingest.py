@@ -333,7 +333,7 @@ def _flush(
     options: dict[str, Any] | None,
 ) -> None:
     schema = pa.schema([("file_id", pa.int64()), *READ_SCHEMA])
-    read = pa.concat_tables(tables) if tables else schema.empty_table()
+    read = pa.concat_tables(tables).combine_chunks() if tables else schema.empty_table()
     rejected_mask = pc.is_valid(read.column("reject"))
     rejected = read.filter(rejected_mask)
     records = read.filter(pc.invert(rejected_mask)).drop_columns(["reject"]) if len(rejected) else read.drop_columns(["reject"])

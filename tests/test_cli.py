@@ -20,8 +20,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_ingest_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = write_lines(tmp_path / "ev" / "trail.jsonl", [ct_event(0), ct_event(1), ct_event(1), "{oops"])
     other = write_lines(tmp_path / "ev" / "other.jsonl", [{"hello": "world"}])
-    code, out, _ = run(capsys, "ingest", str(tmp_path / "case"), str(tmp_path / "ev"), "--format", "json")
-    assert code == 0
+    code, out, err = run(capsys, "ingest", str(tmp_path / "case"), str(tmp_path / "ev"), "--format", "json")
+    assert code == 1 and err.count("\n") == 1 and "other.jsonl" in err  # no loader recognises other.jsonl
     report = json.loads(out)
     assert {k: report[k] for k in ("read", "loaded", "quarantined", "duplicates")} == {
         "read": 5, "loaded": 2, "quarantined": 2, "duplicates": 1}

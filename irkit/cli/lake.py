@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from irkit.cli._common import bounded_int, emit, format_arg, open_existing, say
+from irkit.cli._common import bounded_float, bounded_int, emit, format_arg, open_existing, say, say_error
 from irkit.errors import UsageError
 
 # ------------------------------------------------------------------------------------------------
@@ -19,19 +19,28 @@ from irkit.errors import UsageError
 def _register_ingest(commands: Any) -> None:
     p = commands.add_parser("ingest", help="load evidence files or folders into a case",
                             description="Load evidence (files, folders, .gz, .zip) into the case folder, "
-                            "creating it if needed. Prints the loss accounting: read = loaded + quarantined + duplicates.")
+                            "creating it if needed. Prints the loss accounting: read = loaded + quarantined + duplicates "
+                            "+ conflicts. A file that cannot be read (not text, empty, a corrupt, encrypted, nested or "
+                            "oversized archive, a link or special file) is recorded in the manifest with its reason and the "
+                            "rest loads: one warning line per such file on stderr and exit 1; --strict stops at the first (exit 2).")
     p.add_argument("case", help="case folder")
     p.add_argument("paths", nargs="+", help="evidence files or folders")
     p.add_argument("--source", help="force a loader instead of detecting it by content (see `irkit sources`)")
     p.add_argument("--mapping", help="YAML field mapping for --source jsonl (see docs/jsonl_mapping.md)")
-    p.add_argument("--max-bytes", type=bounded_int(1, 2**62), default=None, help="bound on the decompressed size of one file")
+    p.add_argument("--max-bytes", type=bounded_int(1, 2**62), default=None,
+                   help="absolute bound on the decompressed size of one file (default 16 GiB)")
+    p.add_argument("--max-ratio", type=bounded_float(1, 1e9), default=None,
+                   help="bound on decompressed / compressed size of one file (default 100; never below 256 MiB)")
+    p.add_argument("--strict", action="store_true", help="stop at the first file that cannot be read (exit 2)")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="follow symbolic links in the given folders whose target stays inside them (default: refuse links)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     format_arg(p)
     p.set_defaults(handler=_ingest)
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from irkit.evidence import DEFAULT_MAX_BYTES
+    from irkit.evidence import DEFAULT_MAX_BYTES, DEFAULT_MAX_RATIO
 
     options = None
     if args.mapping:
@@ -44,13 +53,19 @@ def _ingest(args: argparse.Namespace) -> int:
         source=args.source,
         options=options,
         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
+        max_ratio=args.max_ratio or DEFAULT_MAX_RATIO,
+        strict=args.strict,
+        follow_symlinks=args.follow_symlinks,
         progress=False if args.no_progress else None,
     )
     if args.format == "json":
         print(json.dumps(summary.to_dict(), indent=2))
     else:
         say(summary)
-    return 0
+    warnings = summary.warning_lines()
+    for line in warnings:  # one line per file that could not be read, and per changed evidence file
+        say_error(line, level="warning")
+    return 1 if warnings else 0
 
 
 def _jsonl_options(path: Path) -> dict[str, Any]:
