@@ -49,7 +49,7 @@ def has_controls(text: str) -> bool:
 
 def terminal_chars() -> list[str]:
     """Every character :func:`terminal_text` escapes, for vectorized replacement."""
-    return [chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))] + list(BIDI_CONTROLS) + ["\u2028", "\u2029"]
+    return [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))] + list(BIDI_CONTROLS) + ["\u2028", "\u2029"]
 
 
 def escaped(char: str) -> str:

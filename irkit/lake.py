@@ -102,11 +102,13 @@ class Manifest:
             manifest.line_hashes.append(digest)
             try:
                 commit = json.loads(line)
-                if not isinstance(commit, dict) or not isinstance(commit.get("outputs"), list) \
-                        or not isinstance(commit.get("evidence"), list):
-                    raise ValueError("not a commit object")
             except (ValueError, UnicodeDecodeError) as exc:
-                manifest._problem(f"{MANIFEST}:{number}", "damaged", f"not a manifest commit ({exc})")
+                commit, reason = None, str(exc)
+            else:
+                reason = "not a commit object"
+            if not isinstance(commit, dict) or not isinstance(commit.get("outputs"), list) \
+                    or not isinstance(commit.get("evidence"), list):
+                manifest._problem(f"{MANIFEST}:{number}", "damaged", f"not a manifest commit ({reason})")
                 expected_prev = digest
                 continue
             if "prev" not in commit:

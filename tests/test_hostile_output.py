@@ -79,7 +79,7 @@ def test_sql_csv_neutralises_formulas_unless_raw(hostile: Path, capsys: pytest.C
     query = "SELECT user_agent, '-1+2' AS minus, '@SUM(A1)' AS at, '+x' AS plus, chr(9) || 'tab' AS tab, " \
             "chr(13) || 'cr' AS cr, 'plain' AS plain, -5 AS number FROM events LIMIT 1"
     _, out, _ = run(capsys, "sql", str(hostile), query, "--format", "csv")
-    header, row = list(csv.reader(io.StringIO(out)))
+    _, row = list(csv.reader(io.StringIO(out)))
     assert row == ["'=cmd|' /C calc'!A0" + EVIL, "'-1+2", "'@SUM(A1)", "'+x", "'\ttab", "'\rcr", "plain", "-5"]
     _, out, _ = run(capsys, "sql", str(hostile), query, "--format", "csv", "--raw-csv")
     assert list(csv.reader(io.StringIO(out)))[1][:2] == ["=cmd|' /C calc'!A0" + EVIL, "-1+2"]

@@ -12,7 +12,16 @@ from typing import Any
 
 import polars as pl
 
-from irkit.cli._common import bounded_float, bounded_int, emit, format_arg, inventory_arg, jsonable, open_with_inventory, say
+from irkit.cli._common import (
+    bounded_float,
+    bounded_int,
+    emit,
+    format_arg,
+    inventory_arg,
+    jsonable,
+    open_with_inventory,
+    say,
+)
 
 
 def _common(p: argparse.ArgumentParser, *, actor_help: str) -> None:

@@ -8,7 +8,15 @@ from typing import Any
 
 import polars as pl
 
-from irkit.cli._common import emit, format_arg, inventory_arg, jsonable, duration_arg, open_with_inventory, say
+from irkit.cli._common import (
+    duration_arg,
+    emit,
+    format_arg,
+    inventory_arg,
+    jsonable,
+    open_with_inventory,
+    say,
+)
 
 
 def _register_identity(commands: Any) -> None:
