@@ -4,6 +4,7 @@ traceparent, long tool calls, a skewed clock, concurrent agents told apart by cr
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Any
 
@@ -224,3 +225,46 @@ def test_one_call_seen_twice_and_one_agent_seen_twice_count_once() -> None:
         "ambiguous": False, "resolved_by": None, "attribution": "attributed"}
     parents = dict(con.sql("SELECT event_uid, parent_agent FROM call_agents WHERE kind = 'invocation'").fetchall())
     assert parents == {"inv-a": None, "inv-b-client": "agent-a", "inv-b": "agent-a"}
+
+
+def test_vendor_shaped_incident_end_to_end(tmp_path) -> None:
+    """Strict-convention spans, a bare MCP log and CloudTrail calls of the agent's role session: a call
+    77 s into an 80 s tool call is that call's; a call during the sub-agent's MCP call is the
+    sub-agent's, its MCP request found by trace context."""
+    import irkit
+    from tests.loaders.helpers import SAMPLES
+    from tests.test_ingest import ct_event, write_lines
+
+    session = {"type": "AssumedRole", "principalId": "AROAOPSAGENTEXAMPLE:ops",
+               "arn": "arn:aws:sts::123456789012:assumed-role/ops-agent/ops", "accountId": "123456789012",
+               "accessKeyId": "ASIAOPSAGENT00000001",
+               "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAOPSAGENTEXAMPLE",
+                                                    "arn": "arn:aws:iam::123456789012:role/ops-agent",
+                                                    "accountId": "123456789012", "userName": "ops-agent"}}}
+    write_lines(tmp_path / "ev" / "trail.jsonl", [
+        ct_event(1, userIdentity=session, eventTime="2025-03-05T10:01:21Z", eventSource="s3.amazonaws.com",
+                 eventName="GetObject", requestParameters={"bucketName": "billing-dumps", "key": "pre-migration.sql"},
+                 resources=[{"type": "AWS::S3::Object", "ARN": "arn:aws:s3:::billing-dumps/pre-migration.sql"}]),
+        ct_event(2, userIdentity=session, eventTime="2025-03-05T10:01:35Z", eventSource="eks.amazonaws.com",
+                 eventName="DescribeCluster", requestParameters={"name": "prod"}),
+    ])
+    (tmp_path / "inventory.yaml").write_text(
+        "identities:\n- id: ops-orchestrator\n  kind: agent\n  aliases:\n  - asst_ops_orchestrator\n"
+        "  - arn:aws:iam::123456789012:role/ops-agent\n")
+    case = irkit.open_case(tmp_path / "case")
+    case.ingest([SAMPLES / "semconv" / "otlp_strict.jsonl", SAMPLES / "semconv" / "mcp_bare_stamped.jsonl",
+                 tmp_path / "ev"], progress=False)
+    case.use_inventory(tmp_path / "inventory.yaml")
+    rows = {r["operation"]: r for r in case.attribute("ops-orchestrator").to_dicts()}
+    span = "5b8efff798038103d269b633813fc60c:"
+    request = hashlib.sha256((SAMPLES / "semconv" / "mcp_bare_stamped.jsonl").read_text().splitlines()[2].encode()).hexdigest()
+    assert pick(rows["GetObject"], *KEYS, "acting_identity", "enclosed") == {
+        "tool_call_uid": span + "eee19b7ec3c1b176", "mcp_call_uid": None, "tool_name": "run_migration",
+        "agent": "ops-orchestrator", "parent_agent": None, "spawn_event_uid": None, "human": "alice@example.com",
+        "candidates": 1, "ambiguous": False, "resolved_by": None, "attribution": "attributed",
+        "acting_identity": "ops-orchestrator", "enclosed": True}
+    assert pick(rows["DescribeCluster"], *KEYS, "paired_by") == {
+        "tool_call_uid": span + "eee19b7ec3c1b178", "mcp_call_uid": request, "tool_name": "kubectl",
+        "agent": "asst_researcher", "parent_agent": "ops-orchestrator", "spawn_event_uid": span + "eee19b7ec3c1b177",
+        "human": "alice@example.com", "candidates": 1, "ambiguous": False, "resolved_by": None,
+        "attribution": "attributed", "paired_by": "trace"}
