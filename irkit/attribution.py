@@ -57,13 +57,8 @@ def _scope(con: duckdb.DuckDBPyConnection, identity: str, since: datetime | None
     those made with a credential one of them created. The one place the scope is decided (the control
     model can replace it)."""
     identities = reached_identities(con, identity)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE attribution_scope AS "
-        "SELECT DISTINCT e.event_uid FROM events e LEFT JOIN actors a USING (actor_uid) "
-        "WHERE (list_contains($ids, a.identity_id) OR list_contains($creds, e.credential_uid)) "
-        "AND ($since IS NULL OR e.time >= $since) AND ($until IS NULL OR e.time <= $until)",
-        {"ids": identities, "creds": created_credentials(con, identities), "since": since, "until": until},
-    ).fetchall()
+    params = {"ids": identities, "creds": created_credentials(con, identities), "since": since, "until": until}
+    con.execute("CREATE OR REPLACE TEMP TABLE attribution_scope AS " + query("attribution_scope"), params).fetchall()
     return "attribution_scope"
 
 
@@ -71,20 +66,8 @@ def _prepare(con: duckdb.DuckDBPyConnection, identity: str, since: datetime | No
     """The temp tables the attribution queries read: the scope, its API calls, the tool calls."""
     ensure_call_agents(con)
     _scope(con, identity, since, until)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE attribution_api AS {_API}").fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE attribution_api AS " + query("attribution_api")).fetchall()
     con.execute("CREATE OR REPLACE TEMP TABLE attribution_calls AS " + run_script(con, query("attribution_calls"))).fetchall()
-
-
-#: The in-scope API calls: everything but the agents' own telemetry (tool calls, agent invocations,
-#: spans, MCP messages), with the credentials each issued or created.
-_API = """
-SELECT e.event_uid, e.time, e.source, e.operation, e.target_uid, e.target_system, e.credential_uid,
-       e.actor_uid, a.identity_id,
-       [c.uid FOR c IN e.credentials IF c.action IN ('issued', 'created') AND c.uid IS NOT NULL] AS issued_credentials
-FROM events e JOIN attribution_scope s USING (event_uid) LEFT JOIN actors a USING (actor_uid)
-WHERE e.class_name NOT IN ('tool_call', 'agent_invocation') AND e.span_uid IS NULL
-  AND coalesce(e.target_system || ':', '') NOT LIKE 'mcp:%'
-"""
 
 
 def ensure_call_agents(con: duckdb.DuckDBPyConnection) -> None:
