@@ -7,7 +7,9 @@
 -- from results, never their contents, except the first text of a failed tool call (its error).
 -- The client's identity comes from the message itself (2026 `_meta` clientInfo) or from the last
 -- `initialize` before it in the same file, server and session: found within one ingest flush (a file
--- is split into flushes only past ~96 MB).
+-- is split into flushes only past ~96 MB). The same holds for the two other cross-record facts: the
+-- server a log without server_id names in its initialize response, and a request's end (the response
+-- carrying its JSON-RPC id).
 
 CREATE OR REPLACE TEMP MACRO mcp_parse(txt) AS TRY(json_transform(txt, '{
     "timestamp": "VARCHAR", "direction": "VARCHAR", "type": "VARCHAR", "event": "VARCHAR",
