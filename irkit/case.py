@@ -132,10 +132,13 @@ class Case:
         it for the identity's API calls; see :func:`irkit.attribution.clock_offsets`."""
         return clock_offsets(self.con, self.identity_id(identity))
 
-    def attribute(self, identity: str, *, window: str | timedelta = timedelta(seconds=5)) -> pl.DataFrame:
+    def attribute(self, identity: str, *, window: str | timedelta = timedelta(seconds=5),
+                  offsets: dict[str, timedelta | float] | None = None, estimate_clock: bool = True) -> pl.DataFrame:
         """Each API call made with the agent's credentials, paired with the tool call that caused it;
-        see :mod:`irkit.attribution`."""
-        return attribute(self.con, self.identity_id(identity), parse_duration(window, "window"))
+        each API source's clock offset estimated (``estimate_clock``) unless ``offsets`` gives it
+        (seconds the source runs fast); see :mod:`irkit.attribution`."""
+        return attribute(self.con, self.identity_id(identity), parse_duration(window, "window"),
+                         offsets=offsets, estimate_clock=estimate_clock)
 
     def timeline(
         self, identity: str, *, since: str | datetime | None = None, until: str | datetime | None = None
