@@ -63,7 +63,10 @@ credentials        ``used``: the credential_uid, kind from ``programmatic_access
                    ``.delete`` (and ``*deploy_key*`` actions) → deploy_key (a repository named;
                    principal = ``<org>/<repo>``) or ssh_key (principal = the user) created / deleted,
                    uid = ``fingerprint`` / ``deploy_key_fingerprint`` exactly as GitHub writes it
-                   (``SHA256:…``), name = ``title``.
+                   (``SHA256:…``), name = ``title``. A Git event (``git.push`` / ``clone`` /
+                   ``fetch``) naming ``deploy_key_fingerprint``: that key ``used`` (the
+                   credential_uid), and, when no user is named, the repository as the actor (the
+                   key acts for it).
 =================  ==========================================================================
 
 GitHub names a token by ``hashed_token`` (base64 SHA-256) on most use events and by its numeric
@@ -77,7 +80,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "github_audit"
-VERSION = "1.1"
+VERSION = "1.2"
 DESCRIPTION = "GitHub audit log: org/enterprise REST API pages, exports, streaming JSON lines"
 
 _WHEN = ("@timestamp", "created_at")

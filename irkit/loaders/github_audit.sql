@@ -168,6 +168,8 @@ modeled AS (
         CASE WHEN key_fingerprint IS NULL THEN NULL
              WHEN regexp_matches(e.action, '\.(create|add_deploy_key|deploy_key_created)$') THEN 'created'
              WHEN regexp_matches(e.action, '\.(delete|destroy|remove_deploy_key|deploy_key_deleted)$') THEN 'deleted'
+             -- a Git event (git.push, git.clone, git.fetch) made over SSH names the key it authenticated with
+             WHEN e.action LIKE 'git.%' THEN 'used'
         END AS key_action
     FROM targets
 ),
@@ -223,12 +225,14 @@ SELECT
     CASE WHEN http_status IS NOT NULL OR e.action = 'api.request'
          THEN irkit_nz(concat_ws(' ', 'HTTP ' || irkit_nz(e.status_code), irkit_nz(e.request_method),
                                  coalesce(irkit_nz(e.route), irkit_nz(e.url_path)))) END AS status_detail,
-    coalesce(actor, irkit_nz(CASE WHEN e.actor_id <> '0' THEN e.actor_id END)) AS actor_uid,
-    kind AS actor_type,
+    -- a Git event made with a deploy key names no user: the key acts for its repository
+    coalesce(actor, irkit_nz(CASE WHEN e.actor_id <> '0' THEN e.actor_id END),
+             CASE WHEN key_action = 'used' THEN repo END) AS actor_uid,
+    CASE WHEN actor IS NULL AND key_action = 'used' AND repo IS NOT NULL THEN 'service' ELSE kind END AS actor_type,
     actor AS actor_name,
     coalesce(org, business) AS account_uid,
     CAST(NULL AS VARCHAR) AS session_uid,
-    used_token AS credential_uid,
+    coalesce(used_token, CASE WHEN key_action = 'used' THEN key_fingerprint END) AS credential_uid,
     CASE WHEN app IS NOT NULL AND actor IS NOT NULL AND actor NOT LIKE '%[bot]'
               AND (access LIKE '%user_to_server%' OR access LIKE 'oauth%' OR irkit_nz(e.oauth_application_id) IS NOT NULL)
          THEN app END AS delegator_uid,

@@ -380,7 +380,7 @@ DEPLOY_KEY = "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8"
 @pytest.fixture(scope="module")
 def credentials_case(tmp_path_factory: pytest.TempPathFactory) -> irkit.Case:
     case, summary = load(tmp_path_factory.mktemp("credentials_case"), CREDENTIALS)
-    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (7, 7, 0, 0)
+    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (8, 8, 0, 0)
     return case
 
 
@@ -445,6 +445,15 @@ CREDENTIAL_CASES = {
         resources=gh(("mallory-dev", "user"), ("acme", "organization"), ("acme-corp", "enterprise"), ("99887766", "credential")),
         credentials=[cred("99887766", "personal_access_token", "revoked", "mallory-dev", "ci-mirror")],
     ),
+    "a push with the removed deploy key: the key used, acting for its repository": stream(
+        8, event_uid="g1I2t3P4u5S6h7D8k9E0yH", time=at("2024-06-12T12:30:00.800"), class_name="api_activity",
+        operation="git.push", activity="update", actor_uid="acme/widgets", actor_type="service",
+        credential_uid=DEPLOY_KEY, target_uid="acme/widgets", target_type="repository", target_name="widgets",
+        user_agent=None,
+        resources=gh(("acme/widgets", "repository"), ("acme", "organization"), ("acme-corp", "enterprise"),
+                     (DEPLOY_KEY, "credential")),
+        credentials=[cred(DEPLOY_KEY, "deploy_key", "used", "acme/widgets")],
+    ),
 }
 
 
@@ -464,6 +473,7 @@ def test_credentials_keep_one_id_from_creation_to_removal(credentials_case: irki
         ("99887766", "personal_access_token.access_revoked", "revoked"),
         (DEPLOY_KEY, "public_key.create", "created"),
         (DEPLOY_KEY, "public_key.delete", "deleted"),
+        (DEPLOY_KEY, "git.push", "used"),
     ]
 
 
