@@ -49,7 +49,8 @@ class Scenario:
 
     @property
     def story_identities(self) -> set[str]:
-        return set(self.truth.get("story_identities") or SAMPLE_STORY_IDENTITIES)
+        listed = self.truth.get("story_identities") or SAMPLE_STORY_IDENTITIES
+        return {i if isinstance(i, str) else i["uid"] for i in listed}
 
     def build(self, folder: Path) -> irkit.Case:
         case = irkit.open_case(folder)

@@ -51,6 +51,14 @@ def lake_system(case: irkit.Case, system: str) -> str:
     return system
 
 
+def canonical(case: irkit.Case, name: str) -> str:
+    """The canonical identity an answer key's name (an id or any alias) resolves to."""
+    try:
+        return case.identity_id(name)
+    except irkit.IrkitError:
+        return name
+
+
 def _score(got: set[str], want: set[str]) -> tuple[float, float]:
     hit = len(got & want)
     return (hit / len(got) if got else 1.0), (hit / len(want) if want else 1.0)
@@ -64,6 +72,10 @@ def test_touched_precision_recall_and_first_touch(scenario: tuple[Scenario, irki
     truth = sc.truth["touched"][kind]
     want = {lake_system(case, r["uid"]) if kind == "systems" else r["uid"]: r for r in truth}
     got = {r["uid"]: r for r in table.iter_rows(named=True)}
+    if kind == "resources":  # answer keys differ on listing a principal acted on as a resource too
+        principals = {r["uid"] for r in sc.truth["touched"]["identities"]}
+        want = {u: r for u, r in want.items() if u not in principals}
+        got = {u: r for u, r in got.items() if u not in principals}
     precision, recall = _score(set(got), set(want))
     assert precision >= 0.95 and recall >= 0.95, (
         f"{sc.name} {kind}: precision {precision:.2f}, recall {recall:.2f}; "
@@ -82,14 +94,15 @@ def test_expected_triggers_fire_with_their_evidence(scenario: tuple[Scenario, ir
     for row in fired.iter_rows(named=True):
         evidence.setdefault((row["kind"], row["identity"]), set()).update(row["evidence"])
     missing = [t for t in sc.truth["triggers"]
-               if lake_uid(case, t["event_uid"]) not in evidence.get((t["kind"], t["identity"]), set())]
+               if lake_uid(case, t["event_uid"]) not in evidence.get((t["kind"], canonical(case, t["identity"])), set())]
     assert not missing, f"{sc.name}: expected triggers without their evidence: {missing[:5]}"
 
 
 def test_no_trigger_fires_for_identities_outside_the_story(scenario: tuple[Scenario, irkit.Case]) -> None:
     sc, case = scenario
     every_agent = case.triggers()
-    outside = set(every_agent["identity"]) - sc.story_identities
+    expected = sc.story_identities | {t["identity"] for t in sc.truth["triggers"] + sc.truth.get("may_fire", [])}
+    outside = set(every_agent["identity"]) - {canonical(case, i) for i in expected}
     assert not outside, f"{sc.name}: triggers for benign identities {sorted(outside)}"
 
 

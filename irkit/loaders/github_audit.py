@@ -65,8 +65,8 @@ credentials        ``used``: the credential_uid, kind from ``programmatic_access
                    uid = ``fingerprint`` / ``deploy_key_fingerprint`` exactly as GitHub writes it
                    (``SHA256:…``), name = ``title``. A Git event (``git.push`` / ``clone`` /
                    ``fetch``) naming ``deploy_key_fingerprint``: that key ``used`` (the
-                   credential_uid), and, when no user is named, the repository as the actor (the
-                   key acts for it).
+                   credential_uid, principal = the repository); GitHub names no actor then, and
+                   neither does the row.
 =================  ==========================================================================
 
 GitHub names a token by ``hashed_token`` (base64 SHA-256) on most use events and by its numeric

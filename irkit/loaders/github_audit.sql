@@ -225,10 +225,8 @@ SELECT
     CASE WHEN http_status IS NOT NULL OR e.action = 'api.request'
          THEN irkit_nz(concat_ws(' ', 'HTTP ' || irkit_nz(e.status_code), irkit_nz(e.request_method),
                                  coalesce(irkit_nz(e.route), irkit_nz(e.url_path)))) END AS status_detail,
-    -- a Git event made with a deploy key names no user: the key acts for its repository
-    coalesce(actor, irkit_nz(CASE WHEN e.actor_id <> '0' THEN e.actor_id END),
-             CASE WHEN key_action = 'used' THEN repo END) AS actor_uid,
-    CASE WHEN actor IS NULL AND key_action = 'used' AND repo IS NOT NULL THEN 'service' ELSE kind END AS actor_type,
+    coalesce(actor, irkit_nz(CASE WHEN e.actor_id <> '0' THEN e.actor_id END)) AS actor_uid,
+    kind AS actor_type,
     actor AS actor_name,
     coalesce(org, business) AS account_uid,
     CAST(NULL AS VARCHAR) AS session_uid,

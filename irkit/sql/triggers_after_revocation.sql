@@ -4,7 +4,8 @@
 -- handed over into that principal or its sessions at or before revoked_at (revoking a role's sessions
 -- kills the sessions issued before, not the ones a legitimate admin opens later; read from the grant
 -- and session_of hops of the model). An event matching several rows counts once (its
--- credential first). Failed attempts are counted apart: they show revocation working, and someone trying.
+-- credential first). A record naming no actor (a Git push with a deploy key) is the used credential's
+-- principal's. Failed attempts are counted apart: they show revocation working, and someone trying.
 -- Binds: $until (may be NULL). Uses: events, actors, trigger_revoked(uid, match, revoked_at, target, action, reason).
 WITH start AS (SELECT min(revoked_at) AS t FROM trigger_revoked),
 grants AS (  -- credentials handed over into a principal or one of its sessions (grant hops)
@@ -36,20 +37,22 @@ revoked AS (
     SELECT uid, revoked_at, target, action, reason FROM derived_keys
 ),
 hits AS (
-    SELECT e.event_uid, e.time, e.status, e.actor_uid, e.session_uid, e.src_ip, v.*, 1 AS pri
+    SELECT e.event_uid, e.time, e.status, e.actor_uid, e.session_uid, e.src_ip,
+           [c.principal_uid FOR c IN e.credentials IF c.action = 'used'][1] AS credential_principal, v.*, 1 AS pri
     FROM events e JOIN revoked v ON e.credential_uid = v.uid
     WHERE e.time > v.revoked_at AND e.time > (SELECT t FROM start) AND ($until IS NULL OR e.time <= $until)
     UNION ALL
-    SELECT e.event_uid, e.time, e.status, e.actor_uid, e.session_uid, e.src_ip, v.*, 2 AS pri
+    SELECT e.event_uid, e.time, e.status, e.actor_uid, e.session_uid, e.src_ip,
+           [c.principal_uid FOR c IN e.credentials IF c.action = 'used'][1] AS credential_principal, v.*, 2 AS pri
     FROM events e JOIN revoked v ON e.actor_uid = v.uid
     WHERE e.time > v.revoked_at AND e.time > (SELECT t FROM start) AND ($until IS NULL OR e.time <= $until)
 ),
 one AS (SELECT * FROM hits QUALIFY row_number() OVER (PARTITION BY event_uid ORDER BY pri, revoked_at, uid) = 1)
-SELECT coalesce(a.identity_id, o.actor_uid) AS identity, o.uid AS subject,
+SELECT coalesce(a.identity_id, o.actor_uid, o.credential_principal) AS identity, o.uid AS subject,
        min(o.time) AS time, max(o.time) AS last_time,
        list_slice(list(o.event_uid ORDER BY o.time, o.event_uid), 1, 50) AS evidence,
        count(*) AS evidence_count, arg_min(o.session_uid, o.time) AS session,
-       list(DISTINCT coalesce(a.identity_id, o.actor_uid)) AS acted_as,
+       list(DISTINCT coalesce(a.identity_id, o.actor_uid, o.credential_principal)) AS acted_as,
        any_value(o.revoked_at) AS revoked_at, any_value(o.target) AS revoked_target,
        any_value(o.action) AS revoked_action, any_value(o.reason) AS revoked_reason,
        count(*) FILTER (WHERE o.status = 'failure') AS failures,

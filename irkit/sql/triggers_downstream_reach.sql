@@ -2,8 +2,8 @@
 -- A burst is that identity's activity (its own, its role sessions', its sub-agents') cut at gaps longer
 -- than $gap_s seconds, within the window or within the baseline. Its reach is the number of distinct
 -- units: downstream areas (target_system plus S3 bucket / Kubernetes namespace / GitHub repository /
--- Okta authorization server or app) and identities reached (a target that is another identity, or
--- another identity acting for it). Model calls and MCP housekeeping reach nothing.
+-- Okta authorization server or app) and identities reached (a target or named resource that is another
+-- identity, or another identity acting for it). Model calls and MCP housekeeping reach nothing.
 -- Rule, calibrated to the identity's own habits: a window burst fires when it reached at least $min_new
 -- units never reached in the baseline AND at least $factor times as many new units as any baseline
 -- burst brought (a baseline burst's new units: those no earlier baseline burst reached; the bursts of
@@ -41,6 +41,13 @@ units AS (
     LEFT JOIN inventory_aliases ia ON ia.alias = lower(a.target_uid)
     LEFT JOIN actors ta ON ta.actor_uid = a.target_uid
     WHERE a.target_uid IS NOT NULL AND coalesce(ia.identity_id, ta.identity_id) IS NOT NULL
+      AND coalesce(ia.identity_id, ta.identity_id) <> a.identity
+    UNION ALL
+    SELECT a.identity, a.period, a.event_uid, a.time, a.session_uid, 'identity ' || coalesce(ia.identity_id, ta.identity_id)
+    FROM (SELECT * FROM acts WHERE len(resources) > 0) AS a, unnest(a.resources) AS t(r)
+    LEFT JOIN inventory_aliases ia ON ia.alias = lower(r.uid)
+    LEFT JOIN actors ta ON ta.actor_uid = r.uid
+    WHERE NOT irkit_context_type(r.type) AND coalesce(ia.identity_id, ta.identity_id) IS NOT NULL
       AND coalesce(ia.identity_id, ta.identity_id) <> a.identity
     UNION ALL
     SELECT identity, period, event_uid, time, session_uid, 'identity ' || actor_identity

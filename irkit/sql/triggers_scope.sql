@@ -17,7 +17,7 @@ base AS (
     SELECT e.event_uid, e.time, e.end_time, e.source, e.class_name, e.operation, e.activity, e.status,
            e.actor_uid, e.credential_uid, e.session_uid, e.target_uid, e.target_type, e.target_system,
            e.tool_name, e.resources, e.delegations, e.credentials, e.evidence_offset,
-           coalesce(a.identity_id, e.actor_uid) AS actor_identity, c.owner, c.via AS control_via, c.proof_event_uid,
+           coalesce(a.identity_id, e.actor_uid, [x.principal_uid FOR x IN e.credentials IF x.action = 'used'][1]) AS actor_identity, c.owner, c.via AS control_via, c.proof_event_uid,
            CASE WHEN e.time < $since THEN 'baseline' ELSE 'window' END AS period
     FROM c JOIN events e USING (event_uid)
     LEFT JOIN actors a ON a.actor_uid = e.actor_uid

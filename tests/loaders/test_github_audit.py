@@ -445,14 +445,15 @@ CREDENTIAL_CASES = {
         resources=gh(("mallory-dev", "user"), ("acme", "organization"), ("acme-corp", "enterprise"), ("99887766", "credential")),
         credentials=[cred("99887766", "personal_access_token", "revoked", "mallory-dev", "ci-mirror")],
     ),
-    "a push with the removed deploy key: the key used, acting for its repository": stream(
+    "a push with the removed deploy key: the key used, for its repository; no actor named": stream(
         8, event_uid="g1I2t3P4u5S6h7D8k9E0yH", time=at("2024-06-12T12:30:00.800"), class_name="api_activity",
-        operation="git.push", activity="update", actor_uid="acme/widgets", actor_type="service",
+        operation="git.push", activity="update", actor_uid=None, actor_type="unknown",
         credential_uid=DEPLOY_KEY, target_uid="acme/widgets", target_type="repository", target_name="widgets",
         user_agent=None,
         resources=gh(("acme/widgets", "repository"), ("acme", "organization"), ("acme-corp", "enterprise"),
                      (DEPLOY_KEY, "credential")),
         credentials=[cred(DEPLOY_KEY, "deploy_key", "used", "acme/widgets")],
+        actor_name=None,
     ),
 }
 
