@@ -583,7 +583,10 @@ def read_records(item: EvidenceItem, max_bytes: int = DEFAULT_MAX_BYTES,
 
 
 def file_problem(head: bytes, item: EvidenceItem) -> None:
-    """Raise for a file that holds no records at all or is not text (judged from its head)."""
+    """Raise for a file that holds no records at all or is not text, judged from its head (more than
+    one byte in twenty a control byte: binary). Bytes that are not UTF-8 in JSON lines are their
+    records' problem, not the file's: those records are quarantined one by one (a JSON document must
+    be UTF-8 as a whole, and is refused with the line of the first bad byte)."""
     if not head:
         raise EvidenceError("empty file: no records", path=item.display)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -592,9 +595,12 @@ def file_problem(head: bytes, item: EvidenceItem) -> None:
     if start == len(head):
         raise EvidenceError("only white space: no records", path=item.display)
     probe = head[start:start + 4096]
-    first_line = re.split(rb"[\r\n]", probe, maxsplit=1)[0]
-    if b"\x00" in first_line or _bad_utf8(first_line, cut=len(first_line) == len(probe)):
-        raise EvidenceError("binary content, not text records (not UTF-8 JSON)", path=item.display)
+    controls = len(probe) - len(probe.translate(None, _CONTROL_BYTES))
+    if controls * 20 > len(probe):
+        raise EvidenceError("binary content, not text records", path=item.display)
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
 def _bad_utf8(data: bytes, cut: bool) -> bool:
