@@ -355,7 +355,7 @@ def verify(root: Path, public_key: str | None = None) -> dict[str, Any]:
             if not path.exists():
                 problems.append({"kind": "evidence", "path": entry["file"], "problem": "missing"})
                 continue
-            actual = EvidenceItem(path, entry.get("member")).sha256()
+            actual = EvidenceItem(path, entry.get("member"), entry.get("member_index")).sha256()
             if actual != entry["sha256"]:
                 problems.append(
                     {"kind": "evidence", "path": entry["file"], "problem": "changed",

@@ -183,6 +183,7 @@ def test_two_zip_members_with_one_name_are_each_read(tmp_path: Path) -> None:
     balanced(summary)
     assert summary.loaded == 2
     assert sorted(f.path for f in summary.files) == [f"{archive}!logs/trail.jsonl", f"{archive}!logs/trail.jsonl#2"]
+    assert case.verify()["ok"], "each member is re-hashed as itself"
 
 
 def test_an_id_repeated_with_different_content_is_a_conflict_kept_whole(tmp_path: Path) -> None:
