@@ -28,37 +28,26 @@ from datetime import datetime, timedelta
 import duckdb
 import polars as pl
 
+from irkit.control import control_events
 from irkit.db import frame, run_script
-from irkit.identity import _delegation_edges, walk
 from irkit.sql import query
 
 #: Tool calls within this distance of an API call may name it, for the clock estimate.
 MAX_SKEW = timedelta(seconds=30)
 #: Pairs a source needs before its clock offset is estimated (else 0).
 MIN_PAIRS = 2
-def reached_identities(con: duckdb.DuckDBPyConnection, identity: str) -> list[str]:
-    """The identity and every identity downstream of it by delegation (sub-agents, roles, sessions)."""
-    edges = _delegation_edges(con)
-    return [identity, *sorted({hop.dst for hop in walk(edges, identity, upstream=False)})]
-
-
-def created_credentials(con: duckdb.DuckDBPyConnection, identities: list[str]) -> list[str]:
-    rows = con.execute(
-        "SELECT DISTINCT dst FROM identity_edges WHERE kind = 'created_credential' AND list_contains($ids, src_identity)",
-        {"ids": identities},
-    ).fetchall()
-    return sorted(r[0] for r in rows)
 
 
 def _scope(con: duckdb.DuckDBPyConnection, identity: str, since: datetime | None,
            until: datetime | None) -> str:
     """The events whose API calls are to be explained, as the temp table ``attribution_scope(event_uid)``
-    (returned by name): those of the identity and of everything downstream of it by delegation, and
-    those made with a credential one of them created. The one place the scope is decided (the control
-    model can replace it)."""
-    identities = reached_identities(con, identity)
-    params = {"ids": identities, "creds": created_credentials(con, identities), "since": since, "until": until}
-    con.execute("CREATE OR REPLACE TEMP TABLE attribution_scope AS " + query("attribution_scope"), params).fetchall()
+    (returned by name): the events ``identity`` controls (:mod:`irkit.control`: its own, its
+    sub-agents' within their invocation, those made with credentials it created or was handed, those
+    carrying its delegation), never the whole life of a principal it touched. The one place the scope
+    is decided."""
+    control_events(con, [identity], since, until)
+    con.execute("CREATE OR REPLACE TEMP TABLE attribution_scope AS " + query("attribution_scope"),
+                {"owner": identity}).fetchall()
     return "attribution_scope"
 
 

@@ -203,11 +203,13 @@ radius.identities.select(reach_columns)'''),
 A spawned sub-agent acts with the parent's authority but may not be in any inventory. **Decide:** whether
 each sub-agent's actions stay inside what its parent was allowed to do.
 """),
-        code('''sub_agents = [hop.dst for hop in case.identity(suspect).downstream if hop.kind == "spawned"]
-sub_agents'''),
-        code('''pl.concat([case.sessions(agent, since=since) for agent in sub_agents]).select(
-    "session_id", "identity_id", "sources", "start", "end", "events", "failures", "tools", "systems")'''),
-        code('''pl.concat([case.timeline(agent, since=since) for agent in sub_agents]).select(
+        code('''sub_agents = sorted({hop.dst for hop in case.identity(suspect).downstream if hop.kind == "spawn_agent"})
+sub_agents or "no sub-agent was spawned"'''),
+        code('''pl.concat([case.sessions(agent, since=since) for agent in sub_agents], how="diagonal_relaxed").select(
+    "session_id", "identity_id", "sources", "start", "end", "events", "failures", "tools", "systems"
+) if sub_agents else "no sub-agent sessions"'''),
+        code('''timeline = case.timeline(suspect, since=since)
+timeline.filter(pl.col("via") == "sub-agent").select(
     "time", "source", "identity_id", "operation", "status", "tool_name", "target_uid", "target_system")'''),
         md("""
 ## 5. The cross-source timeline
@@ -215,8 +217,7 @@ sub_agents'''),
 Every event of the suspect and of everything it reached, in time order, one lane per native session.
 **Decide:** whether the story is complete: a gap in a lane is a log source to ask for.
 """),
-        code('''timeline = case.timeline(suspect, since=since)
-figures.timeline(timeline, None, case.incident, lanes="session", title=f"{suspect}: events per native session")'''),
+        code('''figures.timeline(timeline, None, case.incident, lanes="session", title=f"{suspect}: events per native session")'''),
         code('''timeline.select("time", "source", "identity_id", "operation", "status", "tool_name", "target_uid", "target_system")'''),
     ]
 

@@ -160,12 +160,14 @@ def test_learned_links(tmp_path: Path) -> None:
     links = {(r["src"], r["dst"], r["kind"]) for r in case.sql("SELECT src, dst, kind FROM identity_links").to_dicts()}
     assert ("u@example.com", "parent-agent", "on_behalf_of") in links
     assert ("parent-agent", "child-agent", "spawn_agent") in links
-    assert ("arn:aws:iam::123456789012:role/app", session_arn, "role_session") in links
-    assert (session_arn, "arn:aws:iam::123456789012:role/admin", "assumed_role") in links
-    assert ("alice", "arn:aws:sts::123456789012:assumed-role/admin/s1", "source_identity") in links
-    assert ("arn:aws:sts::123456789012:assumed-role/admin/s1", "ASIANEWKEY0000000001", "issued_credential") in links
+    assert ("arn:aws:iam::123456789012:role/app", session_arn, "session_of") in links
+    new_session = "arn:aws:sts::123456789012:assumed-role/admin/s1"
+    assert (session_arn, new_session, "assume_role") in links
+    assert ("arn:aws:iam::123456789012:role/admin", new_session, "session_of") in links
+    assert any(src == "alice" and dst == new_session for src, dst, _ in links)  # sourceIdentity
+    assert (new_session, "ASIANEWKEY0000000001", "issued_credential") in links
     assert ("arn:aws:iam::123456789012:user/Alice", "AKIACREATED000000001", "created_credential") in links
-    proof = case.sql("SELECT event_uid FROM identity_links WHERE kind = 'assumed_role'").item()
+    proof = case.sql("SELECT event_uid FROM identity_links WHERE kind = 'assume_role'").item()
     assert proof == assume["eventID"]
     # an unknown assumed-role session resolves to its role, not to itself
     assert case.identity_id(session_arn) == "arn:aws:iam::123456789012:role/app"
