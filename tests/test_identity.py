@@ -147,7 +147,7 @@ def test_learned_links(tmp_path: Path) -> None:
     assume = ct_event(1, eventName="AssumeRole", eventSource="sts.amazonaws.com",
                       requestParameters={"roleArn": "arn:aws:iam::123456789012:role/admin", "roleSessionName": "s1",
                                          "sourceIdentity": "alice"},
-                      responseElements={"credentials": {"accessKeyId": "ASIANEWKEY0000000001"},
+                      responseElements={"credentials": {"accessKeyId": "ASIANEWKEY0000000001"}, "sourceIdentity": "alice",
                                         "assumedRoleUser": {"arn": "arn:aws:sts::123456789012:assumed-role/admin/s1"}})
     assume["userIdentity"] = {"type": "AssumedRole", "arn": session_arn, "accountId": "123456789012",
                               "accessKeyId": "ASIAOLDKEY0000000001",
@@ -164,7 +164,7 @@ def test_learned_links(tmp_path: Path) -> None:
     new_session = "arn:aws:sts::123456789012:assumed-role/admin/s1"
     assert (session_arn, new_session, "assume_role") in links
     assert ("arn:aws:iam::123456789012:role/admin", new_session, "session_of") in links
-    assert any(src == "alice" and dst == new_session for src, dst, _ in links)  # sourceIdentity
+    assert ("alice", new_session, "on_behalf_of") in links  # sourceIdentity, as the response echoes it
     assert (new_session, "ASIANEWKEY0000000001", "issued_credential") in links
     assert ("arn:aws:iam::123456789012:user/Alice", "AKIACREATED000000001", "created_credential") in links
     proof = case.sql("SELECT event_uid FROM identity_links WHERE kind = 'assume_role'").item()
