@@ -684,9 +684,11 @@ def _lines(head: bytes, stream: BinaryIO, item: EvidenceItem, envelope: bool) ->
             else:
                 yield _oversize_table(skipping[0], skipping[1] + match.start(), skipping[2])
                 line_no = skipping[0]
-                skipping = None
-                carry, block = b"", block[match.end():]
-                continue
+                skipping, carry = None, b""
+                rest = block[match.end():]
+                if rest:
+                    block = rest
+                    continue
         else:
             data = carry + block if carry else block
             cut = max(data.rfind(b"\n"), data.rfind(b"\r"))

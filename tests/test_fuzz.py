@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 import irkit
-from irkit.evidence import discover, read_records
+from irkit.evidence import SNIFF_BYTES, container_of, discover, read_records
 from tests.loaders.helpers import PROJECT_ROOT, conformance_corpus
 
 SEED = int(os.environ.get("IRKIT_FUZZ_SEED", "18"))
@@ -235,6 +235,11 @@ def test_fuzzed_real_records_never_crash_lose_or_alter_anything(tmp_path: Path, 
     assert not unbalanced, str(summary)
     assert summary.read >= MUTATIONS, str(summary)
     files = {str(p): p.read_bytes() for p in paths}
+    for result in summary.files:  # read as JSON lines, every non-blank line is at least one record
+        data = files[result.path]
+        if container_of(data[:SNIFF_BYTES]) == "lines":
+            lines = [x for x in _TERMINATOR.split(data.removeprefix(b"\xef\xbb\xbf")) if x.strip(b" \t")]
+            assert result.read >= len(lines), (result.path, result.read, len(lines))
     events = case.sql("SELECT * FROM events")  # polars: fails on times Python cannot hold
     quarantined = case.sql("SELECT * FROM quarantine")
     manifest = case.sql("SELECT file, read, loaded, quarantined, duplicates, conflicts FROM manifest").to_dicts()

@@ -120,14 +120,16 @@ def test_a_line_too_long_to_hold_is_skipped_in_bounded_memory(tmp_path: Path, mo
     monkeypatch.setattr(evidence, "MAX_RECORD_BYTES", 2 * 1024**2)
     monkeypatch.setattr(evidence, "CHUNK_BYTES", 1024**2)
     file = tmp_path / "t.jsonl"
-    file.write_text(line(ct_event(0)) + "\n" + '{"x": "' + "y" * 5 * 1024**2 + '"}\n' + line(ct_event(2)) + "\n")
+    first = line(ct_event(0)) + "\n"
+    long_line = '{"x": "' + "y" * (5 * 1024**2 - 1 - len(first) - 9) + '"}'  # its newline ends a read exactly
+    file.write_text(first + long_line + "\n" + line(ct_event(2)) + "\n")
     case = irkit.open_case(tmp_path / "case")
     summary = case.ingest(file, progress=False)
     balanced(summary)
     assert (summary.loaded, summary.quarantined) == (2, 1)
     q = quarantine(case)[0]
     assert q["evidence_offset"] == 2 and len(q["raw"]) == evidence.KEPT_PREFIX_BYTES
-    assert f"a line of {5 * 1024**2 + 9} bytes" in q["reason"]
+    assert f"a line of {len(long_line)} bytes" in q["reason"]
     assert case.sql("SELECT evidence_offset FROM events ORDER BY 1")["evidence_offset"].to_list() == [1, 3]
 
 
