@@ -1,4 +1,5 @@
--- Microsoft Entra ID sign-ins and directory audits, and the Azure Activity log -> normalized events.
+-- Microsoft Entra ID sign-ins and directory audits, the Azure Activity log and the Key Vault / Storage
+-- resource logs (source azure_activity) -> normalized events.
 -- Input: records(file_id, evidence_offset, evidence_path, raw). Binds nothing.
 -- One parse per record against one fixed struct: the Microsoft Graph fields (a Graph object at the top
 -- level, or the `properties` of an Azure Monitor diagnostic record), the Azure Monitor envelope, and
@@ -28,10 +29,14 @@ CREATE OR REPLACE TEMP MACRO entra_graph_type() AS '{
     "targetResources": [{"id": "VARCHAR", "displayName": "VARCHAR", "type": "VARCHAR", "userPrincipalName": "VARCHAR",
         "modifiedProperties": [{"displayName": "VARCHAR", "oldValue": "VARCHAR", "newValue": "VARCHAR"}]}],
     "additionalDetails": [{"key": "VARCHAR", "value": "VARCHAR"}],
-    "entity": "VARCHAR", "statusCode": "VARCHAR"
+    "entity": "VARCHAR", "statusCode": "VARCHAR", "requestbody": "VARCHAR", "responseBody": "VARCHAR",
+    "tokenIssuerType": "VARCHAR", "tokenIssuerName": "VARCHAR",
+    "httpStatusCode": "VARCHAR", "clientInfo": "VARCHAR", "requestUri": "VARCHAR",
+    "statusText": "VARCHAR", "uri": "VARCHAR", "userAgentHeader": "VARCHAR", "objectKey": "VARCHAR", "serviceType": "VARCHAR"
 }';
 
--- The access-token claims of an Activity log record (top-level `claims`, or `identity.claims`).
+-- The access-token claims of an Activity log record (top-level `claims`, or `identity.claims`; Key Vault
+-- resource logs: `identity.claim`).
 CREATE OR REPLACE TEMP MACRO entra_claims_type() AS '{
     "http://schemas.microsoft.com/identity/claims/objectidentifier": "VARCHAR", "oid": "VARCHAR",
     "http://schemas.microsoft.com/identity/claims/tenantid": "VARCHAR", "tid": "VARCHAR",
@@ -47,7 +52,9 @@ CREATE OR REPLACE TEMP MACRO entra_parse(txt) AS TRY(json_transform(txt,
     "time": "VARCHAR", "operationName": "VARCHAR", "resultType": "VARCHAR", "resultSignature": "VARCHAR",
     "resultDescription": "VARCHAR", "callerIpAddress": "VARCHAR",
     "identity": {"authorization": {"scope": "VARCHAR",
-        "evidence": {"principalId": "VARCHAR", "principalType": "VARCHAR"}}, "claims": ' || entra_claims_type() || '},
+        "evidence": {"principalId": "VARCHAR", "principalType": "VARCHAR"}}, "claims": ' || entra_claims_type() || ',
+        "claim": ' || entra_claims_type() || ', "type": "VARCHAR", "tokenHash": "VARCHAR",
+        "requester": {"objectId": "VARCHAR", "appId": "VARCHAR", "tenantId": "VARCHAR", "upn": "VARCHAR"}},
     "properties": ' || entra_graph_type() || ',
     "eventDataId": "VARCHAR", "eventTimestamp": "VARCHAR", "caller": "VARCHAR",
     "subStatus": {"value": "VARCHAR"}, "resourceType": {"value": "VARCHAR"},
@@ -177,6 +184,51 @@ CREATE OR REPLACE TEMP MACRO entra_activity_activity(op) AS (
     END
 );
 
+-- The address of a caller field without its port: Storage logs write the requester's address with its
+-- port ('198.51.100.40:32433', '[2001:db8::7]:443'); a bare IPv6 address is kept as it is.
+CREATE OR REPLACE TEMP MACRO entra_ip(s) AS (
+    CASE WHEN regexp_matches(s, '^\[[0-9A-Fa-f:.%a-z]+\](:[0-9]+)?$') THEN regexp_extract(s, '^\[([^\]]+)\]', 1)
+         WHEN regexp_matches(s, '^[0-9]{1,3}(\.[0-9]{1,3}){3}:[0-9]+$') THEN split_part(s, ':', 1)
+         ELSE s END
+);
+
+-- The kind of act of a Key Vault AuditEvent operation (VaultGet, SecretGet, SecretList, KeySign, ...),
+-- by the verb its name ends with.
+CREATE OR REPLACE TEMP MACRO entra_keyvault_activity(op) AS (
+    CASE
+        WHEN op IS NULL THEN NULL
+        WHEN op = 'Authentication' THEN 'authenticate'
+        WHEN regexp_matches(op, 'List[A-Za-z]*$') THEN 'list'
+        WHEN regexp_matches(op, '(Get|GetDeleted|Backup)$') THEN 'read'
+        WHEN regexp_matches(op, '(Create|Set|Import|Restore)$') THEN 'create'
+        WHEN regexp_matches(op, '(Update|Patch|Put|Recover|Rotate)$') THEN 'update'
+        WHEN regexp_matches(op, '(Delete|Purge)$') THEN 'delete'
+        ELSE 'other'
+    END
+);
+
+-- The kind of act of an Azure Storage operation (GetBlob, ListBlobs, PutBlob, DeleteBlob, ...), by its
+-- verb, else by its category (StorageRead, StorageWrite, StorageDelete).
+CREATE OR REPLACE TEMP MACRO entra_storage_activity(op, category) AS (
+    CASE
+        WHEN regexp_matches(op, '^List') THEN 'list'
+        WHEN regexp_matches(op, '^(Get|Query|Head)') THEN 'read'
+        WHEN regexp_matches(op, '^(Put|Create|Copy|Append|Upload|StartCopy|Incremental)') THEN 'create'
+        WHEN regexp_matches(op, '^(Set|Update|Lease|Undelete|Restore|Rename|Flush|Patch|Snapshot)') THEN 'update'
+        WHEN regexp_matches(op, '^Delete') THEN 'delete'
+        WHEN category = 'StorageRead' THEN 'read'
+        WHEN category = 'StorageWrite' THEN 'update'
+        WHEN category = 'StorageDelete' THEN 'delete'
+        ELSE 'other'
+    END
+);
+
+-- The normalized type of a principal named by type in an Azure request body ('ServicePrincipal' ->
+-- 'service_principal', 'User' -> 'user', 'Group' -> 'group').
+CREATE OR REPLACE TEMP MACRO entra_principal_type(t) AS (
+    CASE WHEN t IS NULL THEN 'principal' ELSE entra_target_type(t) END
+);
+
 -- Each record is parsed once; its source is read off its shape. Each source then has its own SELECT.
 WITH parsed AS (
     SELECT r.*, entra_parse(r.raw) AS o FROM records r
@@ -239,7 +291,10 @@ signin_fields AS (
         coalesce(irkit_nz(o.tenantId), irkit_nz(o.properties.tenantId),
                  irkit_nz(coalesce(o.properties.resourceTenantId, o.resourceTenantId)),
                  irkit_nz(coalesce(o.properties.homeTenantId, o.homeTenantId))) AS tenant,
-        coalesce(entra_unwrap(o.operationName), 'Sign-in activity') AS operation
+        coalesce(entra_unwrap(o.operationName), 'Sign-in activity') AS operation,
+        -- a federated user sign-in: Entra accepted a token issued by the user's federation IdP (AD FS, Okta, ...)
+        irkit_nz(coalesce(o.properties.tokenIssuerType, o.tokenIssuerType)) AS issuer_type,
+        irkit_nz(coalesce(o.properties.tokenIssuerName, o.tokenIssuerName)) AS issuer_name
     FROM sourced WHERE src = 'entra_signin'
 ),
 signin_kinds AS (
@@ -280,7 +335,11 @@ signins AS (
                  THEN entra_hop('same_as', app_id, sp_id, NULL, 'standing', NULL) END,
             -- a user signing in to a client app hands it a delegated token: the app acts for the user
             CASE WHEN is_user AND code = '0' AND app_id IS NOT NULL AND coalesce(user_id, upn) IS NOT NULL
-                 THEN entra_hop('on_behalf_of', coalesce(user_id, upn), app_id, NULL, 'grant', NULL) END
+                 THEN entra_hop('on_behalf_of', coalesce(user_id, upn), app_id, NULL, 'grant', NULL) END,
+            -- a user federated from another IdP: whoever controls that issuer vouched for this sign-in
+            CASE WHEN is_user AND code = '0' AND coalesce(user_id, upn) IS NOT NULL
+                      AND issuer_type IN ('ADFederationServices', 'ADFederationServicesMFAAdapter')
+                 THEN entra_hop('federate', coalesce(issuer_name, issuer_type), coalesce(user_id, upn), NULL, 'event', NULL) END
         ], lambda h: h IS NOT NULL) AS delegations,
         list_filter([
             CASE WHEN is_user AND app_id IS NOT NULL THEN entra_cred(app_id, 'oauth_client', 'used', app_id, app_name, NULL)
@@ -347,7 +406,18 @@ audit_actors AS (
                       FOR m IN coalesce(t.modifiedProperties, []) IF m.displayName = 'KeyDescription'],
                      [struct_pack(target_id := irkit_nz(t.id), before := entra_fics(m.oldValue), after := entra_fics(m.newValue))
                       FOR m IN coalesce(t.modifiedProperties, []) IF m.displayName = 'FederatedIdentityCredentials']])
-            FOR t IN targets]) AS key_changes
+            FOR t IN targets]) AS key_changes,
+        -- the principal an app role assignment is given to (or taken from): ServicePrincipal.ObjectID,
+        -- User.ObjectID or Group.ObjectID among the modified properties
+        flatten([[struct_pack(uid := irkit_nz(trim(coalesce(m.newValue, m.oldValue), '"')),
+                              type := entra_target_type(split_part(m.displayName, '.', 1)))
+                  FOR m IN coalesce(t.modifiedProperties, [])
+                  IF m.displayName IN ('ServicePrincipal.ObjectID', 'User.ObjectID', 'Group.ObjectID')]
+                 FOR t IN targets IF activity ILIKE '%app role assignment%']) AS grantees,
+        -- AccountEnabled true -> false disables the principal (it can no longer sign in), false -> true enables it
+        [CASE WHEN m.oldValue ILIKE '%true%' AND m.newValue ILIKE '%false%' THEN 'disabled'
+              WHEN m.oldValue ILIKE '%false%' AND m.newValue ILIKE '%true%' THEN 'enabled' END
+         FOR m IN coalesce(targets[1].modifiedProperties, []) IF m.displayName = 'AccountEnabled'][1] AS account_enabled
     FROM audit_fields
 ),
 audit_model AS (
@@ -393,13 +463,19 @@ audits AS (
         CAST(NULL AS VARCHAR) AS session_uid,
         CASE WHEN NOT by_user THEN irkit_nz(initiator.app.appId) END AS credential_uid,
         CAST(NULL AS VARCHAR) AS delegator_uid,
-        entra_audit_activity(activity, operation_type) AS activity,
+        CASE account_enabled WHEN 'disabled' THEN 'ungrant' WHEN 'enabled' THEN 'grant'
+             ELSE entra_audit_activity(activity, operation_type) END AS activity,
         list_filter([
             -- consent (user or admin) to an application: a lasting grant to its service principal
             CASE WHEN ok AND activity ILIKE 'Consent to application%' THEN
                 entra_hop('consent', coalesce(irkit_nz(initiator.user.id), irkit_nz(initiator.user.userPrincipalName),
                                               irkit_nz(initiator.app.servicePrincipalId)),
                           coalesce(irkit_nz(target.id), irkit_nz(target.displayName)), NULL, 'standing', NULL) END,
+            -- an app role (application permission) assigned to a service principal: an admin's consent to that app
+            CASE WHEN ok AND activity ILIKE 'Add app role assignment to service principal%' THEN
+                entra_hop('consent', coalesce(irkit_nz(initiator.user.id), irkit_nz(initiator.user.userPrincipalName),
+                                              irkit_nz(initiator.app.servicePrincipalId)),
+                          [g.uid FOR g IN grantees IF g.type = 'service_principal'][1], NULL, 'standing', NULL) END,
             -- an initiating app named by both its app id and its service principal
             CASE WHEN NOT by_user AND irkit_nz(initiator.app.appId) IS NOT NULL AND irkit_nz(initiator.app.servicePrincipalId) IS NOT NULL
                  THEN entra_hop('same_as', initiator.app.appId, initiator.app.servicePrincipalId, NULL, 'standing', NULL) END,
@@ -413,12 +489,15 @@ audits AS (
         entra_target_type(target.type) AS target_type,
         coalesce(irkit_nz(target.displayName), irkit_nz(target.userPrincipalName)) AS target_name,
         'entra' AS target_system,
-        list_sort(list_filter(list_concat(
+        list_sort(list_distinct(list_filter(list_concat(
             [entra_object(coalesce(irkit_nz(t.id), t.userPrincipalName), entra_target_type(t.type)) FOR t IN targets[2:]],
             [entra_object(CASE WHEN NOT by_user THEN initiator.app.appId END, 'application')],
-            -- Credentials the event created (canonical): key ids a KeyDescription or FederatedIdentityCredentials gained.
-            [entra_object(c.uid, 'credential') FOR c IN audit_credentials IF c.action = 'created' AND c.uid IS NOT NULL]
-        ), lambda x: x.uid IS NOT NULL)) AS resources,
+            -- who an app role assignment is given to
+            [entra_object(g.uid, g.type) FOR g IN grantees],
+            -- Credentials the event created or deleted (canonical): key ids a KeyDescription or
+            -- FederatedIdentityCredentials gained or lost.
+            [entra_object(c.uid, 'credential') FOR c IN audit_credentials IF c.action IN ('created', 'deleted') AND c.uid IS NOT NULL]
+        ), lambda x: x.uid IS NOT NULL AND x.uid IS DISTINCT FROM coalesce(irkit_nz(target.id), irkit_nz(target.userPrincipalName))))) AS resources,
         coalesce(irkit_nz(initiator.user.ipAddress), caller_ip) AS src_ip,
         agent AS user_agent,
         CASE WHEN ts IS NULL THEN 'no readable time: ' || coalesce(ts_text, 'absent') END AS quarantine_reason
@@ -430,13 +509,21 @@ activity_fields AS (
     SELECT file_id, evidence_offset, evidence_path, raw, o,
         coalesce(irkit_ts(o.eventTimestamp), irkit_ts(o.event_timestamp), irkit_ts(o.time)) AS ts,
         coalesce(o.eventTimestamp, o.event_timestamp, o.time) AS ts_text,
-        coalesce(o.claims, o.identity.claims) AS claims,
+        coalesce(o.claims, o.identity.claims, o.identity.claim) AS claims,
         coalesce(irkit_nz(o.resourceId), irkit_nz(o.resource_id)) AS resource_id,
         coalesce(entra_unwrap(o.operationName), o.operation_name.value) AS operation,
         irkit_nz(coalesce(o.status.value, o.resultType)) AS result,
         coalesce(irkit_nz(o.subStatus.value), irkit_nz(o.sub_status.value), irkit_nz(o.properties.statusCode)) AS sub_status,
         irkit_nz(coalesce(o.authorization.scope, o.identity.authorization.scope)) AS scope,
-        irkit_nz(o.properties.entity) AS entity
+        irkit_nz(o.properties.entity) AS entity,
+        -- Resource logs that share the common schema: Key Vault AuditEvent, Storage StorageRead /
+        -- StorageWrite / StorageDelete. Everything else is the Activity log.
+        CASE WHEN category = 'AuditEvent' AND lower(coalesce(o.resourceId, '')) LIKE '%/providers/microsoft.keyvault/%' THEN 'keyvault'
+             WHEN category IN ('StorageRead', 'StorageWrite', 'StorageDelete') THEN 'storage'
+             ELSE 'activity' END AS log_kind,
+        category,
+        -- A role assignment's request (Started) or response (Succeeded) body names who gets which role where.
+        coalesce(irkit_nz(o.properties.requestbody), irkit_nz(o.properties.responseBody)) AS body
     FROM sourced WHERE src = 'azure_activity'
 ),
 activity_claims AS (
@@ -448,8 +535,14 @@ activity_claims AS (
             AS user_claim,
         coalesce(irkit_nz(claims."http://schemas.microsoft.com/identity/claims/scope"), irkit_nz(claims.scp)) AS scope_claim,
         coalesce(irkit_nz(claims.appid), irkit_nz(claims.azp)) AS client_id,
-        lower(operation) AS op
-    FROM activity_fields
+        lower(operation) AS op,
+        CASE WHEN lower(operation) LIKE 'microsoft.authorization/roleassignment%' THEN
+            struct_pack(
+                principal := irkit_nz(regexp_extract(body, '(?i)"principalId"\s*:\s*"([^"]+)"', 1)),
+                principal_type := irkit_nz(regexp_extract(body, '(?i)"principalType"\s*:\s*"([^"]+)"', 1)),
+                role := irkit_nz(regexp_extract(body, '(?i)"roleDefinitionId"\s*:\s*"([^"]+)"', 1)),
+                at := irkit_nz(regexp_extract(body, '(?i)"scope"\s*:\s*"([^"]+)"', 1))) END AS assignment
+    FROM activity_fields WHERE log_kind = 'activity'
 ),
 activity AS (
     SELECT file_id, evidence_offset, evidence_path, raw,
@@ -499,13 +592,141 @@ activity AS (
             entra_azure_resource(CASE WHEN lower(scope) <> lower(coalesce(resource_id, '')) THEN scope END),
             entra_azure_resource(CASE WHEN lower(entity) NOT IN (lower(coalesce(resource_id, '')), lower(coalesce(scope, ''))) THEN entity END),
             entra_azure_resource(irkit_nz(claims.xms_mirid)),
-            entra_object(client_id, 'application')
+            entra_object(client_id, 'application'),
+            -- a role assignment's grantee, its role definition and the scope it applies at
+            entra_object(assignment.principal, entra_principal_type(assignment.principal_type)),
+            entra_azure_resource(assignment.role),
+            entra_azure_resource(CASE WHEN lower(assignment.at) NOT IN (lower(coalesce(resource_id, '')), lower(coalesce(scope, '')))
+                                      THEN assignment.at END)
         ], lambda x: x.uid IS NOT NULL)) AS resources,
-        coalesce(irkit_nz(o.callerIpAddress), irkit_nz(o.httpRequest.clientIpAddress),
-                 irkit_nz(o.http_request.client_ip_address), irkit_nz(claims.ipaddr)) AS src_ip,
+        entra_ip(coalesce(irkit_nz(o.callerIpAddress), irkit_nz(o.httpRequest.clientIpAddress),
+                          irkit_nz(o.http_request.client_ip_address), irkit_nz(claims.ipaddr))) AS src_ip,
         CAST(NULL AS VARCHAR) AS user_agent,
         CASE WHEN ts IS NULL THEN 'no readable time: ' || coalesce(ts_text, 'absent') END AS quarantine_reason
     FROM activity_claims
+),
+
+-- Azure resource logs in the common schema: Key Vault AuditEvent (the caller's token claims in
+-- `identity.claim`, the object in `properties.id` / `requestUri`, HTTP status in `resultSignature` and
+-- `properties.httpStatusCode`) and Storage (`identity.type` and `identity.requester`, `statusCode` /
+-- `statusText`, `callerIpAddress` with its port, the object in `properties.objectKey` / `uri`).
+resource_fields AS (
+    SELECT *,
+        -- Key Vault: the object the request names (https://<vault>.vault.azure.net/<collection>/<name>[/<version>])
+        regexp_extract(coalesce(irkit_nz(o.properties.id), irkit_nz(o.properties.requestUri), ''),
+                       '^https://[^/]+/(secrets|keys|certificates|storage|deletedsecrets|deletedkeys|deletedcertificates)/([^/?]+)',
+                       ['collection', 'name']) AS kv_object,
+        -- Storage: /<account>/<container, share, queue or table>[/<blob>], else the uri's path
+        CASE WHEN irkit_nz(o.properties.objectKey) IS NOT NULL
+             THEN regexp_extract(trim(o.properties.objectKey, '"'), '^/[^/]+/([^/]+)(?:/(.+))?$', ['container', 'object'])
+             ELSE regexp_extract(coalesce(o.uri, ''), '^https?://[^/]+/([^/?]+)(?:/([^?]+))?', ['container', 'object']) END AS st_object,
+        lower(irkit_nz(coalesce(o.properties.serviceType, regexp_extract(lower(coalesce(resource_id, '')), '/(blob|file|queue|table)services/', 1)))) AS st_service,
+        lower(replace(irkit_nz(o.identity.type), ' ', '')) AS auth_type,
+        -- the storage account a Storage record's service belongs to
+        regexp_extract(coalesce(resource_id, ''), '(?i)^(.*/providers/Microsoft\.Storage/storageAccounts/[^/]+)', 1) AS st_account,
+        json_extract_string(raw, '$.identity.authorization[0].principals[0].type') AS st_principal_type
+    FROM activity_fields WHERE log_kind <> 'activity'
+),
+resource_principals AS (
+    SELECT *,
+        CASE WHEN log_kind = 'storage' THEN irkit_nz(o.identity.requester.objectId)
+             ELSE coalesce(irkit_nz(claims."http://schemas.microsoft.com/identity/claims/objectidentifier"), irkit_nz(claims.oid)) END AS principal,
+        CASE WHEN log_kind = 'storage' THEN irkit_nz(o.identity.requester.upn)
+             ELSE coalesce(irkit_nz(claims."http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"), irkit_nz(claims.upn),
+                           irkit_nz(claims.unique_name)) END AS user_claim,
+        CASE WHEN log_kind = 'storage' THEN irkit_nz(o.identity.requester.appId)
+             ELSE coalesce(irkit_nz(claims.appid), irkit_nz(claims.azp)) END AS client_id,
+        CASE WHEN log_kind = 'storage' THEN irkit_nz(o.identity.requester.tenantId)
+             ELSE coalesce(irkit_nz(claims."http://schemas.microsoft.com/identity/claims/tenantid"), irkit_nz(claims.tid)) END AS tenant,
+        -- HTTP status: Storage statusCode, Key Vault properties.httpStatusCode (resultSignature is its text)
+        TRY_CAST(CASE WHEN log_kind = 'storage' THEN o.statusCode ELSE o.properties.httpStatusCode END AS INTEGER) AS http_status,
+        CASE WHEN log_kind = 'storage' THEN irkit_nz(o.statusText)
+             ELSE concat_ws(': ', irkit_nz(o.resultSignature), irkit_nz(o.resultDescription)) END AS http_text,
+        CASE WHEN log_kind = 'keyvault' AND irkit_nz(kv_object.name) IS NOT NULL
+             THEN resource_id || '/' || kv_object.collection || '/' || kv_object.name
+             WHEN log_kind = 'storage' AND st_service = 'blob' AND irkit_nz(st_object.object) IS NOT NULL
+             THEN resource_id || '/containers/' || st_object.container || '/blobs/' || st_object.object
+             WHEN log_kind = 'storage' AND irkit_nz(st_object.container) IS NOT NULL
+             THEN resource_id || CASE st_service WHEN 'blob' THEN '/containers/' WHEN 'file' THEN '/shares/'
+                                                 WHEN 'queue' THEN '/queues/' WHEN 'table' THEN '/tables/' ELSE '/' END
+                              || st_object.container END AS object_uid,
+        CASE WHEN log_kind = 'keyvault' AND irkit_nz(kv_object.name) IS NOT NULL
+             THEN 'microsoft.keyvault/' || CASE WHEN lower(resource_id) LIKE '%/managedhsms/%' THEN 'managedhsms' ELSE 'vaults' END
+                  || '/' || kv_object.collection
+             WHEN log_kind = 'storage' AND st_service = 'blob' AND irkit_nz(st_object.object) IS NOT NULL
+             THEN 'microsoft.storage/storageaccounts/blobservices/containers/blobs'
+             WHEN log_kind = 'storage' AND irkit_nz(st_object.container) IS NOT NULL
+             THEN 'microsoft.storage/storageaccounts/' || st_service || 'services/'
+                  || CASE st_service WHEN 'blob' THEN 'containers' WHEN 'file' THEN 'shares' WHEN 'queue' THEN 'queues'
+                                     WHEN 'table' THEN 'tables' ELSE 'objects' END END AS object_type,
+        CASE WHEN log_kind = 'keyvault' THEN irkit_nz(kv_object.name)
+             ELSE coalesce(irkit_nz(st_object.object), irkit_nz(st_object.container)) END AS object_name
+    FROM resource_fields
+),
+resource_logs AS (
+    SELECT file_id, evidence_offset, evidence_path, raw,
+        'azure_activity' AS source,
+        sha256(raw) AS event_uid,
+        ts AS time,
+        CASE WHEN log_kind = 'storage' OR (operation NOT LIKE 'Vault%' AND operation <> 'Authentication') THEN 'data_access'
+             ELSE 'api_activity' END AS class_name,
+        operation,
+        CASE WHEN http_status BETWEEN 100 AND 399 THEN 'success'
+             WHEN http_status >= 400 THEN 'failure'
+             WHEN lower(result) IN ('succeeded', 'success') THEN 'success'
+             WHEN lower(result) IN ('failed', 'failure') THEN 'failure'
+             ELSE 'unknown' END AS status,
+        nullif(concat_ws(': ', CAST(http_status AS VARCHAR), nullif(http_text, '')), '') AS status_detail,
+        -- Shared key and SAS requests carry no principal: only the key (and the caller's address) is known.
+        principal AS actor_uid,
+        CASE WHEN principal IS NULL THEN NULL
+             WHEN lower(claims.idtyp) = 'app' OR st_principal_type = 'ServicePrincipal' THEN 'service'
+             WHEN lower(claims.idtyp) = 'user' OR st_principal_type = 'User' OR user_claim IS NOT NULL THEN 'human'
+             WHEN client_id IS NOT NULL THEN 'service'
+             ELSE 'unknown' END AS actor_type,
+        user_claim AS actor_name,
+        coalesce(irkit_nz(o.tenantId), tenant) AS account_uid,
+        irkit_nz(o.correlationId) AS session_uid,
+        CASE WHEN auth_type IN ('accountkey', 'sas', 'saskey') THEN irkit_nz(o.identity.tokenHash) ELSE client_id END AS credential_uid,
+        CAST(NULL AS VARCHAR) AS delegator_uid,
+        CASE WHEN log_kind = 'keyvault' THEN entra_keyvault_activity(operation)
+             ELSE entra_storage_activity(operation, category) END AS activity,
+        list_filter([
+            -- an app-only token names the app (appid) and its service principal (oid / requester objectId)
+            CASE WHEN client_id IS NOT NULL AND principal IS NOT NULL AND client_id <> principal
+                      AND (lower(claims.idtyp) = 'app' OR st_principal_type = 'ServicePrincipal'
+                           OR (claims.idtyp IS NULL AND st_principal_type IS NULL AND user_claim IS NULL))
+                 THEN entra_hop('same_as', client_id, principal, NULL, 'standing', NULL) END,
+            -- a user's (delegated) token: the client app made this request for the user
+            CASE WHEN client_id IS NOT NULL AND principal IS NOT NULL AND client_id <> principal
+                      AND (lower(claims.idtyp) = 'user' OR st_principal_type = 'User'
+                           OR (claims.idtyp IS NULL AND coalesce(st_principal_type, '') <> 'ServicePrincipal' AND user_claim IS NOT NULL))
+                 THEN entra_hop('on_behalf_of', principal, client_id, NULL, 'event', NULL) END
+        ], lambda h: h IS NOT NULL) AS delegations,
+        list_filter([
+            CASE WHEN auth_type = 'accountkey' AND irkit_nz(o.identity.tokenHash) IS NOT NULL
+                     THEN entra_cred(o.identity.tokenHash, 'access_key', 'used', irkit_nz(st_account), 'account key', NULL)
+                 WHEN auth_type IN ('sas', 'saskey') AND irkit_nz(o.identity.tokenHash) IS NOT NULL
+                     THEN entra_cred(o.identity.tokenHash, 'other', 'used', irkit_nz(st_account), 'shared access signature', NULL)
+                 WHEN client_id IS NOT NULL THEN entra_cred(client_id, 'oauth_client', 'used', client_id, NULL, NULL) END
+        ], lambda c: c IS NOT NULL) AS credentials,
+        -- The object acted on (a secret, key, certificate; a blob, container, share, queue, table), named
+        -- under the resource id as given; else the resource itself.
+        coalesce(object_uid, resource_id) AS target_uid,
+        coalesce(object_type, entra_resource_type(resource_id)) AS target_type,
+        coalesce(object_name, irkit_nz(split_part(rtrim(resource_id, '/'), '/', -1))) AS target_name,
+        entra_resource_system(resource_id) AS target_system,
+        list_sort(list_distinct(list_filter([
+            entra_azure_resource(CASE WHEN object_uid IS NOT NULL THEN resource_id END),
+            -- a blob's container
+            entra_azure_resource(CASE WHEN log_kind = 'storage' AND st_service = 'blob' AND irkit_nz(st_object.object) IS NOT NULL
+                                      THEN resource_id || '/containers/' || st_object.container END),
+            entra_object(client_id, 'application')
+        ], lambda x: x.uid IS NOT NULL))) AS resources,
+        entra_ip(coalesce(irkit_nz(o.callerIpAddress), irkit_nz(claims.ipaddr))) AS src_ip,
+        trim(coalesce(irkit_nz(o.properties.clientInfo), irkit_nz(o.properties.userAgentHeader)), '"') AS user_agent,
+        CASE WHEN ts IS NULL THEN 'no readable time: ' || coalesce(ts_text, 'absent') END AS quarantine_reason
+    FROM resource_principals
 ),
 
 -- Everything else: not JSON, or not one of the three sources.
@@ -528,5 +749,6 @@ FROM (
     SELECT * FROM signins
     UNION ALL BY NAME SELECT * FROM audits
     UNION ALL BY NAME SELECT * FROM activity
+    UNION ALL BY NAME SELECT * FROM resource_logs
     UNION ALL BY NAME SELECT * FROM rejected
 )

@@ -13,7 +13,8 @@ and as the Python SDK's ``as_dict()`` prints it):
   secret to an application, an app fails to add a member to a role;
 * ``auditlogs_export.jsonl``: an ``AuditLogs`` diagnostic record per line;
 * ``activity_export.json``: Activity log diagnostic records (upper-cased resource ids, ``identity.claims``);
-* ``activity_cli.json``: ``az monitor activity-log list`` output (camelCase, ``{value, localizedValue}``);
+* ``activity_cli.json``: ``az monitor activity-log list`` output (camelCase, ``{value, localizedValue}``):
+  a Key Vault write and a role assignment's Started record with its ``requestbody``;
 * ``activity_sdk.jsonl``: the Python SDK's snake_case events (``event_data_id``, ``{value, localized_value}``);
 * ``eventhub_mixed.jsonl``: an Event Hub capture mixing an audit record with a provisioning record, an
   AKS ``kube-audit-admin`` record and a truncated line;
@@ -22,7 +23,17 @@ and as the Python SDK's ``as_dict()`` prints it):
   (``clientCredentialType`` clientSecret, ``servicePrincipalCredentialKeyId``), ``Remove service
   principal credentials``, an admin ``Consent to application``, an ``Update application`` adding a
   federated identity credential (``FederatedIdentityCredentials``) and a sign-in with it
-  (``federatedCredentialId``).
+  (``federatedCredentialId``);
+* ``keyvault_auditevent.json``: Key Vault ``AuditEvent`` resource logs as a diagnostic setting archives
+  them (``{"records": [...]}``, the caller's claims in ``identity.claim``): the documented ``VaultGet``
+  example, ``SecretGet``, ``SecretList`` and a ``SecretGet`` refused with ``httpStatusCode`` 403;
+* ``storage_blob.jsonl``: Blob Storage resource logs (``StorageRead`` / ``StorageDelete``, JSON lines):
+  OAuth by a service principal and by a user (``identity.requester``), a SAS and an account key request
+  (no principal), ``callerIpAddress`` with its port (IPv4 and bracketed IPv6);
+* ``revocation.jsonl``: Graph objects: ``Update service principal`` with ``AccountEnabled`` true -> false,
+  ``Update application – Certificates and secrets management`` removing a secret (old value only), ``Add
+  app role assignment to service principal`` naming its grantee in ``ServicePrincipal.ObjectID``, and a
+  user sign-in federated from Okta (``tokenIssuerType`` ADFederationServices, ``tokenIssuerName``).
 """
 
 from __future__ import annotations
@@ -50,6 +61,9 @@ ACTIVITY_CLI = HERE / "activity_cli.json"
 ACTIVITY_SDK = HERE / "activity_sdk.jsonl"
 MIXED = HERE / "eventhub_mixed.jsonl"
 DELEGATION = HERE / "delegation.jsonl"
+KEYVAULT = HERE / "keyvault_auditevent.json"
+STORAGE = HERE / "storage_blob.jsonl"
+REVOCATION = HERE / "revocation.jsonl"
 
 TENANT = "72f988bf-0000-4000-8000-00000000c0de"
 SUB = "5f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
@@ -71,6 +85,16 @@ AZURE_CLI = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 ARM = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
 GRAPH = "00000003-0000-0000-c000-000000000000"
 GRAPH_SP = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
+CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+KV_AGENTS = f"/SUBSCRIPTIONS/{SUB.upper()}/RESOURCEGROUPS/RG-AGENTS/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV-AGENTS"
+BLOBS = f"/subscriptions/{SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stacmecustomers/blobServices/default"
+STORAGE_ACCOUNT = f"/subscriptions/{SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stacmecustomers"
+UA_KV_PY = "azsdk-python-keyvault-secrets/4.8.0 Python/3.11.8 (Linux-6.5.0-x86_64-with-glibc2.35)"
+TEAMS = "1fec8e78-bce4-4aaf-ab1b-5451cc387264"
+OKTA_ISSUER = "http://www.okta.com/exk1a2b3c4d5E6F7g8h9"
+SAS_HASH = ("key1(0A0FE8AADA354B19722ED1F4E2443F0DC8FAF3E6CF8C8AD805DE6D563E0E5F8A),"
+            "SasSignature(04D64C2B3A704145C9F1664F2011A3467A74D72DA72751A9137DDAA732FA03CF)")
+ACCOUNT_KEY_HASH = "key2(5B7E343A6FEB1E342672AFD40072B70D4A91B0A5CDF797EC56BF82B2C3635CE1)"
 UA_CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
 
 def hop(kind: str, from_uid: str, to_uid: str, scope: str, credential_uid: str | None = None,
@@ -343,6 +367,7 @@ CASES: dict[str, dict[str, Any]] = {
         actor_uid=DANA,
         actor_type="human",
         actor_name=DANA_UPN,
+        delegations=[hop("consent", DANA, AGENT_SP, "standing")],
         target_uid=GRAPH_SP,
         target_type="service_principal",
         target_name="Microsoft Graph",
@@ -389,7 +414,14 @@ CASES: dict[str, dict[str, Any]] = {
         target_type="microsoft.authorization/roleassignments",
         target_name="7E8F9A0B-1C2D-4E3F-8A4B-5C6D7E8F9A0B",
         target_system="azure:microsoft.authorization",
-        resources=[app(AZURE_CLI)],
+        # the request body's grantee, role definition (Contributor) and scope
+        resources=[
+            res(f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{CONTRIBUTOR}",
+                "microsoft.authorization/roledefinitions", "azure:microsoft.authorization"),
+            res(f"/subscriptions/{SUB}/resourceGroups/rg-agents", "microsoft.resources/resourcegroups", "azure:microsoft.resources"),
+            app(AZURE_CLI),
+            res(AGENT_SP, "service_principal", "entra"),
+        ],
         src_ip="203.0.113.24",
     ),
     "export: a managed identity is refused storage account keys": activity(
@@ -526,6 +558,7 @@ CASES: dict[str, dict[str, Any]] = {
         target_uid=AGENT_SP,
         target_type="service_principal",
         target_name="agent-runner",
+        resources=[res(BACKDOOR_KEY, "credential", "entra")],
         src_ip="203.0.113.24",
     ),
     "Graph: admin consent to the agent's application (consent hop, grant)": audit(
@@ -589,6 +622,313 @@ CASES: dict[str, dict[str, Any]] = {
         resources=[res("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "service_principal", "entra"), app(AGENT_APP)],
         src_ip="192.0.2.201",
     ),
+    # --- Azure resource logs: Key Vault AuditEvent (keyvault_auditevent.json) ----------------------
+    # The caller is in identity.claim (singular): object id = actor, appid = the OAuth client used.
+    "Key Vault: a user reads the vault through Azure Resource Manager (documented example shape)": activity(
+        KEYVAULT,
+        "$.records[0]",
+        activity="read",
+        delegations=[hop("on_behalf_of", DANA, AZURE_CLI, "event")],
+        credentials=[cred(AZURE_CLI, "oauth_client", "used", AZURE_CLI)],
+        time=us(2024, 5, 2, 10, 5, 1, 269122),
+        account_uid=None,
+        class_name="api_activity",
+        operation="VaultGet",
+        status="success",
+        status_detail="200: OK",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        credential_uid=AZURE_CLI,
+        target_uid=KV_AGENTS,
+        target_type="microsoft.keyvault/vaults",
+        target_name="KV-AGENTS",
+        target_system="azure:microsoft.keyvault",
+        resources=[app(AZURE_CLI)],
+        src_ip="203.0.113.24",
+        user_agent="azure-resource-manager/2.0",
+    ),
+    "Key Vault: a service principal gets a secret (the secret under the vault's resource id)": activity(
+        KEYVAULT,
+        "$.records[1]",
+        activity="read",
+        delegations=[hop("same_as", AGENT_APP, AGENT_SP, "standing")],
+        credentials=[cred(AGENT_APP, "oauth_client", "used", AGENT_APP)],
+        time=us(2024, 5, 2, 10, 5, 44, 512000),
+        class_name="data_access",
+        operation="SecretGet",
+        status="success",
+        status_detail="200: OK",
+        actor_uid=AGENT_SP,
+        actor_type="service",
+        session_uid="4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        credential_uid=AGENT_APP,
+        target_uid=f"{KV_AGENTS}/secrets/openai-api-key",
+        target_type="microsoft.keyvault/vaults/secrets",
+        target_name="openai-api-key",
+        target_system="azure:microsoft.keyvault",
+        resources=[res(KV_AGENTS, "microsoft.keyvault/vaults", "azure:microsoft.keyvault"), app(AGENT_APP)],
+        src_ip="198.51.100.17",
+        user_agent=UA_KV_PY,
+    ),
+    "Key Vault: it lists the vault's secrets (a collection: the vault is the target)": activity(
+        KEYVAULT,
+        "$.records[2]",
+        activity="list",
+        delegations=[hop("same_as", AGENT_APP, AGENT_SP, "standing")],
+        credentials=[cred(AGENT_APP, "oauth_client", "used", AGENT_APP)],
+        time=us(2024, 5, 2, 10, 6, 2, 4000),
+        class_name="data_access",
+        operation="SecretList",
+        status="success",
+        status_detail="200: OK",
+        actor_uid=AGENT_SP,
+        actor_type="service",
+        credential_uid=AGENT_APP,
+        target_uid=KV_AGENTS,
+        target_type="microsoft.keyvault/vaults",
+        target_name="KV-AGENTS",
+        target_system="azure:microsoft.keyvault",
+        resources=[app(AGENT_APP)],
+        src_ip="198.51.100.17",
+        user_agent=UA_KV_PY,
+    ),
+    "Key Vault: a refused SecretGet is a failure (resultType Success, httpStatusCode 403)": activity(
+        KEYVAULT,
+        "$.records[3]",
+        activity="read",
+        delegations=[hop("same_as", AGENT_APP, AGENT_SP, "standing")],
+        credentials=[cred(AGENT_APP, "oauth_client", "used", AGENT_APP)],
+        time=us(2024, 5, 2, 10, 6, 19, 773000),
+        class_name="data_access",
+        operation="SecretGet",
+        status="failure",
+        status_detail="403: Forbidden: Caller is not authorized to perform action on resource.",
+        actor_uid=AGENT_SP,
+        actor_type="service",
+        credential_uid=AGENT_APP,
+        target_uid=f"{KV_AGENTS}/secrets/db-admin-password",
+        target_type="microsoft.keyvault/vaults/secrets",
+        target_name="db-admin-password",
+        target_system="azure:microsoft.keyvault",
+        resources=[res(KV_AGENTS, "microsoft.keyvault/vaults", "azure:microsoft.keyvault"), app(AGENT_APP)],
+        src_ip="198.51.100.17",
+        user_agent=UA_KV_PY,
+    ),
+    # --- Azure resource logs: Storage (storage_blob.jsonl) ------------------------------------------
+    # identity.requester names an OAuth caller; shared key and SAS requests name only the key.
+    "Storage: a service principal downloads a blob (OAuth; the address without its port)": activity(
+        STORAGE,
+        "$:1",
+        activity="read",
+        delegations=[hop("same_as", AGENT_APP, AGENT_SP, "standing")],
+        credentials=[cred(AGENT_APP, "oauth_client", "used", AGENT_APP)],
+        time=us(2024, 5, 2, 10, 12, 4, 123456),
+        class_name="data_access",
+        operation="GetBlob",
+        status="success",
+        status_detail="200: Success",
+        actor_uid=AGENT_SP,
+        actor_type="service",
+        session_uid="a1b2c3d4-601e-0042-3c7f-9cf83a000000",
+        credential_uid=AGENT_APP,
+        target_uid=f"{BLOBS}/containers/exports/blobs/2024-05/customers.csv",
+        target_type="microsoft.storage/storageaccounts/blobservices/containers/blobs",
+        target_name="2024-05/customers.csv",
+        target_system="azure:microsoft.storage",
+        resources=[
+            res(BLOBS, "microsoft.storage/storageaccounts/blobservices", "azure:microsoft.storage"),
+            res(f"{BLOBS}/containers/exports", "microsoft.storage/storageaccounts/blobservices/containers", "azure:microsoft.storage"),
+            app(AGENT_APP),
+        ],
+        src_ip="198.51.100.17",
+        user_agent="azsdk-python-storage-blob/12.19.1 Python/3.11.8 (Linux-6.5.0-x86_64-with-glibc2.35)",
+    ),
+    "Storage: a user lists a container through the Azure CLI (UPN; IPv6 address with a port)": activity(
+        STORAGE,
+        "$:2",
+        activity="list",
+        delegations=[hop("on_behalf_of", DANA, AZURE_CLI, "event")],
+        credentials=[cred(AZURE_CLI, "oauth_client", "used", AZURE_CLI)],
+        time=us(2024, 5, 2, 10, 12, 30, 500000),
+        class_name="data_access",
+        operation="ListBlobs",
+        status="success",
+        status_detail="200: Success",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        session_uid="b2c3d4e5-701e-0043-4d80-adf94b000000",
+        credential_uid=AZURE_CLI,
+        target_uid=f"{BLOBS}/containers/exports",
+        target_type="microsoft.storage/storageaccounts/blobservices/containers",
+        target_name="exports",
+        target_system="azure:microsoft.storage",
+        resources=[res(BLOBS, "microsoft.storage/storageaccounts/blobservices", "azure:microsoft.storage"), app(AZURE_CLI)],
+        src_ip="2001:db8:4a::17",
+        user_agent="AZURECLI/2.60.0 azsdk-python-storage-blob/12.19.1 Python/3.11.8",
+    ),
+    "Storage: a SAS request is refused (no principal: the SAS, as its tokenHash names it)": activity(
+        STORAGE,
+        "$:3",
+        activity="read",
+        credentials=[cred(SAS_HASH, "other", "used", STORAGE_ACCOUNT, "shared access signature")],
+        time=us(2024, 5, 2, 10, 13, 11),
+        account_uid=None,
+        class_name="data_access",
+        operation="GetBlob",
+        status="failure",
+        status_detail="403: AuthorizationFailure",
+        session_uid="c3d4e5f6-801e-0044-5e91-bef05c000000",
+        credential_uid=SAS_HASH,
+        target_uid=f"{BLOBS}/containers/exports/blobs/2024-05/customers.csv",
+        target_type="microsoft.storage/storageaccounts/blobservices/containers/blobs",
+        target_name="2024-05/customers.csv",
+        target_system="azure:microsoft.storage",
+        resources=[
+            res(BLOBS, "microsoft.storage/storageaccounts/blobservices", "azure:microsoft.storage"),
+            res(f"{BLOBS}/containers/exports", "microsoft.storage/storageaccounts/blobservices/containers", "azure:microsoft.storage"),
+        ],
+        src_ip="203.0.113.99",
+        user_agent="curl/8.5.0",
+    ),
+    "Storage: a blob deleted with an account key (no principal; the quoted User-Agent unquoted)": activity(
+        STORAGE,
+        "$:4",
+        activity="delete",
+        credentials=[cred(ACCOUNT_KEY_HASH, "access_key", "used", STORAGE_ACCOUNT, "account key")],
+        time=us(2024, 5, 2, 10, 14, 45, 250000),
+        account_uid=None,
+        class_name="data_access",
+        operation="DeleteBlob",
+        status="success",
+        status_detail="202: Success",
+        session_uid="d4e5f6a7-901e-0045-6fa2-cf016d000000",
+        credential_uid=ACCOUNT_KEY_HASH,
+        target_uid=f"{BLOBS}/containers/exports/blobs/2024-05/customers.csv",
+        target_type="microsoft.storage/storageaccounts/blobservices/containers/blobs",
+        target_name="2024-05/customers.csv",
+        target_system="azure:microsoft.storage",
+        resources=[
+            res(BLOBS, "microsoft.storage/storageaccounts/blobservices", "azure:microsoft.storage"),
+            res(f"{BLOBS}/containers/exports", "microsoft.storage/storageaccounts/blobservices/containers", "azure:microsoft.storage"),
+        ],
+        src_ip="192.0.2.44",
+        user_agent="Azure-Storage/12.17.0 (.NET 8.0.4; Linux)",
+    ),
+    # --- revocation, app role grantee, federation (revocation.jsonl, Graph objects) -----------------
+    "Graph: disabling the agent's service principal (AccountEnabled true -> false) ungrants": audit(
+        REVOCATION,
+        "$:1",
+        event_uid="Directory_3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d_D1S4B_318420001",
+        activity="ungrant",
+        time=us(2024, 5, 2, 12, 1, 15, 223000),
+        account_uid=None,
+        class_name="account_change",
+        operation="Update service principal",
+        status="success",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        target_uid=AGENT_SP,
+        target_type="service_principal",
+        target_name="agent-runner",
+        src_ip="203.0.113.24",
+        user_agent=UA_CHROME,
+    ),
+    "Graph: a client secret removed from the application (deleted, listed as a credential)": audit(
+        REVOCATION,
+        "$:2",
+        event_uid="Directory_4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e_R3M0V_318420102",
+        activity="update",
+        delegations=[hop("same_as", AGENT_APP, AGENT_APP_OBJECT, "standing")],
+        credentials=[cred(AGENT_NEW_SECRET, "app_secret", "deleted", AGENT_APP_OBJECT, "agent-temp")],
+        time=us(2024, 5, 2, 12, 2, 40, 500000),
+        account_uid=None,
+        class_name="account_change",
+        operation="Update application – Certificates and secrets management ",
+        status="success",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        target_uid=AGENT_APP_OBJECT,
+        target_type="application",
+        target_name="agent-runner",
+        resources=[res(AGENT_NEW_SECRET, "credential", "entra")],
+        src_ip="203.0.113.24",
+        user_agent=UA_CHROME,
+    ),
+    "Graph: an app role on Microsoft Graph for the agent (the grantee from ServicePrincipal.ObjectID)": audit(
+        REVOCATION,
+        "$:3",
+        event_uid="Directory_5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f_A9R0L_318420203",
+        activity="grant",
+        delegations=[hop("consent", DANA, AGENT_SP, "standing")],
+        time=us(2024, 5, 2, 11, 58, 2, 681307),
+        account_uid=None,
+        class_name="account_change",
+        operation="Add app role assignment to service principal",
+        status="success",
+        actor_uid=DANA,
+        actor_type="human",
+        actor_name=DANA_UPN,
+        target_uid=GRAPH_SP,
+        target_type="service_principal",
+        target_name="Microsoft Graph",
+        resources=[res(AGENT_SP, "service_principal", "entra")],
+        src_ip="203.0.113.24",
+        user_agent=UA_CHROME,
+    ),
+    "Graph: a user federated from Okta signs in (federate hop from the token issuer, event scope)": signin(
+        REVOCATION,
+        "$:4",
+        event_uid="6e7f8a9b-0c1d-4e2f-8a3b-4c5d6e7f8a9b",
+        activity="authenticate",
+        delegations=[hop("on_behalf_of", SAM, TEAMS, "grant"), hop("federate", OKTA_ISSUER, SAM, "event")],
+        credentials=[cred(TEAMS, "oauth_client", "used", TEAMS, "Microsoft Teams")],
+        time=us(2024, 5, 2, 8, 55, 12),
+        status="success",
+        actor_uid=SAM,
+        actor_type="human",
+        actor_name="sam.okafor@contoso.example",
+        session_uid="7f8a9b0c-1d2e-4f3a-9b4c-5d6e7f8a9b0c",
+        credential_uid=TEAMS,
+        target_uid=GRAPH,
+        target_name="Microsoft Graph",
+        resources=[app(TEAMS)],
+        src_ip="192.0.2.44",
+        user_agent=UA_CHROME,
+    ),
+    # --- Azure Activity log: a role assignment's Started record names its grantee ------------------
+    "az CLI: a role assignment's request body (Started): grantee, role definition, scope": activity(
+        ACTIVITY_CLI,
+        "$[1]",
+        activity="grant",
+        delegations=[hop("same_as", AGENT_APP, AGENT_SP, "standing")],
+        credentials=[cred(AGENT_APP, "oauth_client", "used", AGENT_APP)],
+        event_uid="0d1e2f3a-4b5c-4d6e-9f7a-8b9c0d1e2f3a",
+        time=us(2024, 5, 2, 10, 2, 44, 101775),
+        class_name="account_change",
+        operation="Microsoft.Authorization/roleAssignments/write",
+        status="unknown",
+        status_detail="Started",
+        actor_uid=AGENT_SP,
+        actor_type="service",
+        session_uid="9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+        credential_uid=AGENT_APP,
+        target_uid=f"/subscriptions/{SUB}/resourceGroups/rg-agents/providers/Microsoft.Authorization/roleAssignments/6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
+        target_type="microsoft.authorization/roleassignments",
+        target_name="6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
+        target_system="azure:microsoft.authorization",
+        resources=[
+            res(f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6",
+                "microsoft.authorization/roledefinitions", "azure:microsoft.authorization"),
+            res(f"/subscriptions/{SUB}/resourceGroups/rg-agents", "microsoft.resources/resourcegroups", "azure:microsoft.resources"),
+            res(SAM, "user", "entra"),
+            app(AGENT_APP),
+        ],
+        src_ip="198.51.100.17",
+    ),
 }
 
 COUNTS = {
@@ -597,10 +937,13 @@ COUNTS = {
     GRAPH_AUDITS.name: (2, 2, 0, 0),
     AUDIT_EXPORT.name: (1, 1, 0, 0),
     ACTIVITY_EXPORT.name: (2, 2, 0, 0),
-    ACTIVITY_CLI.name: (1, 1, 0, 0),
+    ACTIVITY_CLI.name: (2, 2, 0, 0),
     ACTIVITY_SDK.name: (1, 1, 0, 0),
     MIXED.name: (4, 1, 3, 0),
     DELEGATION.name: (6, 6, 0, 0),
+    KEYVAULT.name: (4, 4, 0, 0),
+    STORAGE.name: (4, 4, 0, 0),
+    REVOCATION.name: (4, 4, 0, 0),
 }
 
 
@@ -619,9 +962,9 @@ def test_every_sample_file_is_detected_and_accounted_for(ingested) -> None:
     assert {m["source"] for m in manifest} == {"entra"}
     sources = case.sql("SELECT source, count(*) AS n FROM events GROUP BY source ORDER BY source").to_dicts()
     assert sources == [
-        {"source": "azure_activity", "n": 4},
-        {"source": "entra_audit", "n": 8},
-        {"source": "entra_signin", "n": 9},
+        {"source": "azure_activity", "n": 13},
+        {"source": "entra_audit", "n": 11},
+        {"source": "entra_signin", "n": 10},
     ]
 
 
