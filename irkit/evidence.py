@@ -639,10 +639,13 @@ _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 def _split_line(text: bytes) -> tuple[bytes, bytes, bytes]:
-    match = _LINE_END.search(text)
-    if match is None:
+    """The first line of ``text``, its line end (LF, CRLF, CR or none) and the rest (memchr-fast)."""
+    ends = [i for i in (text.find(b"\n"), text.find(b"\r")) if i >= 0]
+    if not ends:
         return text, b"", b""
-    return text[: match.start()], match.group(), text[match.end():]
+    at = min(ends)
+    size = 2 if text[at:at + 2] == b"\r\n" else 1
+    return text[:at], text[at:at + size], text[at + size:]
 
 
 def _lines_follow(rest: bytes, first: bytes) -> bool:
@@ -1052,14 +1055,14 @@ def _skip_ws(text: str, pos: int) -> int:
     return pos
 
 
-def _array_items(text: str, pos: int) -> tuple[list[tuple[int, int]], int, int | None]:
-    """Start and end of each element of the JSON array whose ``[`` is at ``pos``, where the array
-    ends, and where it stops being JSON (None when it does not)."""
+def _array_items(text: str, pos: int, limit: int | None = None) -> tuple[list[tuple[int, int]], int, int | None]:
+    """Start and end of each element of the JSON array whose ``[`` is at ``pos`` (the first ``limit``
+    at most), where the array ends, and where it stops being JSON (None when it does not)."""
     items: list[tuple[int, int]] = []
     pos = _skip_ws(text, pos + 1)
     if pos < len(text) and text[pos] == "]":
         return items, pos + 1, None
-    while True:
+    while limit is None or len(items) < limit:
         try:
             _, end = _decode_at(text, pos)
         except ValueError:
@@ -1071,6 +1074,7 @@ def _array_items(text: str, pos: int) -> tuple[list[tuple[int, int]], int, int |
         if text[after] == "]":
             return items, after + 1, None
         pos = _skip_ws(text, after + 1)
+    return items, pos, None
 
 
 def _value_position(text: str, pos: int, wanted: str) -> int:
@@ -1143,8 +1147,8 @@ def _head_sample(text: str, limit: int) -> list[object]:
                 continue
     if start is None or text[start:start + 1] != "[":
         return out
-    items, _, _ = _array_items(text, start)
-    for s, e in items[:limit]:
+    items, _, _ = _array_items(text, start, limit)
+    for s, e in items:
         try:
             out.append(json.loads(text[s:e]))
         except (ValueError, RecursionError):
