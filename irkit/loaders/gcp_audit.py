@@ -100,7 +100,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "gcp_audit"
-VERSION = "1.1"
+VERSION = "1.2"
 DESCRIPTION = "GCP Cloud Audit Logs: Cloud Logging exports (JSON lines) and gcloud logging read output"
 
 AUDIT_LOG_TYPE = "type.googleapis.com/google.cloud.audit.AuditLog"

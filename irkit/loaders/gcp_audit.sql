@@ -277,6 +277,8 @@ SELECT
         WHEN is_k8s THEN gcp_audit_k8s_activity(k8s_verb, k8s_res, k8s_sub)
         WHEN method_verb IN ('generateaccesstoken', 'generateidtoken', 'signjwt', 'signblob', 'exchangetoken',
                              'generateidentitybindingaccesstoken') THEN 'authenticate'
+        -- IAP authorizing a user's request to an app behind it: the user signing in to that app
+        WHEN service = 'iap' AND method_verb = 'authorizeuser' THEN 'authenticate'
         -- An IAM policy change gives or takes away what its binding deltas say (ADD / REMOVE).
         WHEN method_verb IN ('setiampolicy', 'setiampermissions') THEN
             CASE WHEN list_has_any(delta_actions, ['ADD', '1']) THEN 'grant'

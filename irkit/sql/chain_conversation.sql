@@ -22,7 +22,7 @@ sign_in AS (
     FROM human_identity h
     JOIN actors a ON a.identity_id = h.human_id
     JOIN events e ON e.actor_uid = a.actor_uid
-    WHERE e.class_name = 'authentication' AND e.status = 'success' AND e.time <= h.time
+    WHERE (e.class_name = 'authentication' OR e.activity = 'authenticate') AND e.status = 'success' AND e.time <= h.time
     GROUP BY h.event_uid
 )
 SELECT h.event_uid, h.time, h.human, h.human_id, s.human_event_uid
