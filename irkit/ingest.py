@@ -345,6 +345,7 @@ def _flush(
         con.execute("ALTER TABLE normalized ADD COLUMN conflict BOOLEAN DEFAULT false")
         con.register("records", records)
         con.execute(query("ingest_unaccounted"))
+        con.execute(query("ingest_raw"))
         if len(rejected):
             con.register("rejected", rejected)
             con.execute(

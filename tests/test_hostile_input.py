@@ -207,6 +207,21 @@ def test_an_id_repeated_with_different_content_is_a_conflict_kept_whole(tmp_path
     assert "conflicts" in str(later)
 
 
+def test_a_span_given_as_null_is_quarantined_with_its_record_text(tmp_path: Path) -> None:
+    span = {"traceId": "a" * 32, "spanId": "b" * 16, "name": "execute_tool x", "startTimeUnixNano": "1762783200000000000",
+            "endTimeUnixNano": "1762783201000000000",
+            "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "execute_tool"}}]}
+    text = json.dumps({"resourceSpans": [{"resource": {"attributes": []}, "scopeSpans": [{"scope": {"name": "x"},
+                                                                                     "spans": [None, span]}]}]})
+    file = tmp_path / "traces.json"
+    file.write_text(text)
+    case = irkit.open_case(tmp_path / "case")
+    summary = case.ingest(file, source="otel_genai", progress=False)
+    balanced(summary)
+    assert (summary.loaded, summary.quarantined) == (1, 1)
+    assert quarantine(case)[0]["raw"] == text
+
+
 # -- 3. files ------------------------------------------------------------------------------------
 
 
