@@ -13,7 +13,11 @@ An owner controls an event when (``sql/control_step.sql``):
   handed), from that moment on;
 * it carries an event-scope delegation hop from the owner: the impersonation recorded in the event
   itself (GCP ``serviceAccountDelegationInfo``, Kubernetes ``--as``) — that event and nothing else;
-* it acts as a sub-agent one of the owner's agent invocations started, within that invocation's span.
+* it acts as a sub-agent one of the owner's agent invocations started, within that invocation's span;
+* it acts as a principal that signed in with such a credential, from the same address, until the
+  token that sign-in issued expires (else :data:`SESSION_SECONDS`): many token consumers (Key Vault,
+  Storage, Graph) log the principal and its client, never the token, and the principal's own jobs
+  sign in with their own credential from their own hosts.
 
 A principal is never controlled as such. A shared service account the agent impersonated once keeps
 its own jobs; a human who assumes a role the agent once used is not the agent. The rules are applied
@@ -50,6 +54,12 @@ _PRINCIPALS = pa.schema([("owner", pa.string()), ("identity", pa.string()),
                          ("via", pa.string()), ("proof_event_uid", pa.string()), ("path", pa.list_(pa.string()))])
 _CREDENTIALS = pa.schema([("owner", pa.string()), ("uid", pa.string()), ("from_time", pa.timestamp("us", tz="UTC")),
                           ("via", pa.string()), ("proof_event_uid", pa.string()), ("path", pa.list_(pa.string()))])
+_SESSIONS = pa.schema([("owner", pa.string()), ("uid", pa.string()), ("src_ip", pa.string()),
+                       ("from_time", pa.timestamp("us", tz="UTC")), ("to_time", pa.timestamp("us", tz="UTC")),
+                       ("via", pa.string()), ("proof_event_uid", pa.string()), ("path", pa.list_(pa.string()))])
+#: How long a sign-in's session lasts when its record gives no token expiry (an hour: the default
+#: lifetime of Entra, Okta and Google access tokens).
+SESSION_SECONDS = 3600
 
 
 def control_events(con: duckdb.DuckDBPyConnection, owners: Sequence[str], since: datetime | None,
@@ -67,16 +77,20 @@ def control_events(con: duckdb.DuckDBPyConnection, owners: Sequence[str], since:
     spawns = frame(con, "SELECT * FROM control_spawns")
     principals = pa.Table.from_pylist([], schema=_PRINCIPALS)
     credentials = pa.Table.from_pylist([], schema=_CREDENTIALS)
+    sessions = pa.Table.from_pylist([], schema=_SESSIONS)
     for _ in range(MAX_ROUNDS):
         _set(con, "control_principals", principals)
         _set(con, "control_credentials", credentials)
+        _set(con, "control_sessions", sessions)
         con.execute("CREATE OR REPLACE TEMP TABLE control_events AS " + query("control_step")).fetchall()
-        grants = frame(con, query("control_grants"))
+        grants = frame(con, query("control_grants"), {"session_s": SESSION_SECONDS})
         new_principals = _spawned(con, spawns, principals)
-        new_credentials = _new_credentials(grants, credentials)
-        if new_principals.num_rows == principals.num_rows and new_credentials.num_rows == credentials.num_rows:
+        new_credentials = _new_credentials(grants.filter(pl.col("what") == "credential"), credentials)
+        new_sessions = _new_sessions(grants.filter(pl.col("what") == "session"), sessions)
+        if (new_principals.num_rows, new_credentials.num_rows, new_sessions.num_rows) == (
+                principals.num_rows, credentials.num_rows, sessions.num_rows):
             break
-        principals, credentials = new_principals, new_credentials
+        principals, credentials, sessions = new_principals, new_credentials, new_sessions
     return frame(con, "SELECT * FROM control_events ORDER BY owner, event_uid")
 
 
@@ -92,6 +106,14 @@ def _new_credentials(grants: pl.DataFrame, known: pa.Table) -> pa.Table:
     merged = pl.concat([pl.from_arrow(known), rows], how="vertical_relaxed") if known.num_rows else rows
     merged = merged.sort("from_time", "proof_event_uid").unique(["owner", "uid"], keep="first", maintain_order=True)
     return merged.to_arrow().cast(_CREDENTIALS)
+
+
+def _new_sessions(grants: pl.DataFrame, known: pa.Table) -> pa.Table:
+    """Every sign-in session opened so far (grants are recomputed each round)."""
+    rows = grants.select("owner", "uid", "src_ip", "from_time", "to_time", "via", "proof_event_uid", "path")
+    merged = pl.concat([pl.from_arrow(known), rows], how="vertical_relaxed") if known.num_rows else rows
+    merged = merged.unique(["owner", "proof_event_uid"], keep="first", maintain_order=True)
+    return merged.to_arrow().cast(_SESSIONS)
 
 
 def _spawned(con: duckdb.DuckDBPyConnection, spawns: pl.DataFrame, known: pa.Table) -> pa.Table:

@@ -1,11 +1,10 @@
 -- What did the controlled events hand their owner? The credentials they created or were issued
 -- (credentials with action created / issued, and the credential of each grant hop), each from the
--- event's time on; and the sub-agents they started: an agent-invocation span whose nearest enclosing
--- agent-invocation span is a controlled event, controlled from its start to its end (its span end,
--- else the last record of its trace). Failed events hand over nothing.
--- Binds nothing. Uses: control_events(owner, event_uid, via, proof_event_uid, path), control_candidates.
+-- event's time on; and the sessions a sign-in with such a credential opened (what = 'session': uid is
+-- the principal, bounded by src_ip and [from_time, to_time]). Failed events hand over nothing.
+-- Binds: $session_s. Uses: control_events(owner, event_uid, via, proof_event_uid, path), control_candidates.
 WITH mine AS (
-    SELECT c.owner, c.path, e.* FROM control_events c JOIN control_candidates e USING (event_uid)
+    SELECT c.owner, c.path, c.via, e.* FROM control_events c JOIN control_candidates e USING (event_uid)
     WHERE e.status IS DISTINCT FROM 'failure'
 ),
 minted AS (
@@ -23,6 +22,18 @@ minted AS (
     WHERE h.scope = 'grant' AND h.credential_uid IS NOT NULL
 )
 SELECT 'credential' AS what, owner, uid, min(from_time) AS from_time, CAST(NULL AS TIMESTAMPTZ) AS to_time,
+       CAST(NULL AS VARCHAR) AS src_ip,
        arg_min(via, (from_time, pri)) AS via, arg_min(proof_event_uid, (from_time, pri)) AS proof_event_uid,
        arg_min(path, (from_time, pri)) AS path
 FROM minted GROUP BY owner, uid
+UNION ALL
+-- a sign-in with a credential handed over opens a session: the same principal acting from the same
+-- address until the token it was issued expires (else $session_s seconds; the records of many token
+-- consumers name the principal and its client, never the token)
+SELECT 'session', m.owner, m.actor_uid, m.time,
+       coalesce(list_min([c.expires FOR c IN m.credentials IF c.action = 'issued' AND c.expires IS NOT NULL]),
+                m.time + to_seconds(CAST($session_s AS BIGINT))),
+       m.src_ip, 'session signed in with ' || m.via, m.event_uid, list_append(m.path, m.event_uid)
+FROM mine m
+WHERE m.via IN ('created credential', 'issued credential') AND m.src_ip IS NOT NULL AND m.actor_uid IS NOT NULL
+  AND (m.activity = 'authenticate' OR m.class_name = 'authentication')

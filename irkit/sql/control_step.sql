@@ -6,11 +6,15 @@
 --   <credential>    it was made with a credential the owner's controlled events created or were issued,
 --                   from then on (control_credentials; via says how: role session, created credential...);
 --   <hop kind>      it carries an event-scope delegation hop whose from_uid is the owner (or a principal
---                   it controls at that time): the impersonation recorded in the event itself.
+--                   it controls at that time): the impersonation recorded in the event itself;
+--   session ...     the principal that signed in with such a credential, acting from the same address
+--                   until the token it got expires (control_sessions): the records of many token
+--                   consumers name the principal and client, never the token.
 -- A principal is never controlled as such: only these events are.
 -- Binds nothing. Uses: control_candidates, actors, inventory_aliases, control_owners(owner),
 -- control_principals(owner, identity, from_time, to_time, via, proof_event_uid, path),
--- control_credentials(owner, uid, from_time, via, proof_event_uid, path).
+-- control_credentials(owner, uid, from_time, via, proof_event_uid, path),
+-- control_sessions(owner, uid, src_ip, from_time, to_time, via, proof_event_uid, path).
 WITH hops AS (
     SELECT e.event_uid, e.time, h.kind, h.from_uid
     FROM (SELECT * FROM control_candidates WHERE len(delegations) > 0) AS e, unnest(e.delegations) AS t(h)
@@ -32,6 +36,11 @@ found AS (
     UNION ALL
     SELECT c.owner, e.event_uid, 3, c.via, c.proof_event_uid, c.path
     FROM control_candidates e JOIN control_credentials c ON c.uid = e.credential_uid AND e.time >= c.from_time
+    UNION ALL
+    SELECT s.owner, e.event_uid, 5, s.via, s.proof_event_uid, s.path
+    FROM control_candidates e
+    JOIN control_sessions s ON s.uid = e.actor_uid AND s.src_ip = e.src_ip
+                           AND e.time >= s.from_time AND e.time <= s.to_time
     UNION ALL
     SELECT o.owner, h.event_uid, 4, h.kind, h.event_uid, CAST([] AS VARCHAR[])
     FROM hop_identities h JOIN control_owners o ON o.owner = h.from_identity

@@ -106,3 +106,19 @@ def test_window_bounds_control() -> None:
         event("late", 100, "agent-sa@p.iam", "y"),
     ], [AGENT])
     assert controlled(con, since=at(50)) == {"late": "self"}
+
+
+def test_a_sign_in_with_a_created_secret_opens_a_session_from_its_address_only() -> None:
+    con = lake([
+        event("add-secret", 0, "agent-sa@p.iam", "Add service principal credentials",
+              credentials=[cred("key-b", "created", "app_secret", "sp-payroll")]),
+        event("own-sign-in", 5, "sp-payroll", "sign-in", activity="authenticate", credential_uid="key-c", src_ip="10.0.0.9"),
+        event("own-read", 6, "sp-payroll", "SecretGet", credential_uid="app-payroll", src_ip="10.0.0.9"),
+        event("sign-in", 10, "sp-payroll", "sign-in", activity="authenticate", credential_uid="key-b", src_ip="203.0.113.5"),
+        event("read", 12, "sp-payroll", "SecretGet", credential_uid="app-payroll", src_ip="203.0.113.5"),
+        event("own-read-2", 13, "sp-payroll", "SecretGet", credential_uid="app-payroll", src_ip="10.0.0.9"),
+        event("read-late", 200, "sp-payroll", "SecretGet", credential_uid="app-payroll", src_ip="203.0.113.5"),
+    ], [AGENT])
+    got = controlled(con)
+    assert got == {"add-secret": "self", "sign-in": "created credential",
+                   "read": "session signed in with created credential"}
