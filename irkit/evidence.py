@@ -681,14 +681,13 @@ def _lines(head: bytes, stream: BinaryIO, item: EvidenceItem, envelope: bool) ->
                 yield _line_table(memoryview(carry), line_no, item, envelope, final=True)[0]
             return
         if skipping is not None:
-            match = _LINE_END.search(block)
-            if match is None:
+            first, terminator, rest = _split_line(block)
+            if not terminator:
                 skipping = (skipping[0], skipping[1] + len(block), skipping[2])
             else:
-                yield _oversize_table(skipping[0], skipping[1] + match.start(), skipping[2])
+                yield _oversize_table(skipping[0], skipping[1] + len(first), skipping[2])
                 line_no = skipping[0]
                 skipping, carry = None, b""
-                rest = block[match.end():]
                 if rest:
                     block = rest
                     continue
@@ -753,9 +752,8 @@ def _line_table(data: memoryview, line_base: int, item: EvidenceItem, envelope: 
     if line_base == 0 and data[:3] == b"\xef\xbb\xbf":
         data = data[3:]  # a byte-order mark is not part of the first record
     array = np.frombuffer(data, np.uint8)
-    lone_cr = bool(len(array)) and bytes(data).find(b"\r") >= 0 if len(array) < 4096 else (array == 13).any()
     ends = np.flatnonzero(array == 10) + 1
-    if lone_cr:
+    if (array == 13).any():  # CR line ends (old Mac, some exporters): a CR not followed by LF ends a line
         crs = np.flatnonzero(array == 13)
         follower = np.append(array, np.uint8(0))[crs + 1]
         lone = crs[follower != 10]
