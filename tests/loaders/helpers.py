@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 import irkit
 from irkit.ingest import IngestSummary
-import pyarrow as pa
-
 from irkit.schema import EVENT_COLUMNS, EVENT_SCHEMA
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -86,3 +85,16 @@ def quarantine(case: irkit.Case) -> list[dict[str, Any]]:
 def subset(row: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
     """The keys of ``expected`` taken from ``row``, to compare whole expected rows in one assert."""
     return {k: row.get(k) for k in expected}
+
+
+def hop(kind: str, from_uid: str, to_uid: str, scope: str, credential: str | None = None,
+        expires: datetime | None = None) -> dict[str, Any]:
+    """One entry of the ``delegations`` column."""
+    return {"kind": kind, "from_uid": from_uid, "to_uid": to_uid, "credential_uid": credential, "scope": scope,
+            "expires": expires}
+
+
+def cred(uid: str | None, kind: str, action: str, principal: str | None, name: str | None = None,
+         expires: datetime | None = None) -> dict[str, Any]:
+    """One entry of the ``credentials`` column."""
+    return {"uid": uid, "kind": kind, "action": action, "principal_uid": principal, "name": name, "expires": expires}

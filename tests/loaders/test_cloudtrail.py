@@ -31,7 +31,19 @@ import pytest
 
 from irkit import loaders
 from irkit.evidence import EvidenceItem, sample_records
-from tests.loaders.helpers import CHECKED, SAMPLES, blank_row, load, one, quarantine, res, rows, subset
+from tests.loaders.helpers import (
+    CHECKED,
+    SAMPLES,
+    blank_row,
+    cred,
+    hop,
+    load,
+    one,
+    quarantine,
+    res,
+    rows,
+    subset,
+)
 from tests.loaders.helpers import utc as t
 
 HERE = SAMPLES / "cloudtrail"
@@ -77,17 +89,8 @@ PARTNER = f"arn:aws:sts::{ACCT}:assumed-role/partner-audit/audit-2025-03"
 DEPLOY_BOT = f"arn:aws:iam::{ACCT}:user/deploy-bot"
 
 
-def hop(kind: str, from_uid: str, to_uid: str, scope: str, credential: str | None = None,
-        expires: datetime | None = None) -> dict[str, Any]:
-    """One entry of the ``delegations`` column."""
-    return {"kind": kind, "from_uid": from_uid, "to_uid": to_uid, "credential_uid": credential, "scope": scope,
-            "expires": expires}
 
 
-def cred(uid: str, kind: str, action: str, principal: str | None, name: str | None = None,
-         expires: datetime | None = None) -> dict[str, Any]:
-    """One entry of the ``credentials`` column."""
-    return {"uid": uid, "kind": kind, "action": action, "principal_uid": principal, "name": name, "expires": expires}
 
 
 def row(file: Path, offset: int, path: str, **columns: Any) -> dict[str, Any]:

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +47,7 @@ import pytest
 
 from irkit import loaders
 from irkit.evidence import EvidenceItem, sample_records, scan_document
-from tests.loaders.helpers import CHECKED, SAMPLES, blank_row, load, one, quarantine, res, subset
+from tests.loaders.helpers import CHECKED, SAMPLES, blank_row, cred, hop, load, one, quarantine, res, subset
 from tests.loaders.helpers import utc as us
 
 HERE = SAMPLES / "entra"
@@ -97,17 +96,8 @@ SAS_HASH = ("key1(0A0FE8AADA354B19722ED1F4E2443F0DC8FAF3E6CF8C8AD805DE6D563E0E5F
 ACCOUNT_KEY_HASH = "key2(5B7E343A6FEB1E342672AFD40072B70D4A91B0A5CDF797EC56BF82B2C3635CE1)"
 UA_CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
 
-def hop(kind: str, from_uid: str, to_uid: str, scope: str, credential_uid: str | None = None,
-        expires: datetime | None = None) -> dict[str, Any]:
-    """One entry of the ``delegations`` column."""
-    return {"kind": kind, "from_uid": from_uid, "to_uid": to_uid, "credential_uid": credential_uid, "scope": scope,
-            "expires": expires}
 
 
-def cred(uid: str | None, kind: str, action: str, principal_uid: str | None, name: str | None = None,
-         expires: datetime | None = None) -> dict[str, Any]:
-    """One entry of the ``credentials`` column."""
-    return {"uid": uid, "kind": kind, "action": action, "principal_uid": principal_uid, "name": name, "expires": expires}
 
 
 def app(uid: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ import pytest
 
 from irkit import loaders
 from irkit.evidence import EvidenceItem, sample_records, scan_document
-from tests.loaders.helpers import CHECKED, SAMPLES, blank_row, load, one, quarantine, res, subset
+from tests.loaders.helpers import CHECKED, SAMPLES, blank_row, cred, hop, load, one, quarantine, res, subset
 from tests.loaders.helpers import utc as t
 
 HERE = SAMPLES / "gcp_audit"
@@ -50,17 +50,8 @@ GITHUB_PRINCIPAL = (
     "github-actions/subject/repo:acme/agents:ref:refs/heads/main"
 )
 
-def hop(kind: str, from_uid: str, to_uid: str, scope: str, credential_uid: str | None = None,
-        expires: datetime | None = None) -> dict[str, Any]:
-    """One entry of the ``delegations`` column."""
-    return {"kind": kind, "from_uid": from_uid, "to_uid": to_uid, "credential_uid": credential_uid, "scope": scope,
-            "expires": expires}
 
 
-def cred(uid: str | None, kind: str, action: str, principal_uid: str | None, name: str | None = None,
-         expires: datetime | None = None) -> dict[str, Any]:
-    """One entry of the ``credentials`` column."""
-    return {"uid": uid, "kind": kind, "action": action, "principal_uid": principal_uid, "name": name, "expires": expires}
 
 
 def locate(file: Path, path: str) -> tuple[int, str]:

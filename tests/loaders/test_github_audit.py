@@ -13,7 +13,7 @@ import pytest
 import irkit
 from irkit.evidence import discover, sample_records
 from irkit.loaders import github_audit
-from tests.loaders.helpers import SAMPLES, conformance_corpus, load, one, quarantine, rows, subset
+from tests.loaders.helpers import SAMPLES, conformance_corpus, cred, hop, load, one, quarantine, rows, subset
 
 HERE = SAMPLES / "github_audit"
 PAGE = HERE / "org_audit_log.json"
@@ -30,15 +30,8 @@ def gh(*pairs: tuple[str, str]) -> list[dict[str, str]]:
     return [{"uid": uid, "type": kind, "system": "github"} for uid, kind in pairs]
 
 
-def hop(kind: str, from_uid: str, to_uid: str, scope: str, credential: str | None = None) -> dict[str, Any]:
-    """One entry of the ``delegations`` column (GitHub records say nothing of expiry)."""
-    return {"kind": kind, "from_uid": from_uid, "to_uid": to_uid, "credential_uid": credential, "scope": scope,
-            "expires": None}
 
 
-def cred(uid: str, kind: str, action: str, principal: str | None, name: str | None = None) -> dict[str, Any]:
-    """One entry of the ``credentials`` column."""
-    return {"uid": uid, "kind": kind, "action": action, "principal_uid": principal, "name": name, "expires": None}
 
 
 def expected(**columns: Any) -> dict[str, Any]:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from irkit import loaders
 from irkit.evidence import discover, sample_records
 from irkit.loaders import k8s_audit
-from tests.loaders.helpers import SAMPLES, conformance_corpus, load, one, quarantine, rows, subset
+from tests.loaders.helpers import SAMPLES, conformance_corpus, cred, hop, load, one, quarantine, rows, subset
 
 SAMPLE_DIR = SAMPLES / "k8s_audit"
 
@@ -36,17 +35,8 @@ def res(uid: str, type_: str, system: str = "k8s") -> dict[str, str]:
     return {"uid": uid, "type": type_, "system": system}
 
 
-def hop(kind: str, from_uid: str, to_uid: str, scope: str, credential_uid: str | None = None,
-        expires: datetime | None = None) -> dict[str, Any]:
-    """One entry of the ``delegations`` column."""
-    return {"kind": kind, "from_uid": from_uid, "to_uid": to_uid, "credential_uid": credential_uid, "scope": scope,
-            "expires": expires}
 
 
-def cred(uid: str | None, kind: str, action: str, principal_uid: str | None, name: str | None = None,
-         expires: datetime | None = None) -> dict[str, Any]:
-    """One entry of the ``credentials`` column."""
-    return {"uid": uid, "kind": kind, "action": action, "principal_uid": principal_uid, "name": name, "expires": expires}
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 import irkit
 from irkit.evidence import discover, sample_records
 from irkit.loaders import okta
-from tests.loaders.helpers import SAMPLES, conformance_corpus, load, one, quarantine, rows, subset
+from tests.loaders.helpers import SAMPLES, conformance_corpus, cred, hop, load, one, quarantine, rows, subset
 
 HERE = SAMPLES / "okta"
 PAGE = HERE / "system_log_page.json"
@@ -35,17 +35,8 @@ def okta_res(*pairs: tuple[str, str]) -> list[dict[str, str]]:
     return [{"uid": uid, "type": kind, "system": "okta"} for uid, kind in pairs]
 
 
-def hop(kind: str, from_uid: str, to_uid: str, scope: str, credential: str | None = None,
-        expires: datetime | None = None) -> dict[str, Any]:
-    """One entry of the ``delegations`` column."""
-    return {"kind": kind, "from_uid": from_uid, "to_uid": to_uid, "credential_uid": credential, "scope": scope,
-            "expires": expires}
 
 
-def cred(uid: str, kind: str, action: str, principal: str | None, name: str | None = None,
-         expires: datetime | None = None) -> dict[str, Any]:
-    """One entry of the ``credentials`` column."""
-    return {"uid": uid, "kind": kind, "action": action, "principal_uid": principal, "name": name, "expires": expires}
 
 
 def expected(**columns: Any) -> dict[str, Any]:
