@@ -23,6 +23,10 @@ class ManagerSummary:
     trigger_counts: dict[str, int] = field(default_factory=dict)
 
 
+#: Hops of the delegation chain the summary names (the attribution section lists them all).
+CHAIN_HOPS = 10
+
+
 def _when(value: Any) -> str:
     from irkit.report.builder import when
 
@@ -41,7 +45,10 @@ def manager_summary(f: Findings) -> ManagerSummary:
     if f.incident.summary:
         s.happened.append(f"Incident file: {f.incident.summary}")
     if f.delegation:
-        s.happened.append("Authority chain: " + " → ".join(str(h["uid"]) for h in f.delegation) + ".")
+        shown = [str(h["uid"]) for h in f.delegation[:CHAIN_HOPS]]
+        more = len(f.delegation) - len(shown)
+        s.happened.append("Authority chain: " + " → ".join(shown)
+                          + (f" → … ({more} more hops in the attribution chain)." if more else "."))
     if f.triggers.height:
         counts = f.triggers.group_by("kind").len().sort("kind")
         s.trigger_counts = {k: n for k, n in counts.iter_rows()}
