@@ -68,7 +68,7 @@ BATCH_BYTES = 256 * 1024**2
 FLUSH_BYTES = 96 * 1024**2
 #: A flush also ends at this many records, so that tiny records cannot grow the normalized table
 #: (forty columns a record) without bound.
-FLUSH_RECORDS = 250_000
+FLUSH_RECORDS = 100_000
 BATCH_FILES = 4000
 #: Plausible event times; anything outside is quarantined (see the module docstring).
 TIME_RANGE = ("1970-01-01", "2100-01-01")

@@ -411,6 +411,27 @@ def test_a_two_gigabyte_bomb_streams_in_bounded_memory(tmp_path: Path, kind: str
         assert (result["loaded"], result["quarantined"]) == (41, 1), result
 
 
+TINY_SCRIPT = """
+import gzip, json, resource, sys
+import irkit
+folder = sys.argv[1]
+with open(folder + "/tiny.jsonl.gz", "wb") as fh:  # 2,000,000 records in 0.1 MB
+    fh.write(gzip.compress(b'{"a":1}\\n' * 2_000_000, 9))
+summary = irkit.open_case(folder + "/case").ingest(folder + "/tiny.jsonl.gz", progress=False)
+print(json.dumps({"read": summary.read, "balanced": summary.balanced,
+                  "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+"""
+
+
+def test_a_small_gzip_of_millions_of_tiny_records_stays_in_bounded_memory(tmp_path: Path) -> None:
+    """A 294 KB .gz of tiny records once reached 7.6 GB: flushes are bounded by record count too."""
+    run = subprocess.run([sys.executable, "-c", TINY_SCRIPT, str(tmp_path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["read"] == 2_000_000 and result["balanced"], result
+    assert result["rss"] < 1024**3, result
+
+
 # -- 5. links and special files --------------------------------------------------------------------
 
 
