@@ -52,7 +52,7 @@ import threading
 import zipfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -459,17 +459,21 @@ def discover(paths: list[str | Path], follow_symlinks: bool = False) -> list[Evi
         if not os.path.lexists(path):
             raise EvidenceError("no such file or folder", path=path)
         if path.is_dir():
-            for file in _walk(path):
+            unreadable: list[OSError] = []
+            for file in _walk(path, unreadable.append):
                 items.extend(_item(file, roots, follow_symlinks, given=False))
+            items.extend(EvidenceItem(Path(e.filename or path), problem=f"cannot list this folder: {e.strerror}")
+                         for e in unreadable)
         else:
             items.extend(_item(path, roots, follow_symlinks, given=True))
     return items
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Every entry under ``folder`` that is not a folder, never descending through a linked folder."""
+def _walk(folder: Path, onerror: Callable[[OSError], None]) -> list[Path]:
+    """Every entry under ``folder`` that is not a folder, never descending through a linked folder;
+    folders that cannot be listed go to ``onerror``."""
     out: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=onerror, followlinks=False):
         base = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
