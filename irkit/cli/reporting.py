@@ -100,7 +100,7 @@ def _print_summary(summary: Any, f: Any, path: Path, case_dir: Path, ingest_s: f
     lines = [
         f"irkit investigate: {f.suspect}",
         (f"  events      {summary.loaded} loaded from {len(summary.files)} files ({summary.quarantined} quarantined, "
-        f"{summary.duplicates} duplicates; {f.events_total} in the case) in {ingest_s:.1f} s"),
+        f"{summary.duplicates} duplicates, {summary.conflicts} conflicts; {f.events_total} in the case) in {ingest_s:.1f} s"),
         (f"  window      {when(f.since)} to {when(f.until) if f.until else 'the end of the evidence'}"
         f" (detected {when(f.detected_at)})"),
         f"  sessions    {f.sessions.height}, {f.timeline.height} events of the suspect and what it reached",
