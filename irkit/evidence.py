@@ -550,13 +550,6 @@ def _member_problem(name: str) -> str | None:
     return None
 
 
-def check_member_name(archive: Path, name: str) -> None:
-    """Raise when an archive member's name would escape the archive's folder."""
-    problem = _member_problem(name)
-    if problem:
-        raise UnsafeArchiveError(problem, path=archive)
-
-
 # --------------------------------------------------------------------------------------------
 # Records
 
@@ -934,7 +927,7 @@ def _table(rows: list[tuple[int, str, str]], rejects: list[str | None] | None = 
 
 _DECODER = json.JSONDecoder()
 _WS = " \t\r\n"
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]', re.S)
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]', re.DOTALL)
 _RESYNC = re.compile(r"[\r\n](?=[\[{])")
 
 

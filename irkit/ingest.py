@@ -54,7 +54,6 @@ from irkit.evidence import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_RATIO,
     READ_SCHEMA,
-    RECORD_SCHEMA,
     EvidenceItem,
     discover,
     read_records,
@@ -447,10 +446,6 @@ def _complete_columns(con: duckdb.DuckDBPyConnection, loader: loaders.Loader) ->
             typ = EVENT_SCHEMA.field(column).type
             default = f"CAST([] AS {duck_type(typ)})" if pa.types.is_list(typ) else "NULL"
             con.execute(f"ALTER TABLE normalized ADD COLUMN {column} {duck_type(typ)} DEFAULT {default}")
-
-
-def lake_record_fields() -> list[pa.Field]:
-    return list(RECORD_SCHEMA)
 
 
 #: At most this many invalid records per flush get the parser's own message (the rest keep the marker).
