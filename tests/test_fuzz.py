@@ -17,10 +17,12 @@ bytes) and written as JSON lines (LF, CRLF, CR) and as an envelope document. Eve
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import random
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +254,25 @@ def test_fuzzed_real_records_never_crash_lose_or_alter_anything(tmp_path: Path, 
     assert not wrong, f"{len(wrong)} rows whose raw is not byte-exact, e.g. {wrong[:5]}"
     problems = [p for p in case.verify()["problems"] if p["kind"] != "derived"]  # the identity cache is not ingest's
     assert not problems, problems[:5]
+
+
+@pytest.mark.parametrize("loader", sorted(CORPORA))
+def test_fuzzed_records_in_archives_with_detection(tmp_path: Path, loader: str) -> None:
+    """The same mutations inside a zip (one member plain, one gzip'd), the loader left to detection."""
+    rng = random.Random(f"{SEED}-{loader}-archive")
+    lf, crlf, cr, document = write_corpus(tmp_path / "ev", loader, rng)
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a/mutated.jsonl", lf.read_bytes())
+        zf.writestr("b/mutated-crlf.jsonl.gz", gzip.compress(crlf.read_bytes()))
+        zf.writestr("c/delivery.json", document.read_bytes())
+    case = irkit.open_case(tmp_path / "case")
+    summary = case.ingest(archive, progress=False)
+    assert all(f.balanced for f in summary.files), str(summary)
+    files = {f"{archive}!a/mutated.jsonl": lf.read_bytes(), f"{archive}!b/mutated-crlf.jsonl.gz": crlf.read_bytes(),
+             f"{archive}!c/delivery.json": document.read_bytes()}
+    events, quarantined = case.sql("SELECT * FROM events"), case.sql("SELECT * FROM quarantine")
+    wrong = check_raw(events.select("evidence_file", "evidence_offset", "evidence_path", "raw").to_dicts()
+                      + quarantined.select("evidence_file", "evidence_offset", "evidence_path", "raw", "reason").to_dicts(),
+                      files)
+    assert not wrong, f"{len(wrong)} rows whose raw is not byte-exact, e.g. {wrong[:5]}"
