@@ -260,7 +260,7 @@ def test_fuzzed_real_records_never_crash_lose_or_alter_anything(tmp_path: Path, 
 def test_fuzzed_records_in_archives_with_detection(tmp_path: Path, loader: str) -> None:
     """The same mutations inside a zip (one member plain, one gzip'd), the loader left to detection."""
     rng = random.Random(f"{SEED}-{loader}-archive")
-    lf, crlf, cr, document = write_corpus(tmp_path / "ev", loader, rng)
+    lf, crlf, _cr, document = write_corpus(tmp_path / "ev", loader, rng)
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("a/mutated.jsonl", lf.read_bytes())
