@@ -9,8 +9,9 @@ of the credentials it used. irkit does it by identity, trace and time:
   W3C ``traceparent``, else by tool, server and time (``sql/attribution_calls.sql``);
 * an API call made by the agent or by anything it reached (the scope, :func:`_scope`) is a candidate
   of every tool call whose [start, end] plus a window (default 5 s) holds it, once the API source's
-  clock offset is allowed for (estimated per source from the pairs a clock cannot fool,
-  :func:`clock_offsets`; overridable);
+  clock offset is allowed for (estimated per source: the offset that puts the most of its API calls
+  inside a tool call near them, those a call's arguments name inside that call, :func:`clock_offsets`;
+  overridable);
 * the credential chain separates concurrent agents: a credential handed to one agent's tool call
   (a role it assumed, a key it created) is used by that agent or its sub-agents, never its parent;
 * then the call whose arguments name the API call, one that encloses it, the nearest start. Several
@@ -34,7 +35,7 @@ from irkit.sql import query
 
 #: Tool calls within this distance of an API call may name it, for the clock estimate.
 MAX_SKEW = timedelta(seconds=30)
-#: Pairs a source needs before its clock offset is estimated (else 0).
+#: API calls an offset must fit (put inside a tool call) before it is estimated (else 0).
 MIN_PAIRS = 2
 
 
@@ -75,9 +76,10 @@ def clock_offsets(
     max_skew: timedelta = MAX_SKEW, min_pairs: int = MIN_PAIRS,
 ) -> pl.DataFrame:
     """How far each API source's clock runs ahead of the agent telemetry, for the API calls in
-    ``identity``'s scope: one row per source (``offset_s``, positive when its clock is fast; ``pairs``
-    it rests on; ``outside``: pairs that fall outside their tool call as logged; ``estimated``: enough
-    pairs; an example pair). See ``sql/attribution_clock.sql``."""
+    ``identity``'s scope: one row per source (``offset_s``, positive when its clock is fast; ``pairs``:
+    API calls one tool call's arguments name; ``outside``: such pairs outside their tool call as logged;
+    ``fitted``: API calls the offset puts inside a tool call; ``estimated``: enough fitted; an example
+    pair). See ``sql/attribution_clock.sql``."""
     _prepare(con, identity, since, until)
     return _estimate(con, max_skew, min_pairs)
 

@@ -57,19 +57,23 @@ def delegation_chain(con: duckdb.DuckDBPyConnection, inventory: Inventory, ident
 
 def _branch(con: duckdb.DuckDBPyConnection, identity: str, inventory: Inventory, key: dict[str, Any],
             attributed: pl.DataFrame, controlled: pl.DataFrame, add: Any) -> None:
-    """The hops from the agent to one key call: the sub-agent and tool call that made it, every event
-    the control model followed to its principal, the call and the principal's later production calls."""
-    call = attributed.filter(pl.col("api_event_uid") == key["event_uid"])
-    if not call.is_empty():
-        c = call.row(0, named=True)
-        if c["parent_agent"]:
-            add(c["agent"], c["spawn_event_uid"], f"{c['parent_agent']} spawned it")
-        add(c["tool_name"], c["tool_call_uid"], f"{c['agent']}'s tool call")
+    """The hops from the agent to one key call: every event the control model followed to its principal,
+    each after the sub-agent and tool call that made it (a key created by one tool call, used by
+    another), then the key call's own tool call, the call and the principal's later production calls."""
+    def tool_call(api_event_uid: str) -> None:  # the sub-agent and tool call that made an event, if any
+        call = attributed.filter(pl.col("api_event_uid") == api_event_uid)
+        if not call.is_empty():
+            c = call.row(0, named=True)
+            if c["parent_agent"]:
+                add(c["agent"], c["spawn_event_uid"], f"{c['parent_agent']} spawned it")
+            add(c["tool_name"], c["tool_call_uid"], f"{c['agent']}'s tool call")
+
     by_uid = {r["event_uid"]: r for r in frame(con, query("chain_events"), {"uids": list(key["path"] or [])}).iter_rows(named=True)}
     for uid in key["path"] or []:
         step = by_uid.get(uid)
         if step is None:
             continue
+        tool_call(uid)
         add(step["actor_uid"], uid, f"{step['operation']} ran with this principal")
         for hop in step["delegations"] or []:
             if hop["scope"] == "grant" and hop["to_uid"]:
@@ -79,6 +83,7 @@ def _branch(con: duckdb.DuckDBPyConnection, identity: str, inventory: Inventory,
         for cred in step["credentials"] or []:
             if cred["action"] == "created":
                 add(cred["uid"], uid, f"{step['operation']} created this {(cred['kind'] or 'credential').replace('_', ' ')}")
+    tool_call(key["event_uid"])
     if key["via"] in ("created credential", "issued credential") and key["credential_uid"]:
         add(key["actor_uid"], _first_use(controlled, key["actor_uid"], key["credential_uid"]), "acted with that credential")
     for hop in key["delegations"] or []:

@@ -134,7 +134,7 @@ def test_a_fast_clock_is_estimated_and_allowed_for() -> None:
     assert (offsets["cloudtrail"]["offset_s"], offsets["cloudtrail"]["pairs"]) == (0.0, 0)
     rows = by_api(con, "agent-a")
     assert pick(rows["read-x"], "tool_call_uid", "candidates", "ambiguous", "clock_offset_s") == {
-        "tool_call_uid": "kubectl-x", "candidates": 1, "ambiguous": False, "clock_offset_s": pytest.approx(2.4)}
+        "tool_call_uid": "kubectl-x", "candidates": 1, "ambiguous": False, "clock_offset_s": pytest.approx(2.5)}
     assert [rows[f"read-{i}"]["tool_call_uid"] for i in (1, 2, 3)] == ["kubectl-1", "kubectl-2", "kubectl-3"]
     assert rows["ct"]["tool_call_uid"] == "ledger" and rows["ct"]["clock_offset_s"] == 0.0
     # without the allowance the read goes to the wrong call; an override is applied as given

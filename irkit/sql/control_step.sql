@@ -9,7 +9,8 @@
 --                   it controls at that time): the impersonation recorded in the event itself;
 --   session ...     the principal that signed in with such a credential, acting from the same address
 --                   until the token it got expires (control_sessions): the records of many token
---                   consumers name the principal and client, never the token.
+--                   consumers name the principal and client, never the token. Of several sessions
+--                   open at the event, the one opened last proves it (the token in use).
 -- A principal is never controlled as such: only these events are.
 -- Binds nothing. Uses: control_candidates, actors, inventory_aliases, control_owners(owner),
 -- control_principals(owner, identity, from_time, to_time, via, proof_event_uid, path),
@@ -27,31 +28,32 @@ hop_identities AS (
     LEFT JOIN actors fa ON fa.actor_uid = h.from_uid
 ),
 found AS (
-    SELECT o.owner, e.event_uid, 1 AS pri, 'self' AS via, CAST(NULL AS VARCHAR) AS proof_event_uid, CAST([] AS VARCHAR[]) AS path
+    SELECT o.owner, e.event_uid, 1 AS pri, 'self' AS via, CAST(NULL AS VARCHAR) AS proof_event_uid, CAST([] AS VARCHAR[]) AS path,
+           CAST(0 AS DOUBLE) AS age
     FROM control_candidates e JOIN control_owners o ON o.owner = e.acting_identity
     UNION ALL
-    SELECT p.owner, e.event_uid, 2, p.via, p.proof_event_uid, p.path
+    SELECT p.owner, e.event_uid, 2, p.via, p.proof_event_uid, p.path, 0.0
     FROM control_candidates e
     JOIN control_principals p ON p.identity = e.acting_identity AND e.time >= p.from_time AND e.time <= p.to_time
     UNION ALL
-    SELECT c.owner, e.event_uid, 3, c.via, c.proof_event_uid, c.path
+    SELECT c.owner, e.event_uid, 3, c.via, c.proof_event_uid, c.path, 0.0
     FROM control_candidates e JOIN control_credentials c ON c.uid = e.credential_uid AND e.time >= c.from_time
     UNION ALL
-    SELECT s.owner, e.event_uid, 5, s.via, s.proof_event_uid, s.path
+    SELECT s.owner, e.event_uid, 5, s.via, s.proof_event_uid, s.path, epoch(e.time) - epoch(s.from_time)
     FROM control_candidates e
     JOIN control_sessions s ON s.uid = e.actor_uid AND s.src_ip = e.src_ip
                            AND e.time >= s.from_time AND e.time <= s.to_time
     UNION ALL
-    SELECT o.owner, h.event_uid, 4, h.kind, h.event_uid, CAST([] AS VARCHAR[])
+    SELECT o.owner, h.event_uid, 4, h.kind, h.event_uid, CAST([] AS VARCHAR[]), 0.0
     FROM hop_identities h JOIN control_owners o ON o.owner = h.from_identity
     UNION ALL
-    SELECT p.owner, h.event_uid, 4, h.kind, h.event_uid, p.path
+    SELECT p.owner, h.event_uid, 4, h.kind, h.event_uid, p.path, 0.0
     FROM hop_identities h
     JOIN control_principals p ON p.identity = h.from_identity AND h.time >= p.from_time AND h.time <= p.to_time
 )
 SELECT owner, event_uid,
-       arg_min(via, (pri, proof_event_uid)) AS via,
-       arg_min(proof_event_uid, (pri, proof_event_uid)) AS proof_event_uid,
-       arg_min(path, (pri, proof_event_uid)) AS path
+       arg_min(via, (pri, age, proof_event_uid)) AS via,
+       arg_min(proof_event_uid, (pri, age, proof_event_uid)) AS proof_event_uid,
+       arg_min(path, (pri, age, proof_event_uid)) AS path
 FROM found
 GROUP BY owner, event_uid

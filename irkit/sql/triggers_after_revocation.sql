@@ -5,8 +5,12 @@
 -- kills the sessions issued before, not the ones a legitimate admin opens later; read from the grant
 -- and session_of hops of the model). An event matching several rows counts once (its
 -- credential first). A record naming no actor (a Git push with a deploy key) is the used credential's
--- principal's. Failed attempts are counted apart: they show revocation working, and someone trying.
--- Binds: $until (may be NULL). Uses: events, actors, trigger_revoked(uid, match, revoked_at, target, action, reason).
+-- principal's. A sign-in with a revoked credential opens a session (trigger_control: the events the
+-- control model follows from it, the token consumers' records that name the principal, never the
+-- token): those events count as uses of the credential too. Failed attempts are counted apart: they
+-- show revocation working, and someone trying.
+-- Binds: $until (may be NULL). Uses: events, actors, trigger_revoked(uid, match, revoked_at, target, action, reason),
+-- trigger_control(owner, event_uid, via, proof_event_uid).
 WITH start AS (SELECT min(revoked_at) AS t FROM trigger_revoked),
 grants AS (  -- credentials handed over into a principal or one of its sessions (grant hops)
     SELECT h.credential_uid AS uid, h.to_uid, e.time
@@ -47,7 +51,20 @@ hits AS (
     FROM events e JOIN revoked v ON e.actor_uid = v.uid
     WHERE e.time > v.revoked_at AND e.time > (SELECT t FROM start) AND ($until IS NULL OR e.time <= $until)
 ),
-one AS (SELECT * FROM hits QUALIFY row_number() OVER (PARTITION BY event_uid ORDER BY pri, revoked_at, uid) = 1)
+direct AS (SELECT * FROM hits QUALIFY row_number() OVER (PARTITION BY event_uid ORDER BY pri, revoked_at, uid) = 1),
+continued AS (  -- a sign-in with a revoked credential opened a session: its events use the credential too
+    SELECT e.event_uid, e.time, e.status, e.actor_uid, e.session_uid, e.src_ip,
+           [c.principal_uid FOR c IN e.credentials IF c.action = 'used'][1] AS credential_principal,
+           d.uid, d.revoked_at, d.target, d.action, d.reason, 3 AS pri
+    FROM (SELECT DISTINCT event_uid, proof_event_uid FROM trigger_control WHERE via LIKE 'session %') AS t
+    JOIN direct d ON d.event_uid = t.proof_event_uid AND d.pri = 1
+    JOIN events e ON e.event_uid = t.event_uid
+    WHERE e.time > d.revoked_at AND ($until IS NULL OR e.time <= $until)
+),
+one AS (
+    SELECT * FROM (SELECT * FROM direct UNION ALL BY NAME SELECT * FROM continued)
+    QUALIFY row_number() OVER (PARTITION BY event_uid ORDER BY pri, revoked_at, uid) = 1
+)
 SELECT coalesce(a.identity_id, o.actor_uid, o.credential_principal) AS identity, o.uid AS subject,
        min(o.time) AS time, max(o.time) AS last_time,
        list_slice(list(o.event_uid ORDER BY o.time, o.event_uid), 1, 50) AS evidence,
