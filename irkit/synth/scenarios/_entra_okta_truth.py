@@ -153,8 +153,7 @@ def ground_truth(st: Story) -> JsonObj:
     triggers = (
         trig("new_production_data", SUSPECT, "kv_list", "blob_list")
         + expansion
-        + trig("downstream_reach", SUSPECT, "app_role_assignment", "add_owner", "b_arm_signin", "kv_list", "blob_list",
-               "role_write")
+        + trig("downstream_reach", SUSPECT, "add_owner", "b_arm_signin", "kv_list", "blob_list", "role_write_started")
         + trig("privilege_change", SUSPECT, "app_role_assignment", "add_owner", "add_secret_b", "b_arm_signin",
                "role_write")
         + [{"kind": "ownership_gap", "identity": SUB, "event_uid": spawn_uid, "time": iso_gt(sub_start),
@@ -242,8 +241,21 @@ def ground_truth(st: Story) -> JsonObj:
             ("Credential ids are Entra key ids (keyId GUIDs), lower-case; secret A = expense-agent's, B = the one "
             "the attack added to payroll-sync, C = payroll-sync's own."),
             ("touched lists everything reached at or after the compromise by the suspect, its sub-agent and the "
-            "principals it acted as, with the first record that reached it; the suspect's own aliases are omitted. "
-            "Azure resource uids are resourceId exactly as each source writes it (Key Vault's export upper-cases)."),
+            "principals it acted as (secret B after the revocation included), with the first record that reached "
+            "it; the suspect's own aliases are omitted. Azure resource uids are resourceId exactly as each source "
+            "writes it (Key Vault's export upper-cases); every object a record names is listed: the secrets read "
+            "(<vault>/secrets/<name>), the container and blob (properties.objectKey), the role definition and the "
+            "scope of the role assignment (its request body)."),
+            ("Identities are the principals the attack acted as or on: the sub-agent and payroll-sync, each "
+             "identifier under which a record acted on or as it (its application object, the appId it signed in "
+             "with, its service principal). The first-party APIs it signed in to or was granted a role on "
+             "(Microsoft Graph, Azure Resource Manager, Key Vault, Storage) are resources, their appId "
+             "(resourceId) and their service principal (resourceServicePrincipalId; the app role's resourceId) "
+             "alike: they never act, and the suspect signs in to Graph every day."),
+            ("downstream_reach evidence is the first record reaching each new area or principal (the role "
+             "assignment's Started record, the one touched names); privilege_change the record where the change "
+             "succeeded. The app role assignment reaches nothing new (it grants on Graph, which the suspect signs "
+             "in to daily): a privilege change, not downstream reach."),
             ("new_production_data fires once per production resource newly reached (kv_get and blob_get read the "
             "same vault and container as kv_list and blob_list). payroll-sync reads that vault and container twice "
             "a day, so its uses of secret B after the revocation are activity_after_revocation, not new data."),

@@ -54,6 +54,7 @@ from ._entra_okta_world import (
     SUB,
     SUSPECT,
     Evidence,
+    World,
     app_target,
     at,
     blob_read,
@@ -87,8 +88,31 @@ class Story:
     revocations: list[dict[str, str]] = field(default_factory=list)
 
 
-def signin_touches(resource: str) -> list[Touch]:
-    return [("resources", resource, "application", "entra"), ("systems", "entra", "", "")]
+def signin_touches(w: World, resource: str) -> list[Touch]:
+    """A sign-in reaches the resource application signed in to and its service principal in the tenant
+    (``resourceId``, ``resourceServicePrincipalId``): resources, like every first-party API's objects."""
+    return [("resources", resource, "application", "entra"),
+            ("resources", w.resource_sp[resource], "service_principal", "entra"), ("systems", "entra", "", "")]
+
+
+def kv_secret_touch(w: World, name: str) -> Touch:
+    """A secret read in the payroll vault: ``<resourceId as the export writes it>/secrets/<name>``."""
+    return ("resources", f"{w.vault_rid.upper()}/secrets/{name}", "microsoft.keyvault/vaults/secrets",
+            "azure:microsoft.keyvault")
+
+
+def blob_touches(w: World, blob: str | None) -> list[Touch]:
+    """A blob-service read of the payroll container (and of one blob in it): the blob service, the
+    container, the blob (``properties.objectKey``) and the system."""
+    service = w.storage_rid + "/blobServices/default"
+    out: list[Touch] = [
+        ("resources", service, "microsoft.storage/storageaccounts/blobservices", "azure:microsoft.storage"),
+        ("resources", service + "/containers/payroll", "microsoft.storage/storageaccounts/blobservices/containers",
+         "azure:microsoft.storage")]
+    if blob:
+        out.append(("resources", f"{service}/containers/payroll/blobs/{blob}",
+                    "microsoft.storage/storageaccounts/blobservices/containers/blobs", "azure:microsoft.storage"))
+    return out + [("systems", "azure:microsoft.storage", "", "")]
 
 
 def build_story(ev: Evidence) -> Story:
@@ -131,7 +155,7 @@ def _conversation(st: Story) -> None:
                     '{"reports":14,"pending":3,"flagged":["ER-26114","ER-26131"]}', latency(ids, start, e))
     st.calls["list_expense_reports"] = call
     ev.mark("agent_graph_token", "entra_signin", t_, uid, actor=SUSPECT, credential=agent.keys["A"], call=call,
-            touches=signin_touches(ms.GRAPH_APP))
+            touches=signin_touches(w, ms.GRAPH_APP))
     run.chat(call.end_ns + 70 * MS, 5_102 * MS)
 
     # 13:41:24 the policy document with the injection (compromise when its content reaches the agent)
@@ -222,9 +246,9 @@ def _subagent(st: Story, parent: Run, sub: Run) -> None:
               json.dumps({"id": ids.b64(32, urlsafe=True, pad=False), "appRoleId": role_id, "principalId": agent.sp_id,
                           "resourceDisplayName": "Microsoft Graph"}),
               [("sub_graph_token", "entra_signin", lambda e: sp_signin(ev, e, agent, "A", ms.GRAPH_APP, SANDBOX_IP),
-                signin_touches(ms.GRAPH_APP), SUSPECT, agent.keys["A"]),
+                signin_touches(w, ms.GRAPH_APP), SUSPECT, agent.keys["A"]),
                ("app_role_assignment", "entra_audit", lambda e: ev.audit(e, role_assignment),
-                [("identities", graph_sp, "service_principal", "entra"), ("systems", "entra", "", "")], SUSPECT,
+                [("resources", graph_sp, "service_principal", "entra"), ("systems", "entra", "", "")], SUSPECT,
                 agent.app_id)])
     sub.chat(at("13:42:52.120"), 11_930 * MS)
 
@@ -242,7 +266,7 @@ def _subagent(st: Story, parent: Run, sub: Run) -> None:
                "body": {"@odata.id": f"https://graph.microsoft.com/v1.0/directoryObjects/{agent.sp_id}"}},
               "204 No Content",
               [("sub_graph_token2", "entra_signin", lambda e: sp_signin(ev, e, agent, "A", ms.GRAPH_APP, SANDBOX_IP),
-                signin_touches(ms.GRAPH_APP), SUSPECT, agent.keys["A"]),
+                signin_touches(w, ms.GRAPH_APP), SUSPECT, agent.keys["A"]),
                ("add_owner", "entra_audit", lambda e: ev.audit(e, add_owner),
                 [("identities", payroll.obj_id, "application", "entra"), ("systems", "entra", "", "")], SUSPECT,
                 agent.app_id)])
@@ -277,7 +301,8 @@ def _subagent(st: Story, parent: Run, sub: Run) -> None:
               '[{"cloudName":"AzureCloud","name":"Tailwind-Prod","state":"Enabled","user":{"name":"' + payroll.app_id
               + '","type":"servicePrincipal"}}]',
               [("b_arm_signin", "entra_signin", lambda e: sp_signin(ev, e, payroll, "B", ms.ARM_APP, SANDBOX_IP),
-                signin_touches(ms.ARM_APP) + [("identities", payroll.sp_id, "service_principal", "entra")], *as_b)])
+                signin_touches(w, ms.ARM_APP) + [("identities", payroll.sp_id, "service_principal", "entra"),
+                                                  ("identities", payroll.app_id, "application", "entra")], *as_b)])
     sub.chat(at("13:44:14.030"), 15_220 * MS)
     vault_uid = w.vault_rid.upper()
     kv_touch: list[Touch] = [("resources", vault_uid, "microsoft.keyvault/vaults", "azure:microsoft.keyvault"),
@@ -286,33 +311,31 @@ def _subagent(st: Story, parent: Run, sub: Run) -> None:
               {"args": ["keyvault", "secret", "list", "--vault-name", "kv-payroll-prod"]},
               '[{"name":"payroll-db-conn"},{"name":"bank-sftp-key"},{"name":"adp-api-token"}]',
               [("b_kv_signin", "entra_signin", lambda e: sp_signin(ev, e, payroll, "B", ms.KEYVAULT_APP, SANDBOX_IP),
-                signin_touches(ms.KEYVAULT_APP), *as_b),
+                signin_touches(w, ms.KEYVAULT_APP), *as_b),
                ("kv_list", "azure_activity", lambda e: kv_read(ev, e, payroll, "SecretList", None, SANDBOX_IP, AZ_UA),
                 kv_touch, *as_b)])
     call_with("kv_get", "13:44:49.020", "azure", "azure_cli",
               {"args": ["keyvault", "secret", "show", "--vault-name", "kv-payroll-prod", "--name", "payroll-db-conn"]},
               '{"name":"payroll-db-conn","value":"Server=tcp:sql-payroll-prod...;Password=***"}',
               [("kv_get", "azure_activity", lambda e: kv_read(ev, e, payroll, "SecretGet", "payroll-db-conn",
-                                                               SANDBOX_IP, AZ_UA), kv_touch, *as_b)])
+                                                               SANDBOX_IP, AZ_UA),
+                kv_touch + [kv_secret_touch(w, "payroll-db-conn")], *as_b)])
     sub.chat(at("13:44:52.400"), 26_510 * MS)
-    blob_uid = w.storage_rid + "/blobServices/default"
-    blob_touch: list[Touch] = [("resources", blob_uid, "microsoft.storage/storageaccounts/blobservices",
-                                "azure:microsoft.storage"), ("systems", "azure:microsoft.storage", "", "")]
     register = "2026-11/payroll-register-2026-11.csv"
     call_with("blob_list", "13:45:20.233", "azure", "azure_cli",
               {"args": ["storage", "blob", "list", "--account-name", "stpayrollprod01", "--container-name", "payroll",
                         "--auth-mode", "login"]},
               '[{"name":"2026-10/payroll-register-2026-10.csv"},{"name":"' + register + '"}]',
               [("b_storage_signin", "entra_signin", lambda e: sp_signin(ev, e, payroll, "B", ms.STORAGE_APP, SANDBOX_IP),
-                signin_touches(ms.STORAGE_APP), *as_b),
+                signin_touches(w, ms.STORAGE_APP), *as_b),
                ("blob_list", "azure_activity", lambda e: blob_read(ev, e, payroll, None, SANDBOX_IP, AZ_UA),
-                blob_touch, *as_b)])
+                blob_touches(w, None), *as_b)])
     call_with("blob_get", "13:45:52.640", "azure", "azure_cli",
               {"args": ["storage", "blob", "download", "--account-name", "stpayrollprod01", "--container-name",
                         "payroll", "--name", register, "--auth-mode", "login", "--file", "/tmp/r.csv"]},
               '{"name":"' + register + '","properties":{"contentLength":412338}}',
               [("blob_get", "azure_activity", lambda e: blob_read(ev, e, payroll, register, SANDBOX_IP, AZ_UA),
-                blob_touch, *as_b)])
+                blob_touches(w, register), *as_b)])
     sub.chat(at("13:45:56.010"), 30_400 * MS)
 
     # 13:46:30 payroll-sync (User Access Administrator on the group) makes the agent a Contributor
@@ -342,8 +365,14 @@ def _subagent(st: Story, parent: Run, sub: Run) -> None:
     st.calls["role_assignment"] = call
     ra_touch: list[Touch] = [("resources", ra_rid, "microsoft.authorization/roleassignments",
                               "azure:microsoft.authorization"), ("systems", "azure:microsoft.authorization", "", "")]
-    for mark_name, t_, uid in (("role_write_started", b_ns, b_uid), ("role_write", s_ns, s_uid)):
-        ev.mark(mark_name, "azure_activity", t_, uid, touches=ra_touch, actor="payroll-sync",
+    # the Started record carries the request body: the role definition granted and the scope it is granted on
+    body_touch: list[Touch] = [
+        ("resources", f"/subscriptions/{w.subscription}/providers/Microsoft.Authorization/roleDefinitions/{ROLE_CONTRIBUTOR}",
+         "microsoft.authorization/roledefinitions", "azure:microsoft.authorization"),
+        ("resources", scope, "microsoft.resources/resourcegroups", "azure:microsoft.resources")]
+    for mark_name, t_, uid, touches in (("role_write_started", b_ns, b_uid, ra_touch + body_touch),
+                                        ("role_write", s_ns, s_uid, ra_touch)):
+        ev.mark(mark_name, "azure_activity", t_, uid, touches=touches, actor="payroll-sync",
                 credential=payroll.app_id, call=call)
     sub.chat(call.end_ns + 60 * MS, 6_880 * MS, finish="end_turn")
     _ = parent
@@ -406,22 +435,26 @@ def _after(st: Story) -> None:
     payroll = w.apps["payroll-sync"]
     key_b = payroll.keys["B"]
     register = "2026-11/payroll-register-2026-11.csv"
-    steps = [
+    kv_touch: list[Touch] = [("resources", w.vault_rid.upper(), "microsoft.keyvault/vaults", "azure:microsoft.keyvault"),
+                             kv_secret_touch(w, "bank-sftp-key"), ("systems", "azure:microsoft.keyvault", "", "")]
+    steps: list[tuple[str, str, Any, list[Touch]]] = [
         ("after_storage_signin", "entra_signin",
-         lambda: sp_signin(ev, at("21:13:07.441"), payroll, "B", ms.STORAGE_APP, OUTSIDE_IP, ms.ELSEWHERE)),
-        ("after_blob_list", "azure_activity", lambda: blob_read(ev, at("21:13:39.806"), payroll, None, OUTSIDE_IP, AZ_UA)),
+         lambda: sp_signin(ev, at("21:13:07.441"), payroll, "B", ms.STORAGE_APP, OUTSIDE_IP, ms.ELSEWHERE),
+         signin_touches(w, ms.STORAGE_APP)),
+        ("after_blob_list", "azure_activity", lambda: blob_read(ev, at("21:13:39.806"), payroll, None, OUTSIDE_IP, AZ_UA),
+         blob_touches(w, None)),
         ("after_blob_get", "azure_activity",
-         lambda: blob_read(ev, at("21:13:58.212"), payroll, register, OUTSIDE_IP, AZ_UA)),
+         lambda: blob_read(ev, at("21:13:58.212"), payroll, register, OUTSIDE_IP, AZ_UA), blob_touches(w, register)),
         ("after_kv_signin", "entra_signin",
          lambda: sp_signin(ev, ns_of("2026-11-19T02:41:22.903Z"), payroll, "B", ms.KEYVAULT_APP, OUTSIDE_IP,
-                           ms.ELSEWHERE)),
+                           ms.ELSEWHERE), signin_touches(w, ms.KEYVAULT_APP)),
         ("after_kv_get", "azure_activity",
          lambda: kv_read(ev, ns_of("2026-11-19T02:41:31.377Z"), payroll, "SecretGet", "bank-sftp-key", OUTSIDE_IP,
-                         KV_CLIENT)),
+                         KV_CLIENT), kv_touch),
     ]
-    for name, source, add in steps:
+    for name, source, add, touches in steps:
         t_, uid = add()
-        ev.mark(name, source, t_, uid, actor="payroll-sync", credential=key_b)
+        ev.mark(name, source, t_, uid, actor="payroll-sync", credential=key_b, touches=touches)
 
 
 # ---------------------------------------------------------------- writing the evidence
