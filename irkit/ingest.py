@@ -354,6 +354,9 @@ def _flush(
         con.execute(query("ingest_guard"), {"since": TIME_RANGE[0], "until": TIME_RANGE[1]})
         _explain_invalid_json(con)
         existing = _existing_event_files(staging.parent.parent, staging, con)
+        con.execute(run_script(con, query("ingest_keys").replace("/*existing*/", existing)))
+        if not con.execute("SELECT count(*) FROM ingest_stored_keys").fetchone()[0]:
+            existing = _no_events()  # nothing to compare with: the lake's wide columns stay unread
         dedup = query("ingest_dedup").replace("/*existing*/", existing)
         dedup = dedup.replace("/*content n*/", _content("n")).replace("/*content e*/", _content("e"))
         con.execute(run_script(con, dedup))
@@ -384,7 +387,8 @@ def _flush(
             except (duckdb.Error, KeyError):
                 pass
         con.execute("DROP TABLE IF EXISTS normalized; DROP TABLE IF EXISTS kept; DROP TABLE IF EXISTS ingest_firsts;"
-                    " DROP TABLE IF EXISTS ingest_stored; DROP TABLE IF EXISTS ingest_repeats")
+                    " DROP TABLE IF EXISTS ingest_stored; DROP TABLE IF EXISTS ingest_repeats;"
+                    " DROP TABLE IF EXISTS ingest_stored_keys")
 
 
 def _content(alias: str) -> str:
@@ -501,11 +505,16 @@ def _existing_event_files(root: Path, staging: Path, con: duckdb.DuckDBPyConnect
     candidates += list(lake.parquet_files_under(staging / "events"))
     files = [str(p) for p in candidates if _partition_of(p) in wanted]
     if not files:
-        columns = ", ".join(f"CAST(NULL AS {duck_type(EVENT_SCHEMA.field(c).type)}) AS {c}" for c in EVENT_SCHEMA.names)
-        return f"(SELECT {columns} WHERE false)"
+        return _no_events()
     listed = "[" + ", ".join(sql_string(f) for f in files) + "]"
     return (f"(SELECT * FROM read_parquet({listed}, union_by_name = true, hive_partitioning = true,"
             " hive_types = {'source': VARCHAR, 'day': DATE}))")
+
+
+def _no_events() -> str:
+    """An empty relation with the event columns."""
+    columns = ", ".join(f"CAST(NULL AS {duck_type(EVENT_SCHEMA.field(c).type)}) AS {c}" for c in EVENT_SCHEMA.names)
+    return f"(SELECT {columns} WHERE false)"
 
 
 def _partition_of(path: Path) -> tuple[str, str]:

@@ -1,15 +1,17 @@
 -- Which good rows are new, which repeat an event already seen with the same content (duplicates:
 -- stored once) and which repeat its id with different content (conflicts: kept whole in the
--- quarantine, never dropped)? Uses: normalized; /*existing*/ is replaced by a relation of the events
--- already stored for the same sources and days, /*content n*/ and /*content e*/ by the fingerprint of
--- a row's core normalized fields. Binds nothing.
+-- quarantine, never dropped)? Uses: normalized, ingest_firsts and ingest_stored_keys (ingest_keys.sql).
+-- /*existing*/ is replaced by a relation of the events already stored for the same sources and days
+-- (an empty one when ingest_stored_keys is empty, so that the lake's wide columns are read only when
+-- a key repeats), /*content n*/ and /*content e*/ by the fingerprint of a row's core normalized
+-- fields. Binds nothing.
 --
 -- Two rows with one (source, event_uid) are the same event when their core normalized fields (time,
 -- class, operation, status, actor, target) are equal and their JSON text is too (white space aside),
 -- or one text holds the other, as JSON or as a JSON string: an envelope around the same event
--- (EventBridge's detail, lookup-events' CloudTrailEvent around an S3-delivered CloudTrail event). The reference for a key is
--- the stored row when the lake has one, else the first row of this flush. The work touches only the
--- keys that occur more than once; the wide rows are never sorted.
+-- (EventBridge's detail, lookup-events' CloudTrailEvent around an S3-delivered CloudTrail event).
+-- The reference for a key is the stored row when the lake has one, else the first row of this
+-- flush. The work touches only the keys that occur more than once; the wide rows are never sorted.
 
 CREATE OR REPLACE TEMP MACRO ingest_text(raw) AS coalesce(CAST(TRY(json(raw)) AS VARCHAR), raw);
 
@@ -20,21 +22,10 @@ CREATE OR REPLACE TEMP MACRO ingest_same(fp_a, raw_a, fp_b, raw_b) AS
     fp_a = fp_b AND (raw_a = raw_b OR ingest_holds(ingest_text(raw_a), ingest_text(raw_b))
                      OR ingest_holds(ingest_text(raw_b), ingest_text(raw_a)));
 
-CREATE OR REPLACE TEMP TABLE ingest_firsts AS
-SELECT n.source, n.event_uid, min(n.rowid) AS rid, count(*) AS copies
-FROM normalized n
-WHERE n.quarantine_reason IS NULL
-GROUP BY n.source, n.event_uid;
-
 CREATE OR REPLACE TEMP TABLE ingest_stored AS
-WITH keys AS (
-    SELECT DISTINCT e.source, e.event_uid
-    FROM (SELECT source, event_uid FROM /*existing*/) e
-    SEMI JOIN ingest_firsts f ON f.source = e.source AND f.event_uid = e.event_uid
-)
 SELECT e.source, e.event_uid, any_value(/*content e*/) AS fp, any_value(e.raw) AS raw
 FROM /*existing*/ e
-SEMI JOIN keys k ON k.source = e.source AND k.event_uid = e.event_uid
+SEMI JOIN ingest_stored_keys k ON k.source = e.source AND k.event_uid = e.event_uid
 GROUP BY e.source, e.event_uid;
 
 CREATE OR REPLACE TEMP TABLE ingest_repeats AS
