@@ -819,10 +819,36 @@ def _line_table_slow(data: bytes, offsets: np.ndarray, line_base: int, envelope:
 
 def _document_table(data: bytes, item: EvidenceItem) -> pa.Table:
     """The records of one JSON document: found by the vectorized scan where it can vouch for the
-    document, else by the exact scanner (which also places invalid JSON)."""
-    _utf8(data, item, 1)
+    document, else by the exact scanner (which also places invalid JSON). A record holding bytes that
+    are not UTF-8 is rejected alone, its raw showing them as ``\\xNN``; its siblings load."""
     fast = _fast_table(data, 1)
-    return guard(fast if fast is not None else _table(list(scan_document(data.decode("utf-8")))))
+    if fast is not None:
+        raw = fast.column("raw").combine_chunks()
+        try:
+            raw.validate(full=True)
+            return guard(fast)
+        except pa.ArrowInvalid:
+            binary = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(raw), raw.buffers()[:3], offset=raw.offset)
+            texts = [_escaped(b) for b in binary.to_pylist()]
+            rows = list(zip(fast.column("evidence_offset").to_pylist(), fast.column("evidence_path").to_pylist(),
+                            [t for t, _ in texts], strict=True))
+            return guard(_table(rows, [r for _, r in texts]))
+    try:
+        return guard(_table(list(scan_document(data.decode("utf-8")))))
+    except UnicodeDecodeError:
+        rows = list(scan_document(data.decode("utf-8", "surrogateescape")))
+        texts = [_escaped(raw.encode("utf-8", "surrogateescape")) for _, _, raw in rows]
+        return guard(_table([(n, p, t) for (n, p, _), (t, _) in zip(rows, texts, strict=True)], [r for _, r in texts]))
+
+
+def _escaped(data: bytes) -> tuple[str, str | None]:
+    """A record's text, and why it is rejected when it is not UTF-8 (its raw shows the bad bytes as \\xNN)."""
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        reason = ("binary bytes, not a JSON record (trailing garbage?)" if b"\x00" in data
+                  else f"not UTF-8 text (byte {exc.start + 1} of the record)")
+        return data.decode("utf-8", "backslashreplace"), reason + "; raw shows the undecodable bytes as \\xNN"
 
 
 def _fast_table(data: bytes | memoryview, first_line: int) -> pa.Table | None:
@@ -837,16 +863,6 @@ def _fast_table(data: bytes | memoryview, first_line: int) -> pa.Table | None:
     raw = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(text))
     lines = pa.array(jsonscan.line_numbers(data, starts, first_line), pa.int64())
     return pa.Table.from_arrays([lines, pa.array(paths, pa.string()), raw], schema=RECORD_SCHEMA)
-
-
-def _utf8(data: bytes, item: EvidenceItem, first_line: int) -> None:
-    """Raise a clear error, with the line, when ``data`` is not UTF-8 (a vectorized check first)."""
-    whole = pa.LargeStringArray.from_buffers(1, pa.py_buffer(np.array([0, len(data)], np.int64)), pa.py_buffer(data))
-    try:
-        whole.validate(full=True)
-    except pa.ArrowInvalid:
-        _decode(data, item, first_line)
-        raise
 
 
 def guard(table: pa.Table) -> pa.Table:
@@ -907,14 +923,6 @@ def _non_blank(lines: pa.Array, data: np.ndarray, starts: np.ndarray) -> np.ndar
         trimmed = pc.utf8_trim(lines.take(pa.array(doubtful)), characters=" \t\r\n")
         keep[doubtful] = pc.binary_length(trimmed).to_numpy(zero_copy_only=False) > 0
     return keep
-
-
-def _decode(data: bytes, item: EvidenceItem, first_line: int) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = first_line + data.count(b"\n", 0, exc.start)
-        raise EvidenceError(f"not UTF-8 text (byte {exc.start})", path=item.display, line=line) from exc
 
 
 def _table(rows: list[tuple[int, str, str]], rejects: list[str | None] | None = None) -> pa.Table:

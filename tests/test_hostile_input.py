@@ -208,6 +208,23 @@ def test_an_id_repeated_with_different_content_is_a_conflict_kept_whole(tmp_path
     assert "conflicts" in str(later)
 
 
+@pytest.mark.parametrize("tail", ["]}", "], \"extra\": tru}"])  # the vectorized scan, then the exact scanner
+def test_a_record_that_is_not_utf8_in_a_delivery_file_is_quarantined_alone(tmp_path: Path, tail: str) -> None:
+    good = [line(ct_event(i)) for i in range(3)]
+    bad = good[1].replace("DescribeInstances", "Describe\udcffInstances").encode("utf-8", "surrogateescape")
+    file = tmp_path / "delivery.json"
+    file.write_bytes(b'{"Records": [' + good[0].encode() + b", " + bad + b", " + good[2].encode() + tail.encode())
+    case = irkit.open_case(tmp_path / "case")
+    summary = case.ingest(file, source="cloudtrail", progress=False)
+    balanced(summary)
+    if tail == "]}":
+        assert (summary.loaded, summary.quarantined) == (2, 1)
+        reason, raw = case.sql("SELECT reason, raw FROM quarantine").row(0)
+        assert reason.startswith("not UTF-8 text") and raw == good[1].replace("DescribeInstances", "Describe\\xffInstances")
+    else:  # not valid JSON as a whole: still no file-level failure, nothing lost
+        assert summary.files[0].error is None and summary.read >= 1
+
+
 def test_a_span_given_as_null_is_quarantined_with_its_record_text(tmp_path: Path) -> None:
     span = {"traceId": "a" * 32, "spanId": "b" * 16, "name": "execute_tool x", "startTimeUnixNano": "1762783200000000000",
             "endTimeUnixNano": "1762783201000000000",
@@ -230,7 +247,7 @@ def _evidence_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "ev"
     write_lines(folder / "good.jsonl", [ct_event(i) for i in range(3)])
     (folder / "binary.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    (folder / "latin1.json").write_bytes(b'{"Records": [{"eventName": "caf\xe9"}]}')
+    (folder / "latin1.json").write_bytes(b'{"Records": [' + line(ct_event(5)).encode() + b', {"eventName": "caf\xe9"}]}')
     (folder / "empty.jsonl").write_bytes(b"")
     (folder / "notes.jsonl").write_text('{"level": "info", "msg": "hello"}\n')
     return folder
@@ -241,11 +258,12 @@ def test_files_that_cannot_be_read_are_recorded_and_the_rest_loads(tmp_path: Pat
     case = irkit.open_case(tmp_path / "case")
     summary = case.ingest(folder, progress=False)
     balanced(summary)
-    assert summary.loaded == 3
+    assert summary.loaded == 4
     errors = {Path(f.path).name: f.error for f in summary.problems}
-    assert set(errors) == {"binary.bin", "latin1.json", "empty.jsonl", "notes.jsonl"}
+    assert set(errors) == {"binary.bin", "empty.jsonl", "notes.jsonl"}
     assert errors["binary.bin"].startswith("binary content")
-    assert "not UTF-8" in errors["latin1.json"]
+    reason, raw = case.sql("SELECT reason, raw FROM quarantine WHERE evidence_file LIKE '%latin1.json'").row(0)
+    assert reason.startswith("not UTF-8 text (byte 19 of the record)") and raw == '{"eventName": "caf\\xe9"}'
     assert errors["empty.jsonl"].startswith("empty file")
     assert errors["notes.jsonl"].startswith("unknown format")
     manifest = case.sql("SELECT file, error FROM manifest WHERE error IS NOT NULL").rows()
@@ -264,7 +282,7 @@ def test_cli_warns_one_line_per_file_and_strict_stops_at_the_first(tmp_path: Pat
                          capture_output=True, text=True, check=False)
     assert run.returncode == 1, run.stderr
     warnings = run.stderr.strip().splitlines()
-    assert len(warnings) == 4 and all(w.startswith("irkit: warning: ") for w in warnings), run.stderr
+    assert len(warnings) == 3 and all(w.startswith("irkit: warning: ") for w in warnings), run.stderr
     assert "Traceback" not in run.stderr
     strict = subprocess.run([*IRKIT, "ingest", str(tmp_path / "strict"), str(folder), "--no-progress",
                              "--strict"], capture_output=True, text=True, check=False)
