@@ -23,18 +23,22 @@ activity_after_revocation  a revoked principal or credential (or a credential th
 Who is responsible for an event? Whoever controls it (:mod:`irkit.control`): its own events, those
 made with a credential its events created or were issued (a role session's temporary key), those that
 carry its delegation (an impersonation recorded in the event), and its sub-agents' within their
-invocation. An access key the suspect created for another user is different: the events show that
-user acting, so rows keep the acting identity and name the creator in ``attributed_to``.
+invocation. An access key the suspect created for another user is the suspect's while the suspect is
+at large (it was handed the secret: signing in with it is the suspect becoming that user); once the
+suspect is contained, the events show that user acting, so rows keep the acting identity and name the
+creator in ``attributed_to``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from irkit.control import control_events
 from irkit.db import frame
@@ -102,10 +106,17 @@ def agent_identities(con: duckdb.DuckDBPyConnection, inventory: Inventory) -> li
 
 # -- who is responsible for what --------------------------------------------------------------------
 def build_scope(con: duckdb.DuckDBPyConnection, identities: list[str], since: datetime, until: datetime | None,
-                rules: Thresholds = DEFAULT_THRESHOLDS) -> Scope:
+                rules: Thresholds = DEFAULT_THRESHOLDS, contained: Mapping[str, datetime] | None = None) -> Scope:
     """Materialize ``trigger_events`` (``triggers_scope.sql``): the events the identities control
-    (:mod:`irkit.control`) in the window and the baseline before it, and ``trigger_created``."""
+    (:mod:`irkit.control`) in the window and the baseline before it, and ``trigger_created``.
+    ``contained``: identity -> when it was contained (its last revocation): from then on, the events
+    made with a credential it created are the acting identity's (see ``triggers_scope.sql``)."""
     baseline_since = since - timedelta(days=rules.baseline_days)
+    con.register("trigger_contained_arrow", pa.table({
+        "owner": pa.array(list((contained or {}).keys()), pa.string()),
+        "at": pa.array(list((contained or {}).values()), pa.timestamp("us", tz="UTC"))}))
+    con.execute("CREATE OR REPLACE TEMP TABLE trigger_contained AS SELECT * FROM trigger_contained_arrow").fetchall()
+    con.unregister("trigger_contained_arrow")
     control_events(con, identities, baseline_since, until)
     con.execute("CREATE OR REPLACE TEMP TABLE trigger_control AS SELECT * FROM control_events").fetchall()
     created = frame(con, query("triggers_created_credentials"), {"since": since})
@@ -136,10 +147,11 @@ def triggers(
 ) -> pl.DataFrame:
     """One row per fired trigger (see :data:`TRIGGER_COLUMNS`) for ``identities`` (None: every agent)
     and everything they reached, in the window [since, until] (see :func:`default_window`)."""
-    from irkit.revocation import after_revocation
+    from irkit.revocation import after_revocation, containment
 
     since, until = default_window(con, incident, since, until)
-    scope = build_scope(con, identities or agent_identities(con, inventory), since, until, rules)
+    scope = build_scope(con, identities or agent_identities(con, inventory), since, until, rules,
+                        containment(con, inventory, incident))
     found = []
     for kind in KINDS:
         module = rule(kind)

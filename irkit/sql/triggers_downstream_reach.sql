@@ -3,7 +3,8 @@
 -- than $gap_s seconds, within the window or within the baseline. Its reach is the number of distinct
 -- units: downstream areas (target_system plus S3 bucket / Kubernetes namespace / GitHub repository /
 -- Okta authorization server or app) and identities reached (a target or named resource that is another
--- identity, or another identity acting for it). Model calls and MCP housekeeping reach nothing.
+-- identity) or acted as (another identity acting for it: reaching its authority is a unit apart from
+-- reaching its record). Model calls and MCP housekeeping reach nothing.
 -- Rule, calibrated to the identity's own habits: a window burst fires when it reached at least $min_new
 -- units never reached in the baseline AND at least $factor times as many new units as any baseline
 -- burst brought (a baseline burst's new units: those no earlier baseline burst reached; the bursts of
@@ -50,7 +51,7 @@ units AS (
     WHERE NOT irkit_context_type(r.type) AND coalesce(ia.identity_id, ta.identity_id) IS NOT NULL
       AND coalesce(ia.identity_id, ta.identity_id) <> a.identity
     UNION ALL
-    SELECT identity, period, event_uid, time, session_uid, 'identity ' || actor_identity
+    SELECT identity, period, event_uid, time, session_uid, 'acting as ' || actor_identity
     FROM acts WHERE actor_identity <> identity
 ),
 per_unit AS (

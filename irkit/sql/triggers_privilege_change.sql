@@ -5,6 +5,8 @@
 --     session counts as its role) the identity never reached that way in the baseline and that is not
 --     the identity itself (its first such event in the window only: every later access through an
 --     impersonation carries the hop again);
+--   the first event acting as another principal with a credential the identity created (a sign-in with
+--     a key it added to that principal: the identity now holds the principal's rights);
 --   a permission, role, membership or consent given to a principal (activity 'grant').
 -- Binds nothing. Uses: trigger_events (materialized), trigger_created, actors, inventory_aliases.
 WITH w AS (SELECT * FROM trigger_events WHERE period = 'window' AND status = 'success'),
@@ -43,11 +45,18 @@ firsts AS (
                       WHERE b.period = 'baseline' AND b.identity = w.identity AND b.principal = w.principal)
     QUALIFY row_number() OVER (PARTITION BY w.identity, w.principal ORDER BY w.time, w.event_uid) = 1
 ),
+became AS (
+    SELECT w.*, w.actor_identity AS subject,
+           'acted as ' || w.actor_identity || ' with a credential it created, for the first time' AS what
+    FROM w WHERE w.via = 'created credential' AND w.actor_identity IS DISTINCT FROM w.identity
+    QUALIFY row_number() OVER (PARTITION BY w.identity, w.actor_identity ORDER BY w.time, w.event_uid) = 1
+),
 grants AS (
     SELECT w.*, coalesce(w.target_uid, w.operation) AS subject, w.operation || ' on ' || coalesce(w.target_uid, '?') AS what
     FROM w WHERE w.activity = 'grant'
 )
 SELECT identity, subject, time, time AS last_time, [event_uid] AS evidence, 1 AS evidence_count,
        session_uid AS session, [actor_identity] AS acted_as, via, attributed_to, [what] AS detail
-FROM (SELECT * FROM created UNION ALL BY NAME SELECT * FROM firsts UNION ALL BY NAME SELECT * FROM grants)
+FROM (SELECT * FROM created UNION ALL BY NAME SELECT * FROM firsts UNION ALL BY NAME SELECT * FROM became
+      UNION ALL BY NAME SELECT * FROM grants)
 QUALIFY row_number() OVER (PARTITION BY event_uid ORDER BY what) = 1
