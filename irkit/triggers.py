@@ -13,7 +13,8 @@ downstream_reach           an activity burst reached >= ``reach_min_new`` never-
                            identities AND >= ``reach_factor`` x the most a baseline burst reached for the first
                            time (calibrated to the identity's own novelty; see the SQL)
 privilege_change           created a long-lived credential; first assumed, impersonated or federated into a
-                           principal; gave a permission, role, membership or consent (activity ``grant``)
+                           principal, or acted as one with a credential it created; gave a permission, role,
+                           membership or consent (activity ``grant``)
 ownership_gap              acted without business owner, technical owner or revocation path, or absent
                            from the inventory
 activity_after_revocation  a revoked principal or credential (or a credential the suspect created, once the

@@ -1,5 +1,6 @@
 """privilege_change: created a long-lived credential; first assumed, impersonated or federated into a
-principal; gave a permission, role, membership or consent (activity ``grant``). Severity high."""
+principal, or acted as one with a credential it created; gave a permission, role, membership or consent
+(activity ``grant``). Severity high."""
 
 from __future__ import annotations
 
