@@ -135,7 +135,7 @@ class EvidenceItem:
     def size(self) -> int:
         """Size as stored: the file's bytes, or the member's declared uncompressed size."""
         if self.member is None:
-            return os.stat(self.path, follow_symlinks=False).st_size
+            return os.stat(self.path).st_size  # a link here was allowed: its target counts
         return self._info().file_size
 
     def _stored(self) -> tuple[BinaryIO, int, bool]:
