@@ -7,12 +7,12 @@
 -- Binds: $since, $until (either may be NULL). Uses: events, actors, control_owners(owner).
 WITH minted AS (
     SELECT DISTINCT c.uid
-    FROM (SELECT credentials FROM events
+    FROM (SELECT DISTINCT credentials FROM events  -- distinct lists: a session's calls repeat one
           WHERE len(credentials) > 0 AND ($until IS NULL OR time <= $until)) AS e, unnest(e.credentials) AS t(c)
     WHERE c.action IN ('created', 'issued') AND c.uid IS NOT NULL
     UNION
     SELECT DISTINCT h.credential_uid
-    FROM (SELECT delegations FROM events
+    FROM (SELECT DISTINCT delegations FROM events
           WHERE len(delegations) > 0 AND ($until IS NULL OR time <= $until)) AS e, unnest(e.delegations) AS t(h)
     WHERE h.scope = 'grant' AND h.credential_uid IS NOT NULL
 ),

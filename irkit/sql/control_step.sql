@@ -18,8 +18,9 @@
 -- control_sessions(owner, uid, src_ip, from_time, to_time, via, proof_event_uid, path).
 WITH hops AS (
     SELECT e.event_uid, e.time, h.kind, h.from_uid
-    FROM (SELECT * FROM control_candidates WHERE len(delegations) > 0) AS e, unnest(e.delegations) AS t(h)
-    WHERE h.scope = 'event' AND h.from_uid IS NOT NULL
+    FROM (SELECT event_uid, time, list_filter(delegations, lambda x: x.scope = 'event') AS hops
+          FROM control_candidates WHERE len(delegations) > 0) AS e, unnest(e.hops) AS t(h)
+    WHERE h.from_uid IS NOT NULL
 ),
 hop_identities AS (
     SELECT h.*, coalesce(ia.identity_id, fa.identity_id, h.from_uid) AS from_identity

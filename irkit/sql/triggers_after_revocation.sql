@@ -14,7 +14,8 @@
 WITH start AS (SELECT min(revoked_at) AS t FROM trigger_revoked),
 grants AS (  -- credentials handed over into a principal or one of its sessions (grant hops)
     SELECT h.credential_uid AS uid, h.to_uid, e.time
-    FROM (SELECT time, delegations FROM events WHERE len(delegations) > 0) AS e, unnest(e.delegations) AS t(h)
+    FROM (SELECT delegations, min(time) AS time FROM events  -- distinct lists: a session's calls repeat one
+          WHERE len(delegations) > 0 GROUP BY delegations) AS e, unnest(e.delegations) AS t(h)
     WHERE h.scope = 'grant' AND h.credential_uid IS NOT NULL
 ),
 session_keys AS (  -- the credentials sessions of a principal used, with their first use

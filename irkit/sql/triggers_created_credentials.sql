@@ -10,7 +10,8 @@ SELECT c.uid AS credential_uid, arg_min(t.owner, (e.time, e.event_uid)) AS creat
        arg_min(c.kind, (e.time, e.event_uid)) AS kind, arg_min(c.name, (e.time, e.event_uid)) AS name,
        arg_min(e.target_system, (e.time, e.event_uid)) AS system
 FROM trigger_control t
-JOIN (SELECT * FROM events WHERE len(credentials) > 0 AND status = 'success' AND time >= $since) AS e USING (event_uid),
+JOIN (SELECT event_uid, time, actor_uid, operation, target_uid, target_system, credentials FROM events
+      WHERE len(credentials) > 0 AND status = 'success' AND time >= $since) AS e USING (event_uid),
      unnest(e.credentials) AS u(c)
 WHERE c.action = 'created' AND c.uid IS NOT NULL
 GROUP BY c.uid
