@@ -27,6 +27,7 @@ Nothing in one file stops the others, and nothing in one record stops its batch:
 
 from __future__ import annotations
 
+import collections
 import fcntl
 import json
 import os
@@ -69,6 +70,8 @@ FLUSH_BYTES = 96 * 1024**2
 #: (forty columns a record) without bound.
 FLUSH_RECORDS = 100_000
 BATCH_FILES = 4000
+#: Runs of a loader's query spent isolating the records it fails on, per flush (about 20-80 ms each).
+ISOLATION_RUNS = 200
 #: Plausible event times; anything outside is quarantined (see the module docstring).
 TIME_RANGE = ("1970-01-01", "2100-01-01")
 #: Event columns that must agree for a repeated event id to be a duplicate rather than a conflict
@@ -400,7 +403,8 @@ def _normalize(con: duckdb.DuckDBPyConnection, loader: loaders.Loader, records: 
                options: dict[str, Any] | None) -> None:
     """``normalized``: the loader's rows for ``records``. When the loader's SQL fails on some value,
     the records it fails on are found by halving and quarantined one by one with the error (k bad
-    records among n cost about 2k log(n/k) runs of the loader's query)."""
+    records among n cost about 2k log(n/k) runs of the loader's query). Past ISOLATION_RUNS runs (a
+    file full of such values), the groups still failing are quarantined whole, with the error."""
     statement = run_script(con, loader.sql)  # its macros, once
     try:
         _run_loader(con, statement, records, options, create=True)
@@ -410,20 +414,25 @@ def _normalize(con: duckdb.DuckDBPyConnection, loader: loaders.Loader, records: 
             raise
         error = first
     _run_loader(con, statement, records.slice(0, 0), options, create=True)
-    spans = [(0, len(records), error)]
+    spans = collections.deque([(0, len(records), error)])  # breadth first: what the budget leaves is even
+    runs = 0
     while spans:
-        lo, hi, error = spans.pop()
-        if hi - lo == 1:
-            con.register("records", records.slice(lo, 1))
-            detail = str(error).strip().splitlines()[0]
+        lo, hi, error = spans.popleft()
+        detail = str(error).strip().splitlines()[0]
+        if hi - lo == 1 or runs >= ISOLATION_RUNS:
+            con.register("records", records.slice(lo, hi - lo))
+            reason = (f"a value the {loader.name} loader cannot convert: {detail}" if hi - lo == 1 else
+                      f"one of {hi - lo} records here holds a value the {loader.name} loader cannot convert "
+                      f"(not isolated: too many such records in this file): {detail}")
             con.execute(
                 "INSERT INTO normalized BY NAME SELECT file_id, evidence_offset, evidence_path, raw, "
                 "$source AS source, $reason AS quarantine_reason FROM records",
-                {"source": loader.name, "reason": f"a value the {loader.name} loader cannot convert: {detail}"},
+                {"source": loader.name, "reason": reason},
             )
             continue
         mid = (lo + hi) // 2
-        for a, b in ((mid, hi), (lo, mid)):
+        for a, b in ((lo, mid), (mid, hi)):
+            runs += 1
             try:
                 _run_loader(con, statement, records.slice(a, b - a), options, create=False)
             except duckdb.Error as exc:

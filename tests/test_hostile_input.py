@@ -72,6 +72,16 @@ def test_a_loader_sql_error_is_isolated_to_its_record() -> None:
     assert sorted(rows) == [1, 2, 3, 4, 5]
     assert [rows[n] for n in (1, 3, 4)] == [None, None, None]
     assert all(rows[n].startswith("a value the cloudtrail loader cannot convert: Out of Range Error") for n in (2, 5))
+    # A flush full of such values: the search is bounded, what it cannot isolate is quarantined whole.
+    many = pa.table({"file_id": [0] * 2000, "evidence_offset": list(range(1, 2001)), "evidence_path": ["$"] * 2000,
+                     "raw": pa.array([line(ct_event(i, eventTime="99999999999" if i % 10 == 3 else "1"))
+                                      for i in range(2000)], pa.large_string())})
+    started = time.perf_counter()
+    _normalize(con, failing, many, None)
+    assert time.perf_counter() - started < 60
+    reasons = [r for (r,) in con.execute("SELECT quarantine_reason FROM normalized ORDER BY evidence_offset").fetchall()]
+    assert len(reasons) == 2000 and all(reasons[i] for i in range(3, 2000, 10)), "every bad record is quarantined"
+    assert any(r and r.startswith("one of ") for r in reasons)
 
 
 @pytest.mark.parametrize("value", ["9.2e21", '"9999-12-31T00:00:00Z"', "-9.2e21", '"1969-12-31T23:59:59Z"'])
