@@ -71,8 +71,9 @@ def control_events(con: duckdb.DuckDBPyConnection, owners: Sequence[str], since:
     con.register("control_owners_arrow", pa.table({"owner": pa.array(sorted(set(owners)), pa.string())}))
     con.execute("CREATE OR REPLACE TEMP TABLE control_owners AS SELECT owner FROM control_owners_arrow").fetchall()
     con.unregister("control_owners_arrow")
-    con.execute("CREATE OR REPLACE TEMP TABLE control_candidates AS " + query("control_candidates"),
-                {"since": since, "until": until}).fetchall()
+    window = {"since": since, "until": until}
+    con.execute(query("control_source")).fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE control_candidates AS " + query("control_candidates"), window).fetchall()
     con.execute("CREATE OR REPLACE TEMP TABLE control_spawns AS " + query("control_spawns")).fetchall()
     spawns = frame(con, "SELECT * FROM control_spawns")
     principals = pa.Table.from_pylist([], schema=_PRINCIPALS)
@@ -82,6 +83,8 @@ def control_events(con: duckdb.DuckDBPyConnection, owners: Sequence[str], since:
         _set(con, "control_principals", principals)
         _set(con, "control_credentials", credentials)
         _set(con, "control_sessions", sessions)
+        if credentials.num_rows or sessions.num_rows:
+            con.execute(query("control_more"), window).fetchall()
         con.execute("CREATE OR REPLACE TEMP TABLE control_events AS " + query("control_step")).fetchall()
         grants = frame(con, query("control_grants"), {"session_s": SESSION_SECONDS})
         new_principals = _spawned(con, spawns, principals)
