@@ -9,8 +9,8 @@ SELECT src, dst, kind,
        max(time) AS last_time,
        count(*) AS events,
        list_slice(list(DISTINCT operation ORDER BY operation) FILTER (WHERE operation IS NOT NULL), 1, 20) AS operations,
-       arg_min(dst_type, (time, event_uid)) AS dst_type,
-       arg_min(dst_system, (time, event_uid)) AS dst_system
+       arg_min(dst_type, (time, event_uid)) FILTER (WHERE dst_type IS NOT NULL) AS dst_type,
+       arg_min(dst_system, (time, event_uid)) FILTER (WHERE dst_system IS NOT NULL) AS dst_system
 FROM irkit_graph_edge_events($since, $until, false, true)
 WHERE src IS NOT NULL AND dst IS NOT NULL
 GROUP BY src, dst, kind

@@ -7,7 +7,7 @@ WITH seen AS (
     SELECT actor_uid,
            min(time) AS first_seen, max(time) AS last_seen, count(*) AS events,
            list(DISTINCT source ORDER BY source) AS sources,
-           arg_min(actor_type, (time, event_uid)) AS actor_type  -- deterministic: verify recomputes this table
+           arg_min(actor_type, (time, event_uid)) FILTER (WHERE actor_type IS NOT NULL) AS actor_type  -- deterministic: verify recomputes this table
     FROM events
     WHERE actor_uid IS NOT NULL
     GROUP BY actor_uid
