@@ -9,3 +9,5 @@ SELECT e.event_uid, e.time, coalesce(e.end_time, e.time) AS end_time, e.status, 
 FROM events e
 LEFT JOIN actors a USING (actor_uid)
 WHERE (since_t IS NULL OR coalesce(e.end_time, e.time) >= since_t) AND (until_t IS NULL OR e.time <= until_t)
+  -- the lake's day partitions, pruned (a day's margin for spans that began the day before)
+  AND (since_t IS NULL OR e.day >= CAST(since_t AS DATE) - 1) AND (until_t IS NULL OR e.day <= CAST(until_t AS DATE))

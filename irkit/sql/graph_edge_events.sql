@@ -31,6 +31,7 @@ WITH ev AS (
            e.target_type, e.target_system, e.resources, e.delegations, e.credentials, g.via, g.proof_event_uid
     FROM events e JOIN graph_control g USING (event_uid)
     WHERE (since_t IS NULL OR e.time >= since_t) AND (until_t IS NULL OR e.time <= until_t)
+      AND (since_t IS NULL OR e.day >= CAST(since_t AS DATE)) AND (until_t IS NULL OR e.day <= CAST(until_t AS DATE))
       AND e.actor_uid IS NOT NULL
 ),
 acts AS (SELECT * FROM ev WHERE touch AND irkit_acts(operation, target_type)),
