@@ -31,9 +31,9 @@ import duckdb
 import pyarrow as pa
 
 from irkit import __version__
+from irkit.control import control_events
 from irkit.display import csv_cell
 from irkit.errors import UsageError
-from irkit.control import control_events
 from irkit.sql import query
 
 OCSF_VERSION = "1.3.0"
