@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import irkit
+from tests.analysis_fixtures import lake_system, lake_uid
 from tests.scenarios import Scenario, scenarios, ts
 
 SCENARIOS = scenarios()
@@ -31,24 +32,6 @@ def scenario(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 def test_there_are_several_different_stories() -> None:
     assert len(SCENARIOS) >= 1
     assert len({s.suspect for s in SCENARIOS}) == len(SCENARIOS)
-
-
-def lake_uid(case: irkit.Case, uid: str) -> str:
-    """The lake's id for an answer-key event id (a Kubernetes key may leave out the request time)."""
-    found = case.sql("SELECT DISTINCT event_uid FROM events WHERE event_uid = $u OR starts_with(event_uid, $p)",
-                     u=uid, p=uid + ":")["event_uid"].to_list()
-    if uid in found:
-        return uid
-    assert len(found) == 1, f"answer-key event {uid} matches {found} in the lake"
-    return str(found[0])
-
-
-def lake_system(case: irkit.Case, system: str) -> str:
-    """A raw Kubernetes audit log names no cluster: the lake says k8s where the key says k8s:<cluster>."""
-    if system.startswith("k8s:"):
-        named = case.sql("SELECT count(*) AS n FROM events WHERE target_system = $s", s=system)["n"][0]
-        return system if named else "k8s"
-    return system
 
 
 def canonical(case: irkit.Case, name: str) -> str:
@@ -110,7 +93,10 @@ def test_shared_identities_own_activity_is_not_the_suspects(scenario: tuple[Scen
     sc, case = scenario
     benign = {lake_uid(case, uid) for uid in _benign_events(sc.truth)}
     if not benign:
-        pytest.skip(f"{sc.name}: the answer key lists no shared identity's own activity (benign_shared)")
+        # the sample's generator keeps no background event ids; its shared-role case (an admin's later
+        # ops-admin session) is asserted from the story in tests/test_control_sample.py
+        pytest.skip(f"{sc.name}: the answer key lists no shared identity's own activity (benign_shared); "
+                    "the sample's shared-role case is tests/test_control_sample.py")
     timeline = set(case.timeline(sc.suspect, since=sc.compromise)["event_uid"].to_list())
     assert not benign & timeline, f"{sc.name}: benign events in the suspect's timeline: {sorted(benign & timeline)[:5]}"
     radius = case.blast_radius(sc.suspect, since=sc.compromise)

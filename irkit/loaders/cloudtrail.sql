@@ -69,13 +69,6 @@ CREATE OR REPLACE TEMP MACRO cloudtrail_expiry(s) AS coalesce(
     irkit_ts(s),
     try_strptime(replace(replace(trim(s), chr(8239), ' '), ',', ''), '%b %d %Y %I:%M:%S %p') AT TIME ZONE 'UTC');
 
--- One delegation hop / one credential entry, typed as irkit.schema.DELEGATION / CREDENTIAL.
-CREATE OR REPLACE TEMP MACRO cloudtrail_hop(kind, f, t, cred, scope, exp) AS struct_pack(
-    kind := CAST(kind AS VARCHAR), from_uid := CAST(f AS VARCHAR), to_uid := CAST(t AS VARCHAR),
-    credential_uid := CAST(cred AS VARCHAR), scope := CAST(scope AS VARCHAR), expires := CAST(exp AS TIMESTAMPTZ));
-CREATE OR REPLACE TEMP MACRO cloudtrail_cred(uid, kind, action, principal, name, exp) AS struct_pack(
-    uid := CAST(uid AS VARCHAR), kind := CAST(kind AS VARCHAR), action := CAST(action AS VARCHAR),
-    principal_uid := CAST(principal AS VARCHAR), name := CAST(name AS VARCHAR), expires := CAST(exp AS TIMESTAMPTZ));
 
 -- The kind of an access key id: AKIA long-term, ASIA temporary (STS), anything else unknown.
 CREATE OR REPLACE TEMP MACRO cloudtrail_key_kind(k) AS
@@ -248,50 +241,50 @@ modeled AS (
             -- STS handed the caller a session: AssumeRole* / AssumeRoot (assume_role), web identity and SAML
             -- (federate: the federated subject is the caller), GetFederationToken (impersonate: the federated
             -- user acts with the calling IAM user's own permissions, narrowed by the session policy)
-            CASE WHEN ok AND opened IS NOT NULL AND ev <> 'GetSessionToken' THEN [cloudtrail_hop(
+            CASE WHEN ok AND opened IS NOT NULL AND ev <> 'GetSessionToken' THEN [irkit_hop(
                 CASE WHEN ev IN ('AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML') THEN 'federate'
                      WHEN ev = 'GetFederationToken' THEN 'impersonate' ELSE 'assume_role' END,
                 actor, opened, issued_key, 'grant', issued_expires)] END,
             -- the new role session is a session of the role it assumed
             CASE WHEN ok AND ev LIKE 'AssumeRole%' AND opened IS NOT NULL AND irkit_nz(rp.roleArn) IS NOT NULL
-                 THEN [cloudtrail_hop('session_of', rp.roleArn, opened, NULL, 'standing', NULL)] END,
+                 THEN [irkit_hop('session_of', rp.roleArn, opened, NULL, 'standing', NULL)] END,
             -- sts:SourceIdentity names the person or workload the session acts for, for its whole life
             -- and down any role chain (set once, never changed)
             CASE WHEN ok AND opened IS NOT NULL AND irkit_nz(re.sourceIdentity) IS NOT NULL
-                 THEN [cloudtrail_hop('on_behalf_of', re.sourceIdentity, opened, NULL, 'standing', NULL)] END,
+                 THEN [irkit_hop('on_behalf_of', re.sourceIdentity, opened, NULL, 'standing', NULL)] END,
             -- every call of a role session: the session is its role's, and acts for its source identity
             CASE WHEN ui.type = 'AssumedRole' AND irkit_nz(ui.sessionContext.sessionIssuer.arn) IS NOT NULL
-                 THEN [cloudtrail_hop('session_of', ui.sessionContext.sessionIssuer.arn, actor, NULL, 'standing', NULL)] END,
+                 THEN [irkit_hop('session_of', ui.sessionContext.sessionIssuer.arn, actor, NULL, 'standing', NULL)] END,
             CASE WHEN session_source IS NOT NULL
-                 THEN [cloudtrail_hop('on_behalf_of', session_source, actor, NULL, 'event', NULL)] END
+                 THEN [irkit_hop('on_behalf_of', session_source, actor, NULL, 'event', NULL)] END
         ) IF h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid] AS hops,
         [c FOR c IN list_concat(
             -- the key that signed the request (IAM Identity Center: its bearer token)
             CASE WHEN irkit_nz(ui.accessKeyId) IS NOT NULL
-                     THEN [cloudtrail_cred(ui.accessKeyId, cloudtrail_key_kind(ui.accessKeyId), 'used', actor, NULL, NULL)]
+                     THEN [irkit_cred(ui.accessKeyId, cloudtrail_key_kind(ui.accessKeyId), 'used', actor, NULL, NULL)]
                  WHEN irkit_nz(ui.credentialId) IS NOT NULL
-                     THEN [cloudtrail_cred(ui.credentialId, 'oauth_token', 'used', actor, NULL, NULL)] END,
+                     THEN [irkit_cred(ui.credentialId, 'oauth_token', 'used', actor, NULL, NULL)] END,
             -- temporary credentials STS (or another service) handed out
             CASE WHEN ok AND issued_key IS NOT NULL
-                 THEN [cloudtrail_cred(issued_key, 'session_token', 'issued', opened, NULL, issued_expires)] END,
+                 THEN [irkit_cred(issued_key, 'session_token', 'issued', opened, NULL, issued_expires)] END,
             -- long-lived credentials of IAM users (access keys, login profiles, SSH public keys,
             -- service-specific credentials, MFA devices) and EC2 key pairs. Failed calls changed nothing.
             CASE WHEN NOT ok THEN NULL
-                 WHEN ev IN ('CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey') THEN [cloudtrail_cred(
+                 WHEN ev IN ('CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey') THEN [irkit_cred(
                      coalesce(irkit_nz(re.accessKey.accessKeyId), rp.accessKeyId), 'access_key', change, owner, NULL, NULL)]
                  WHEN ev IN ('CreateLoginProfile', 'UpdateLoginProfile', 'ChangePassword', 'DeleteLoginProfile')
-                     THEN [cloudtrail_cred(owner || '#login_profile', 'password', change, owner, NULL, NULL)]
-                 WHEN ev IN ('UploadSSHPublicKey', 'UpdateSSHPublicKey', 'DeleteSSHPublicKey') THEN [cloudtrail_cred(
+                     THEN [irkit_cred(owner || '#login_profile', 'password', change, owner, NULL, NULL)]
+                 WHEN ev IN ('UploadSSHPublicKey', 'UpdateSSHPublicKey', 'DeleteSSHPublicKey') THEN [irkit_cred(
                      coalesce(irkit_nz(re.sSHPublicKey.sSHPublicKeyId), rp.sSHPublicKeyId), 'ssh_key', change, owner, NULL, NULL)]
                  WHEN ev IN ('CreateServiceSpecificCredential', 'ResetServiceSpecificCredential',
-                             'UpdateServiceSpecificCredential', 'DeleteServiceSpecificCredential') THEN [cloudtrail_cred(
+                             'UpdateServiceSpecificCredential', 'DeleteServiceSpecificCredential') THEN [irkit_cred(
                      coalesce(irkit_nz(re.serviceSpecificCredential.serviceSpecificCredentialId), rp.serviceSpecificCredentialId),
                      'password', change, owner, irkit_nz(re.serviceSpecificCredential.serviceName), NULL)]
-                 WHEN ev IN ('CreateVirtualMFADevice', 'DeleteVirtualMFADevice') THEN [cloudtrail_cred(
+                 WHEN ev IN ('CreateVirtualMFADevice', 'DeleteVirtualMFADevice') THEN [irkit_cred(
                      coalesce(irkit_nz(re.virtualMFADevice.serialNumber), rp.serialNumber), 'mfa_device', change, NULL, NULL, NULL)]
                  WHEN ev IN ('EnableMFADevice', 'DeactivateMFADevice')
-                     THEN [cloudtrail_cred(rp.serialNumber, 'mfa_device', change, owner, NULL, NULL)]
-                 WHEN service = 'ec2' AND ev IN ('CreateKeyPair', 'ImportKeyPair', 'DeleteKeyPair') THEN [cloudtrail_cred(
+                     THEN [irkit_cred(rp.serialNumber, 'mfa_device', change, owner, NULL, NULL)]
+                 WHEN service = 'ec2' AND ev IN ('CreateKeyPair', 'ImportKeyPair', 'DeleteKeyPair') THEN [irkit_cred(
                      'arn:' || part || ':ec2:' || coalesce(e.awsRegion, '') || ':' || coalesce(account, '') || ':key-pair/'
                          || irkit_nz(coalesce(re.keyName, rp.keyName)),
                      'ssh_key', change, NULL, irkit_nz(coalesce(re.keyName, rp.keyName)), NULL)]

@@ -112,13 +112,6 @@ CREATE OR REPLACE TEMP MACRO entra_target_type(t) AS (
            ELSE lower(irkit_nz(t)) END
 );
 
--- One delegation hop / one credential, typed as the schema's DELEGATION / CREDENTIAL structs.
-CREATE OR REPLACE TEMP MACRO entra_hop(k, f, t, c, sc, x) AS struct_pack(
-    kind := CAST(k AS VARCHAR), from_uid := CAST(f AS VARCHAR), to_uid := CAST(t AS VARCHAR),
-    credential_uid := CAST(c AS VARCHAR), scope := CAST(sc AS VARCHAR), expires := CAST(x AS TIMESTAMPTZ));
-CREATE OR REPLACE TEMP MACRO entra_cred(u, k, a, pr, nm, x) AS struct_pack(
-    uid := CAST(u AS VARCHAR), kind := CAST(k AS VARCHAR), action := CAST(a AS VARCHAR),
-    principal_uid := CAST(pr AS VARCHAR), name := CAST(nm AS VARCHAR), expires := CAST(x AS TIMESTAMPTZ));
 
 -- The canonical uid of an Entra key credential (password or certificate keyId, federated identity
 -- credential id): the GUID lower-cased, the same in the audit that adds it (KeyDescription's
@@ -332,19 +325,19 @@ signins AS (
         list_filter([
             -- a service principal or managed identity sign-in names its application and its service principal
             CASE WHEN NOT is_user AND app_id IS NOT NULL AND sp_id IS NOT NULL AND app_id <> sp_id
-                 THEN entra_hop('same_as', app_id, sp_id, NULL, 'standing', NULL) END,
+                 THEN irkit_hop('same_as', app_id, sp_id, NULL, 'standing', NULL) END,
             -- a user signing in to a client app hands it a delegated token: the app acts for the user
             CASE WHEN is_user AND code = '0' AND app_id IS NOT NULL AND coalesce(user_id, upn) IS NOT NULL
-                 THEN entra_hop('on_behalf_of', coalesce(user_id, upn), app_id, NULL, 'grant', NULL) END,
+                 THEN irkit_hop('on_behalf_of', coalesce(user_id, upn), app_id, NULL, 'grant', NULL) END,
             -- a user federated from another IdP: whoever controls that issuer vouched for this sign-in
             CASE WHEN is_user AND code = '0' AND coalesce(user_id, upn) IS NOT NULL
                       AND issuer_type IN ('ADFederationServices', 'ADFederationServicesMFAAdapter')
-                 THEN entra_hop('federate', coalesce(issuer_name, issuer_type), coalesce(user_id, upn), NULL, 'event', NULL) END
+                 THEN irkit_hop('federate', coalesce(issuer_name, issuer_type), coalesce(user_id, upn), NULL, 'event', NULL) END
         ], lambda h: h IS NOT NULL) AS delegations,
         list_filter([
-            CASE WHEN is_user AND app_id IS NOT NULL THEN entra_cred(app_id, 'oauth_client', 'used', app_id, app_name, NULL)
+            CASE WHEN is_user AND app_id IS NOT NULL THEN irkit_cred(app_id, 'oauth_client', 'used', app_id, app_name, NULL)
                  WHEN NOT is_user AND coalesce(key_id, thumbprint, federated_id) IS NOT NULL THEN
-                     entra_cred(coalesce(entra_key(key_id), lower(thumbprint), entra_key(federated_id)),
+                     irkit_cred(coalesce(entra_key(key_id), lower(thumbprint), entra_key(federated_id)),
                                 CASE WHEN credential_type = 'clientsecret' THEN 'app_secret'
                                      WHEN credential_type = 'certificate' THEN 'certificate'
                                      WHEN credential_type = 'federatedidentitycredential' THEN 'federated_credential'
@@ -354,7 +347,7 @@ signins AS (
                                      WHEN thumbprint IS NOT NULL THEN 'certificate'
                                      ELSE 'other' END,
                                 'used', coalesce(sp_id, app_id), NULL, NULL)
-                 WHEN NOT is_user AND app_id IS NOT NULL THEN entra_cred(app_id, 'oauth_client', 'used', app_id, coalesce(app_name, sp_name), NULL)
+                 WHEN NOT is_user AND app_id IS NOT NULL THEN irkit_cred(app_id, 'oauth_client', 'used', app_id, coalesce(app_name, sp_name), NULL)
             END
         ], lambda c: c IS NOT NULL) AS credentials,
         coalesce(resource_id, resource_name) AS target_uid,
@@ -424,14 +417,14 @@ audit_model AS (
     SELECT *,
         list_filter(list_concat(
             -- the initiating app's client id (its OAuth client)
-            [entra_cred(initiator.app.appId, 'oauth_client', 'used', initiator.app.appId, irkit_nz(initiator.app.displayName), NULL)
+            [irkit_cred(initiator.app.appId, 'oauth_client', 'used', initiator.app.appId, irkit_nz(initiator.app.displayName), NULL)
                 FOR x IN [1] IF NOT by_user AND irkit_nz(initiator.app.appId) IS NOT NULL],
             -- key credentials the change added (created) or took away (deleted), owned by that target
-            flatten([[entra_cred(k.uid, k.kind, 'created', c.target_id, k.name, NULL)
+            flatten([[irkit_cred(k.uid, k.kind, 'created', c.target_id, k.name, NULL)
                       FOR k IN c.after IF NOT list_contains([b.uid FOR b IN c.before], k.uid)
                                           AND NOT list_contains([b.name FOR b IN c.before IF b.uid IS NULL], k.name)]
                      FOR c IN key_changes IF ok]),
-            flatten([[entra_cred(k.uid, k.kind, 'deleted', c.target_id, k.name, NULL)
+            flatten([[irkit_cred(k.uid, k.kind, 'deleted', c.target_id, k.name, NULL)
                       FOR k IN c.before IF NOT list_contains([a.uid FOR a IN c.after], k.uid)
                                            AND NOT list_contains([a.name FOR a IN c.after IF a.uid IS NULL], k.name)]
                      FOR c IN key_changes IF ok])
@@ -468,21 +461,21 @@ audits AS (
         list_filter([
             -- consent (user or admin) to an application: a lasting grant to its service principal
             CASE WHEN ok AND activity ILIKE 'Consent to application%' THEN
-                entra_hop('consent', coalesce(irkit_nz(initiator.user.id), irkit_nz(initiator.user.userPrincipalName),
+                irkit_hop('consent', coalesce(irkit_nz(initiator.user.id), irkit_nz(initiator.user.userPrincipalName),
                                               irkit_nz(initiator.app.servicePrincipalId)),
                           coalesce(irkit_nz(target.id), irkit_nz(target.displayName)), NULL, 'standing', NULL) END,
             -- an app role (application permission) assigned to a service principal: an admin's consent to that app
             CASE WHEN ok AND activity ILIKE 'Add app role assignment to service principal%' THEN
-                entra_hop('consent', coalesce(irkit_nz(initiator.user.id), irkit_nz(initiator.user.userPrincipalName),
+                irkit_hop('consent', coalesce(irkit_nz(initiator.user.id), irkit_nz(initiator.user.userPrincipalName),
                                               irkit_nz(initiator.app.servicePrincipalId)),
                           [g.uid FOR g IN grantees IF g.type = 'service_principal'][1], NULL, 'standing', NULL) END,
             -- an initiating app named by both its app id and its service principal
             CASE WHEN NOT by_user AND irkit_nz(initiator.app.appId) IS NOT NULL AND irkit_nz(initiator.app.servicePrincipalId) IS NOT NULL
-                 THEN entra_hop('same_as', initiator.app.appId, initiator.app.servicePrincipalId, NULL, 'standing', NULL) END,
+                 THEN irkit_hop('same_as', initiator.app.appId, initiator.app.servicePrincipalId, NULL, 'standing', NULL) END,
             -- an application object named with its app id (additionalDetails AppId)
             CASE WHEN target.type = 'Application' AND detail_app_id IS NOT NULL AND irkit_nz(target.id) IS NOT NULL
                       AND detail_app_id <> target.id
-                 THEN entra_hop('same_as', detail_app_id, target.id, NULL, 'standing', NULL) END
+                 THEN irkit_hop('same_as', detail_app_id, target.id, NULL, 'standing', NULL) END
         ], lambda h: h IS NOT NULL AND h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid) AS delegations,
         audit_credentials AS credentials,
         coalesce(irkit_nz(target.id), irkit_nz(target.userPrincipalName), irkit_nz(target.displayName)) AS target_uid,
@@ -576,13 +569,13 @@ activity AS (
             -- an app-only token names the app (appid) and its service principal (oid)
             CASE WHEN client_id IS NOT NULL AND principal IS NOT NULL AND client_id <> principal
                       AND (lower(claims.idtyp) = 'app' OR o.identity.authorization.evidence.principalType = 'ServicePrincipal')
-                 THEN entra_hop('same_as', client_id, principal, NULL, 'standing', NULL) END,
+                 THEN irkit_hop('same_as', client_id, principal, NULL, 'standing', NULL) END,
             -- a user's (delegated) token: the client app made this request for the user
             CASE WHEN client_id IS NOT NULL AND principal IS NOT NULL AND client_id <> principal
                       AND (lower(claims.idtyp) = 'user' OR (claims.idtyp IS NULL AND (user_claim IS NOT NULL OR scope_claim IS NOT NULL)))
-                 THEN entra_hop('on_behalf_of', principal, client_id, NULL, 'event', NULL) END
+                 THEN irkit_hop('on_behalf_of', principal, client_id, NULL, 'event', NULL) END
         ], lambda h: h IS NOT NULL) AS delegations,
-        [entra_cred(client_id, 'oauth_client', 'used', client_id, NULL, NULL) FOR x IN [1] IF client_id IS NOT NULL] AS credentials,
+        [irkit_cred(client_id, 'oauth_client', 'used', client_id, NULL, NULL) FOR x IN [1] IF client_id IS NOT NULL] AS credentials,
         -- The resource id as given: the diagnostic export upper-cases it, the REST API does not.
         resource_id AS target_uid,
         lower(coalesce(irkit_nz(o.resourceType.value), irkit_nz(o.resource_type.value), entra_resource_type(resource_id))) AS target_type,
@@ -696,19 +689,19 @@ resource_logs AS (
             CASE WHEN client_id IS NOT NULL AND principal IS NOT NULL AND client_id <> principal
                       AND (lower(claims.idtyp) = 'app' OR st_principal_type = 'ServicePrincipal'
                            OR (claims.idtyp IS NULL AND st_principal_type IS NULL AND user_claim IS NULL))
-                 THEN entra_hop('same_as', client_id, principal, NULL, 'standing', NULL) END,
+                 THEN irkit_hop('same_as', client_id, principal, NULL, 'standing', NULL) END,
             -- a user's (delegated) token: the client app made this request for the user
             CASE WHEN client_id IS NOT NULL AND principal IS NOT NULL AND client_id <> principal
                       AND (lower(claims.idtyp) = 'user' OR st_principal_type = 'User'
                            OR (claims.idtyp IS NULL AND coalesce(st_principal_type, '') <> 'ServicePrincipal' AND user_claim IS NOT NULL))
-                 THEN entra_hop('on_behalf_of', principal, client_id, NULL, 'event', NULL) END
+                 THEN irkit_hop('on_behalf_of', principal, client_id, NULL, 'event', NULL) END
         ], lambda h: h IS NOT NULL) AS delegations,
         list_filter([
             CASE WHEN auth_type = 'accountkey' AND irkit_nz(o.identity.tokenHash) IS NOT NULL
-                     THEN entra_cred(o.identity.tokenHash, 'access_key', 'used', irkit_nz(st_account), 'account key', NULL)
+                     THEN irkit_cred(o.identity.tokenHash, 'access_key', 'used', irkit_nz(st_account), 'account key', NULL)
                  WHEN auth_type IN ('sas', 'saskey') AND irkit_nz(o.identity.tokenHash) IS NOT NULL
-                     THEN entra_cred(o.identity.tokenHash, 'other', 'used', irkit_nz(st_account), 'shared access signature', NULL)
-                 WHEN client_id IS NOT NULL THEN entra_cred(client_id, 'oauth_client', 'used', client_id, NULL, NULL) END
+                     THEN irkit_cred(o.identity.tokenHash, 'other', 'used', irkit_nz(st_account), 'shared access signature', NULL)
+                 WHEN client_id IS NOT NULL THEN irkit_cred(client_id, 'oauth_client', 'used', client_id, NULL, NULL) END
         ], lambda c: c IS NOT NULL) AS credentials,
         -- The object acted on (a secret, key, certificate; a blob, container, share, queue, table), named
         -- under the resource id as given; else the resource itself.

@@ -108,37 +108,7 @@ CREATE OR REPLACE TEMP MACRO gcp_audit_key_expiry(j) AS (
                       ELSE irkit_ts(j ->> '$') END AS t)
 );
 
--- One delegation hop / one credential, typed as the schema's DELEGATION / CREDENTIAL structs.
-CREATE OR REPLACE TEMP MACRO gcp_audit_hop(k, f, t, c, sc, x) AS struct_pack(
-    kind := CAST(k AS VARCHAR), from_uid := CAST(f AS VARCHAR), to_uid := CAST(t AS VARCHAR),
-    credential_uid := CAST(c AS VARCHAR), scope := CAST(sc AS VARCHAR), expires := CAST(x AS TIMESTAMPTZ));
-CREATE OR REPLACE TEMP MACRO gcp_audit_cred(u, k, a, pr, nm, x) AS struct_pack(
-    uid := CAST(u AS VARCHAR), kind := CAST(k AS VARCHAR), action := CAST(a AS VARCHAR),
-    principal_uid := CAST(pr AS VARCHAR), name := CAST(nm AS VARCHAR), expires := CAST(x AS TIMESTAMPTZ));
 
--- The kind of act of a Kubernetes request, the k8s_audit loader's rule: writing an RBAC binding or role
--- grants (deleting one ungrants), approving a CSR grants, exec/attach/portforward/proxy invoke, a
--- TokenRequest or TokenReview authenticates, an access review reads; else by verb.
-CREATE OR REPLACE TEMP MACRO gcp_audit_k8s_activity(verb, res, sub) AS (
-    CASE
-        WHEN res IN ('rolebindings', 'clusterrolebindings', 'roles', 'clusterroles') AND sub IS NULL
-             AND verb IN ('create', 'update', 'patch') THEN 'grant'
-        WHEN res IN ('rolebindings', 'clusterrolebindings', 'roles', 'clusterroles') AND sub IS NULL
-             AND verb IN ('delete', 'deletecollection') THEN 'ungrant'
-        WHEN res = 'certificatesigningrequests' AND sub = 'approval' AND verb IN ('update', 'patch') THEN 'grant'
-        WHEN sub IN ('exec', 'attach', 'portforward', 'proxy') THEN 'invoke'
-        WHEN (res = 'serviceaccounts' AND sub = 'token' AND verb = 'create') OR res = 'tokenreviews' THEN 'authenticate'
-        -- an access review asks what a user may do: a read
-        WHEN res IN ('subjectaccessreviews', 'selfsubjectaccessreviews', 'localsubjectaccessreviews',
-                     'selfsubjectrulesreviews', 'selfsubjectreviews') THEN 'read'
-        WHEN verb IN ('get', 'watch') THEN 'read'
-        WHEN verb = 'list' THEN 'list'
-        WHEN verb = 'create' THEN 'create'
-        WHEN verb IN ('update', 'patch') THEN 'update'
-        WHEN verb IN ('delete', 'deletecollection') THEN 'delete'
-        ELSE 'other'
-    END
-);
 
 -- The kind of act a GCP method's verb (the last part of methodName, lower-cased) names.
 CREATE OR REPLACE TEMP MACRO gcp_audit_verb_activity(v) AS (
@@ -274,7 +244,7 @@ SELECT
     chain[1] AS delegator_uid,
     CASE
         WHEN NOT coalesce(is_audit, false) THEN NULL
-        WHEN is_k8s THEN gcp_audit_k8s_activity(k8s_verb, k8s_res, k8s_sub)
+        WHEN is_k8s THEN irkit_k8s_activity(k8s_verb, k8s_res, k8s_sub)
         WHEN method_verb IN ('generateaccesstoken', 'generateidtoken', 'signjwt', 'signblob', 'exchangetoken',
                              'generateidentitybindingaccesstoken') THEN 'authenticate'
         -- IAP authorizing a user's request to an app behind it: the user signing in to that app
@@ -295,47 +265,47 @@ SELECT
     list_filter(list_concat(
         -- event: the documented order is the original order of delegation, so each authority acted
         -- through the next one and the last one through the actor (federated subjects federate).
-        [gcp_audit_hop(CASE WHEN gcp_audit_federated(chain[i]) THEN 'federate' ELSE 'impersonate' END,
+        [irkit_hop(CASE WHEN gcp_audit_federated(chain[i]) THEN 'federate' ELSE 'impersonate' END,
                        chain[i], coalesce(chain[i + 1], actor), NULL, 'event', NULL)
             FOR i IN range(1, len(chain) + 1)],
         -- standing: a GKE workload identity subject is its Kubernetes service account.
-        list_distinct([gcp_audit_hop('same_as', s, gcp_audit_ksa(s), NULL, 'standing', NULL)
+        list_distinct([irkit_hop('same_as', s, gcp_audit_ksa(s), NULL, 'standing', NULL)
             FOR s IN list_append(chain, irkit_nz(ai.principalSubject)) IF gcp_audit_ksa(s) IS NOT NULL]),
         -- grant: a short-lived credential of a service account handed to the caller (no token id is
         -- logged), a federated token for the mapped principal, a Kubernetes TokenRequest.
-        [gcp_audit_hop('impersonate', actor, about_sa, NULL, 'grant', irkit_ts(p.response.expireTime))
+        [irkit_hop('impersonate', actor, about_sa, NULL, 'grant', irkit_ts(p.response.expireTime))
             FOR x IN [1] IF ok AND service IN ('iamcredentials', 'iam')
                             AND method_verb IN ('generateaccesstoken', 'generateidtoken', 'signjwt', 'signblob')],
-        [gcp_audit_hop('federate', actor, coalesce(irkit_nz(p.metadata.mapped_principal), irkit_nz(p.metadata.mappedPrincipal)),
+        [irkit_hop('federate', actor, coalesce(irkit_nz(p.metadata.mapped_principal), irkit_nz(p.metadata.mappedPrincipal)),
                        NULL, 'grant', NULL)
             FOR x IN [1] IF ok AND method_verb = 'exchangetoken'],
-        [gcp_audit_hop('impersonate', actor, token_sa, k8s_issued_id, 'grant', irkit_ts(p.response.status.expirationTimestamp))
+        [irkit_hop('impersonate', actor, token_sa, k8s_issued_id, 'grant', irkit_ts(p.response.status.expirationTimestamp))
             FOR x IN [1] IF ok AND token_sa IS NOT NULL]
     ), lambda h: h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid) AS delegations,
     list_filter([
         -- the key the request authenticated with (used, whatever the outcome)
-        gcp_audit_cred(gcp_audit_key(ai.serviceAccountKeyName), 'service_account_key', 'used',
+        irkit_cred(gcp_audit_key(ai.serviceAccountKeyName), 'service_account_key', 'used',
                        coalesce(gcp_audit_key_owner(ai.serviceAccountKeyName), irkit_nz(ai.principalEmail)), NULL, NULL),
         -- a key created, uploaded, disabled or deleted by a successful request
         CASE WHEN ok AND key_action IS NOT NULL AND key_name IS NOT NULL THEN
-            gcp_audit_cred(gcp_audit_key(key_name), 'service_account_key', key_action, gcp_audit_key_owner(key_name), NULL,
+            irkit_cred(gcp_audit_key(key_name), 'service_account_key', key_action, gcp_audit_key_owner(key_name), NULL,
                            CASE WHEN key_action = 'created' THEN gcp_audit_key_expiry(coalesce(p.response.valid_before_time, p.response.validBeforeTime)) END)
         END,
         -- short-lived tokens handed out (their value is never logged, so they have no uid)
         CASE WHEN ok AND service IN ('iamcredentials', 'iam') AND method_verb IN ('generateaccesstoken', 'generateidtoken', 'signjwt') THEN
-            gcp_audit_cred(NULL, CASE WHEN method_verb = 'signjwt' THEN 'other' ELSE 'oauth_token' END, 'issued', about_sa, NULL,
+            irkit_cred(NULL, CASE WHEN method_verb = 'signjwt' THEN 'other' ELSE 'oauth_token' END, 'issued', about_sa, NULL,
                            irkit_ts(p.response.expireTime))
         END,
         CASE WHEN ok AND method_verb = 'exchangetoken' THEN
-            gcp_audit_cred(NULL, 'oauth_token', 'issued',
+            irkit_cred(NULL, 'oauth_token', 'issued',
                            coalesce(irkit_nz(p.metadata.mapped_principal), irkit_nz(p.metadata.mappedPrincipal), actor), NULL, NULL)
         END,
         -- GKE: a TokenRequest's token (its JTI where the audit annotation is logged), a legacy token Secret
         CASE WHEN ok AND token_sa IS NOT NULL THEN
-            gcp_audit_cred(k8s_issued_id, 'service_account_token', 'issued', token_sa, NULL, irkit_ts(p.response.status.expirationTimestamp))
+            irkit_cred(k8s_issued_id, 'service_account_token', 'issued', token_sa, NULL, irkit_ts(p.response.status.expirationTimestamp))
         END,
         CASE WHEN ok AND sa_secret IS NOT NULL THEN
-            gcp_audit_cred(sa_secret, 'service_account_token', 'created',
+            irkit_cred(sa_secret, 'service_account_token', 'created',
                            'system:serviceaccount:' || k8s_ns || ':' || p.request.metadata.annotations."kubernetes.io/service-account.name",
                            split_part(sa_secret, '/', -1), NULL)
         END

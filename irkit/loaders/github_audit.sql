@@ -26,13 +26,6 @@ CREATE OR REPLACE TEMP MACRO github_org(o) AS irkit_nz(CASE
     ELSE o
 END);
 
--- One delegation hop / one credential entry, typed as irkit.schema.DELEGATION / CREDENTIAL.
-CREATE OR REPLACE TEMP MACRO github_hop(kind, f, t, cred, scope) AS struct_pack(
-    kind := CAST(kind AS VARCHAR), from_uid := CAST(f AS VARCHAR), to_uid := CAST(t AS VARCHAR),
-    credential_uid := CAST(cred AS VARCHAR), scope := CAST(scope AS VARCHAR), expires := CAST(NULL AS TIMESTAMPTZ));
-CREATE OR REPLACE TEMP MACRO github_cred(uid, kind, action, principal, name) AS struct_pack(
-    uid := CAST(uid AS VARCHAR), kind := CAST(kind AS VARCHAR), action := CAST(action AS VARCHAR),
-    principal_uid := CAST(principal AS VARCHAR), name := CAST(name AS VARCHAR), expires := CAST(NULL AS TIMESTAMPTZ));
 
 -- The kind of credential a `programmatic_access_type` names (normalized: lower case, '_' for spaces and '-').
 CREATE OR REPLACE TEMP MACRO github_token_kind(access) AS CASE
@@ -177,27 +170,27 @@ stated AS (
     SELECT *,
         [h FOR h IN [
             -- an App acts as its bot account: both uids name one principal
-            CASE WHEN actor LIKE '%[bot]' AND app IS NOT NULL THEN github_hop('same_as', app, actor, NULL, 'standing') END,
+            CASE WHEN actor LIKE '%[bot]' AND app IS NOT NULL THEN irkit_hop('same_as', app, actor, NULL, 'standing') END,
             -- a user-to-server or OAuth token: the App / OAuth app made this event for the user
             CASE WHEN through_app IS NOT NULL AND NOT token_subject
-                 THEN github_hop('on_behalf_of', actor, through_app, used_token, 'event') END,
+                 THEN irkit_hop('on_behalf_of', actor, through_app, used_token, 'event') END,
             -- installing an App (or adding repositories to it) or approving an OAuth app is the org's consent
             CASE WHEN e.action IN ('integration_installation.create', 'integration_installation.repositories_added',
                                    'integration_installation.unsuspend', 'org.oauth_app_access_approved')
-                 THEN github_hop('consent', org, app, NULL, 'standing') END,
+                 THEN irkit_hop('consent', org, app, NULL, 'standing') END,
             -- a user authorizing an OAuth app is the user's consent
-            CASE WHEN e.action = 'oauth_authorization.create' THEN github_hop('consent', who, app, NULL, 'standing') END,
+            CASE WHEN e.action = 'oauth_authorization.create' THEN irkit_hop('consent', who, app, NULL, 'standing') END,
             -- an OAuth access token generated for a user and an app: the app can act for the user with it
             CASE WHEN e.action LIKE 'oauth_access.%' AND token_action = 'created'
-                 THEN github_hop('on_behalf_of', coalesce(affected_user, who), app, token, 'grant') END
+                 THEN irkit_hop('on_behalf_of', coalesce(affected_user, who), app, token, 'grant') END
         ] IF h IS NOT NULL AND h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid] AS hops,
         [c FOR c IN [
-            CASE WHEN used_token IS NOT NULL THEN github_cred(used_token, github_token_kind(access), 'used', who, NULL) END,
-            CASE WHEN token_action IS NOT NULL THEN github_cred(
+            CASE WHEN used_token IS NOT NULL THEN irkit_cred(used_token, github_token_kind(access), 'used', who, NULL) END,
+            CASE WHEN token_action IS NOT NULL THEN irkit_cred(
                 token, CASE WHEN e.action LIKE 'personal_access_token.%' THEN 'personal_access_token' ELSE 'oauth_token' END,
                 token_action, coalesce(affected_user, who), irkit_nz(e.user_programmatic_access_name)) END,
             -- deploy keys belong to a repository; other public keys to a user
-            CASE WHEN key_action IS NOT NULL THEN github_cred(
+            CASE WHEN key_action IS NOT NULL THEN irkit_cred(
                 key_fingerprint, CASE WHEN repo IS NOT NULL OR e.action LIKE '%deploy_key%' THEN 'deploy_key' ELSE 'ssh_key' END,
                 key_action, coalesce(repo, affected_user, who), irkit_nz(e.title)) END
         ] IF c IS NOT NULL AND c.uid IS NOT NULL] AS creds

@@ -44,30 +44,6 @@ CREATE OR REPLACE TEMP MACRO k8s_audit_parse(txt) AS TRY(json_transform(txt, '{
         "response": {"metadata": {"name": "VARCHAR"}, "spec": {"serviceAccountName": "VARCHAR"}, "status": "JSON"}}
 }'));
 
--- The kind of act of a Kubernetes request (the gcp_audit loader applies the same rule to GKE entries):
--- writing an RBAC binding or role grants (deleting one ungrants: a role's rules are the permissions of
--- the subjects bound to it), approving a CSR grants, exec/attach/portforward/proxy invoke, a TokenRequest
--- or TokenReview authenticates, an access review reads; else by verb (get/watch read, list list, create
--- create, update/patch update, delete/deletecollection delete, anything else other).
-CREATE OR REPLACE TEMP MACRO k8s_audit_activity(verb, res, sub) AS (
-    CASE
-        WHEN res IN ('rolebindings', 'clusterrolebindings', 'roles', 'clusterroles') AND sub IS NULL
-             AND verb IN ('create', 'update', 'patch') THEN 'grant'
-        WHEN res IN ('rolebindings', 'clusterrolebindings', 'roles', 'clusterroles') AND sub IS NULL
-             AND verb IN ('delete', 'deletecollection') THEN 'ungrant'
-        WHEN res = 'certificatesigningrequests' AND sub = 'approval' AND verb IN ('update', 'patch') THEN 'grant'
-        WHEN sub IN ('exec', 'attach', 'portforward', 'proxy') THEN 'invoke'
-        WHEN (res = 'serviceaccounts' AND sub = 'token' AND verb = 'create') OR res = 'tokenreviews' THEN 'authenticate'
-        WHEN res IN ('subjectaccessreviews', 'selfsubjectaccessreviews', 'localsubjectaccessreviews',
-                     'selfsubjectrulesreviews', 'selfsubjectreviews') THEN 'read'
-        WHEN verb IN ('get', 'watch') THEN 'read'
-        WHEN verb = 'list' THEN 'list'
-        WHEN verb = 'create' THEN 'create'
-        WHEN verb IN ('update', 'patch') THEN 'update'
-        WHEN verb IN ('delete', 'deletecollection') THEN 'delete'
-        ELSE 'other'
-    END
-);
 
 -- A delegation authority of a GKE entry as a principal uid (the gcp_audit loader's rule): the
 -- first-party e-mail, else the subject without a 'user:' / 'serviceAccount:' prefix before an e-mail.
@@ -77,13 +53,6 @@ CREATE OR REPLACE TEMP MACRO k8s_audit_authority(email, subject) AS coalesce(
          ELSE irkit_nz(subject) END
 );
 
--- One delegation hop / one credential, typed as the schema's DELEGATION / CREDENTIAL structs.
-CREATE OR REPLACE TEMP MACRO k8s_audit_hop(k, f, t, c, sc, x) AS struct_pack(
-    kind := CAST(k AS VARCHAR), from_uid := CAST(f AS VARCHAR), to_uid := CAST(t AS VARCHAR),
-    credential_uid := CAST(c AS VARCHAR), scope := CAST(sc AS VARCHAR), expires := CAST(x AS TIMESTAMPTZ));
-CREATE OR REPLACE TEMP MACRO k8s_audit_cred(u, k, a, pr, nm, x) AS struct_pack(
-    uid := CAST(u AS VARCHAR), kind := CAST(k AS VARCHAR), action := CAST(a AS VARCHAR),
-    principal_uid := CAST(pr AS VARCHAR), name := CAST(nm AS VARCHAR), expires := CAST(x AS TIMESTAMPTZ));
 
 WITH outer_parsed AS (
     SELECT r.*, k8s_audit_parse(r.raw) AS o FROM records r
@@ -231,33 +200,33 @@ SELECT
     CAST(NULL AS VARCHAR) AS session_uid,
     credential_id AS credential_uid,
     CASE WHEN as_user IS NOT NULL THEN real_user ELSE chain[1] END AS delegator_uid,
-    k8s_audit_activity(verb, ref.resource, ref.subresource) AS activity,
+    irkit_k8s_activity(verb, ref.resource, ref.subresource) AS activity,
     list_filter(list_concat(
         -- event: kubectl --as (the Impersonate-User header): the authenticated user acted as the impersonated one
-        [k8s_audit_hop('impersonate', real_user, as_user, NULL, 'event', NULL) FOR x IN [1] IF as_user IS NOT NULL],
+        [irkit_hop('impersonate', real_user, as_user, NULL, 'event', NULL) FOR x IN [1] IF as_user IS NOT NULL],
         -- event (GKE): each delegation authority through the next, the last through the actor
-        [k8s_audit_hop('impersonate', chain[i], coalesce(chain[i + 1], actor), NULL, 'event', NULL)
+        [irkit_hop('impersonate', chain[i], coalesce(chain[i + 1], actor), NULL, 'event', NULL)
             FOR i IN range(1, len(chain) + 1)],
         -- grant: a TokenRequest hands the caller a token of the service account until it expires
-        [k8s_audit_hop('impersonate', actor, token_sa, issued_id, 'grant', token_expires)
+        [irkit_hop('impersonate', actor, token_sa, issued_id, 'grant', token_expires)
             FOR x IN [1] IF status = 'success' AND token_sa IS NOT NULL]
     ), lambda h: h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid) AS delegations,
     list_filter([
         -- the credential the request authenticated with: it is the authenticated (real) user's, not the
         -- impersonated user's
         CASE WHEN credential_id IS NOT NULL THEN
-            k8s_audit_cred(credential_id,
+            irkit_cred(credential_id,
                            CASE WHEN credential_id LIKE 'JTI=%' THEN 'service_account_token'
                                 WHEN credential_id LIKE 'X509SHA256=%' THEN 'certificate' ELSE 'other' END,
                            'used', real_user, NULL, NULL)
         END,
         CASE WHEN status = 'success' AND token_sa IS NOT NULL THEN
-            k8s_audit_cred(issued_id, 'service_account_token', 'issued', token_sa, NULL, token_expires)
+            irkit_cred(issued_id, 'service_account_token', 'issued', token_sa, NULL, token_expires)
         END,
         -- a legacy token Secret: the token controller fills it with a long-lived token of the annotated account
         CASE WHEN status = 'success' AND ref.resource = 'secrets' AND ref.subresource IS NULL AND verb = 'create'
                   AND req_obj.type = 'kubernetes.io/service-account-token' AND obj_name IS NOT NULL THEN
-            k8s_audit_cred(obj_uid, 'service_account_token', 'created',
+            irkit_cred(obj_uid, 'service_account_token', 'created',
                            'system:serviceaccount:' || coalesce(ref.namespace, '') || ':'
                                || req_obj.metadata.annotations."kubernetes.io/service-account.name",
                            obj_name, NULL)

@@ -29,13 +29,6 @@ CREATE OR REPLACE TEMP MACRO okta_host(u) AS
     CASE WHEN u ILIKE 'http://%' OR u ILIKE 'https://%'
          THEN irkit_nz(split_part(split_part(split_part(u, '://', 2), '/', 1), ':', 1)) END;
 
--- One delegation hop / one credential entry, typed as irkit.schema.DELEGATION / CREDENTIAL.
-CREATE OR REPLACE TEMP MACRO okta_hop(kind, f, t, cred, scope, exp) AS struct_pack(
-    kind := CAST(kind AS VARCHAR), from_uid := CAST(f AS VARCHAR), to_uid := CAST(t AS VARCHAR),
-    credential_uid := CAST(cred AS VARCHAR), scope := CAST(scope AS VARCHAR), expires := CAST(exp AS TIMESTAMPTZ));
-CREATE OR REPLACE TEMP MACRO okta_cred(uid, kind, action, principal, name, exp) AS struct_pack(
-    uid := CAST(uid AS VARCHAR), kind := CAST(kind AS VARCHAR), action := CAST(action AS VARCHAR),
-    principal_uid := CAST(principal AS VARCHAR), name := CAST(name AS VARCHAR), expires := CAST(exp AS TIMESTAMPTZ));
 
 -- The vendor-neutral kind of act (irkit.schema.ACTIVITIES) of an Okta eventType: privilege, group and app
 -- membership and consent changes first, then sign-in, then the verb the event type ends with.
@@ -123,31 +116,31 @@ modeled AS (
         [h FOR h IN list_concat(
             -- a client app granted a token for a user acts for that user through the token, until it expires
             CASE WHEN ok AND et LIKE 'app.oauth2.%token.grant%' AND actor_is_client AND target_user IS NOT NULL THEN
-                [okta_hop('on_behalf_of', target_user, a.id, x.id, 'grant', irkit_ts(x.detailEntry.expires)) FOR x IN tokens] END,
+                [irkit_hop('on_behalf_of', target_user, a.id, x.id, 'grant', irkit_ts(x.detailEntry.expires)) FOR x IN tokens] END,
             -- a user (or admin) consented to an app's scopes: a lasting relationship
             CASE WHEN ok AND et LIKE 'app.oauth2.%consent.grant%' THEN
-                [okta_hop('consent', coalesce(CASE WHEN NOT actor_is_client THEN irkit_nz(a.id) END, target_user),
+                [irkit_hop('consent', coalesce(CASE WHEN NOT actor_is_client THEN irkit_nz(a.id) END, target_user),
                           app_uid, NULL, 'standing', NULL)] END,
             -- Okta Support (or an admin) starting an impersonation session of a user
             CASE WHEN ok AND et LIKE 'user.session.impersonation.initiate%' THEN
-                [okta_hop('impersonate', a.id, target_user, NULL, 'event', NULL)] END,
+                [irkit_hop('impersonate', a.id, target_user, NULL, 'event', NULL)] END,
             -- an event made during impersonation names the impersonator as debugData.originalPrincipal
             CASE WHEN original_principal IS NOT NULL THEN
-                [okta_hop('impersonate', original_principal, a.id, NULL, 'event', NULL)] END
+                [irkit_hop('impersonate', original_principal, a.id, NULL, 'event', NULL)] END
         ) IF h.from_uid IS NOT NULL AND h.to_uid IS NOT NULL AND h.from_uid <> h.to_uid] AS hops,
         [c FOR c IN list_concat(
-            CASE WHEN used_uid IS NOT NULL THEN [okta_cred(used_uid, used_kind, 'used', a.id, NULL, NULL)] END,
+            CASE WHEN used_uid IS NOT NULL THEN [irkit_cred(used_uid, used_kind, 'used', a.id, NULL, NULL)] END,
             -- OAuth access and refresh tokens the authorization server issued (ID tokens are assertions, not bearer credentials)
             CASE WHEN ok AND et LIKE 'app.oauth2.%token.grant%' THEN
-                [okta_cred(x.id, 'oauth_token', 'issued',
+                [irkit_cred(x.id, 'oauth_token', 'issued',
                            coalesce(irkit_nz(x.detailEntry.subject), target_user, irkit_nz(a.id)),
                            NULL, irkit_ts(x.detailEntry.expires)) FOR x IN tokens] END,
             CASE WHEN ok AND et LIKE 'app.oauth2.%token.revoke%' THEN
-                [okta_cred(x.id, 'oauth_token', 'revoked', irkit_nz(x.detailEntry.subject), NULL,
+                [irkit_cred(x.id, 'oauth_token', 'revoked', irkit_nz(x.detailEntry.subject), NULL,
                            irkit_ts(x.detailEntry.expires)) FOR x IN tokens] END,
             -- SSWS API tokens act with the permissions of the admin who created them
             CASE WHEN ok AND et IN ('system.api_token.create', 'system.api_token.revoke') THEN
-                [okta_cred(x.id, 'api_token', CASE WHEN et = 'system.api_token.create' THEN 'created' ELSE 'revoked' END,
+                [irkit_cred(x.id, 'api_token', CASE WHEN et = 'system.api_token.create' THEN 'created' ELSE 'revoked' END,
                            CASE WHEN et = 'system.api_token.create' THEN irkit_nz(a.id) END,
                            coalesce(irkit_nz(x.displayName), irkit_nz(x.alternateId)), NULL)
                     FOR x IN targets IF x.type = 'Token' OR x.id LIKE '00T%'] END,
@@ -155,7 +148,7 @@ modeled AS (
             -- holding it), suspended, or deactivated (unenrolled: gone). An unsuspend hands nobody a
             -- credential, so it states none.
             CASE WHEN ok AND et IN ('user.mfa.factor.activate', 'user.mfa.factor.suspend', 'user.mfa.factor.deactivate') THEN
-                [okta_cred(x.id, 'mfa_device', CASE et WHEN 'user.mfa.factor.suspend' THEN 'revoked'
+                [irkit_cred(x.id, 'mfa_device', CASE et WHEN 'user.mfa.factor.suspend' THEN 'revoked'
                                                       WHEN 'user.mfa.factor.deactivate' THEN 'deleted' ELSE 'created' END,
                            coalesce(target_user, irkit_nz(a.id)), irkit_nz(x.displayName), NULL)
                     FOR x IN targets IF x.type = 'AuthenticatorEnrollment'] END

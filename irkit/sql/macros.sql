@@ -51,3 +51,39 @@ CREATE OR REPLACE MACRO irkit_context_type(t) AS (
     coalesce(t, '') IN ('conversation', 'tool_call', 'jsonrpc_id', 'tool_arguments', 'mcp_session', 'mcp_server', 'model',
                         'organization', 'enterprise', 'app', 'source_identity', 'agent')
 );
+
+-- One delegation hop and one credential entry of the normalized model (irkit.schema.DELEGATION,
+-- CREDENTIAL), typed as the lake stores them; every loader builds its entries with these.
+CREATE OR REPLACE MACRO irkit_hop(kind, from_uid, to_uid, credential_uid, scope, expires := NULL) AS struct_pack(
+    kind := CAST(kind AS VARCHAR), from_uid := CAST(from_uid AS VARCHAR), to_uid := CAST(to_uid AS VARCHAR),
+    credential_uid := CAST(credential_uid AS VARCHAR), scope := CAST(scope AS VARCHAR),
+    expires := CAST(expires AS TIMESTAMPTZ));
+CREATE OR REPLACE MACRO irkit_cred(uid, kind, action, principal_uid, name, expires := NULL) AS struct_pack(
+    uid := CAST(uid AS VARCHAR), kind := CAST(kind AS VARCHAR), action := CAST(action AS VARCHAR),
+    principal_uid := CAST(principal_uid AS VARCHAR), name := CAST(name AS VARCHAR),
+    expires := CAST(expires AS TIMESTAMPTZ));
+
+-- The kind of act of a Kubernetes request (the k8s_audit and gcp_audit loaders, GKE entries in the latter):
+-- writing an RBAC binding or role grants (deleting one ungrants: a role's rules are the permissions of
+-- the subjects bound to it), approving a CSR grants, exec/attach/portforward/proxy invoke, a TokenRequest
+-- or TokenReview authenticates, an access review reads; else by verb (get/watch read, list list, create
+-- create, update/patch update, delete/deletecollection delete, anything else other).
+CREATE OR REPLACE MACRO irkit_k8s_activity(verb, res, sub) AS (
+    CASE
+        WHEN res IN ('rolebindings', 'clusterrolebindings', 'roles', 'clusterroles') AND sub IS NULL
+             AND verb IN ('create', 'update', 'patch') THEN 'grant'
+        WHEN res IN ('rolebindings', 'clusterrolebindings', 'roles', 'clusterroles') AND sub IS NULL
+             AND verb IN ('delete', 'deletecollection') THEN 'ungrant'
+        WHEN res = 'certificatesigningrequests' AND sub = 'approval' AND verb IN ('update', 'patch') THEN 'grant'
+        WHEN sub IN ('exec', 'attach', 'portforward', 'proxy') THEN 'invoke'
+        WHEN (res = 'serviceaccounts' AND sub = 'token' AND verb = 'create') OR res = 'tokenreviews' THEN 'authenticate'
+        WHEN res IN ('subjectaccessreviews', 'selfsubjectaccessreviews', 'localsubjectaccessreviews',
+                     'selfsubjectrulesreviews', 'selfsubjectreviews') THEN 'read'
+        WHEN verb IN ('get', 'watch') THEN 'read'
+        WHEN verb = 'list' THEN 'list'
+        WHEN verb = 'create' THEN 'create'
+        WHEN verb IN ('update', 'patch') THEN 'update'
+        WHEN verb IN ('delete', 'deletecollection') THEN 'delete'
+        ELSE 'other'
+    END
+);

@@ -61,13 +61,4 @@ def lake(rows: list[dict[str, Any]], identities: Sequence[Identity] = (),
     con.register("inventory_identities", inventory.identity_table())
     for name in DERIVED_TABLES:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS " + run_script(con, query(f"view_{name}")))
-    INVENTORIES[id(con)] = inventory
     return con
-
-
-#: The inventory each model lake was built with, by connection id.
-INVENTORIES: dict[int, Inventory] = {}
-
-
-def inventory_of(con: duckdb.DuckDBPyConnection) -> Inventory:
-    return INVENTORIES[id(con)]
