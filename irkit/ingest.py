@@ -405,6 +405,8 @@ def _normalize(con: duckdb.DuckDBPyConnection, loader: loaders.Loader, records: 
     the records it fails on are found by halving and quarantined one by one with the error (k bad
     records among n cost about 2k log(n/k) runs of the loader's query). Past ISOLATION_RUNS runs (a
     file full of such values), the groups still failing are quarantined whole, with the error."""
+    for relation, table in loader.tables:  # the loader's data files (CloudTrail's targets per call)
+        con.register(relation, table)
     statement = run_script(con, loader.sql)  # its macros, once
     try:
         _run_loader(con, statement, records, options, create=True)

@@ -9,7 +9,12 @@ A loader module defines
   ``records(file_id, evidence_offset, evidence_path, raw)`` that returns, for every record, the columns of
   :data:`irkit.schema.LOADER_COLUMNS` plus ``file_id, evidence_offset, evidence_path, raw, source`` and
   ``quarantine_reason`` (NULL when the row is good). A loader may return several rows for one record
-  (OpenTelemetry documents hold many spans) if each keeps the record's ``evidence_path`` as a prefix.
+  (OpenTelemetry documents hold many spans) if each keeps the record's ``evidence_path`` as a prefix;
+* optionally ``TABLES``: ``{relation name: file name}`` of tab-separated data files beside it (vendor
+  knowledge kept as data, not code: CloudTrail's targets per API call), registered as relations its
+  query reads, each row numbered in a ``rank`` column (its order in the file); ``#`` lines are comments;
+* optionally ``ROUTES``: loader names its query may hand a record to, by returning the reason
+  ``route:<loader>`` (a file mixing formats: a Kubernetes audit record in an Azure Monitor export).
 
 A new source is one module, one ``.sql`` file, one line in :data:`REGISTRY`, a sample and a test.
 Modules are imported only when used, so ``import irkit`` stays fast.
@@ -22,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 from irkit.errors import UsageError
 
@@ -51,6 +57,8 @@ class Loader:
     sniff: Callable[[Sequence[object]], bool]
     sql: str
     detectable: bool = True
+    #: relation name -> Arrow table (pyarrow.Table) of the loader's data files
+    tables: tuple[tuple[str, Any], ...] = ()
 
 
 @cache
@@ -67,7 +75,30 @@ def get(name: str) -> Loader:
         sniff=module.sniff,
         sql=files(__name__).joinpath(sql_name).read_text(encoding="utf-8"),
         detectable=getattr(module, "DETECTABLE", True),
+        tables=tuple((relation, _data_table(file)) for relation, file in getattr(module, "TABLES", {}).items()),
     )
+
+
+#: Prefix of the reason a loader's query gives a record that another loader reads (see ``ROUTES``).
+ROUTE = "route:"
+
+
+def _data_table(file_name: str) -> Any:
+    """A tab-separated data file beside the loaders as an Arrow table of strings (empty cells null),
+    with its row order as ``rank``."""
+    import pyarrow as pa
+
+    lines = [line.rstrip("\n") for line in files(__name__).joinpath(file_name).read_text(encoding="utf-8").splitlines()]
+    lines = [line for line in lines if line.strip() and not line.startswith("#")]
+    header = lines[0].split("\t")
+    rows = [line.split("\t") for line in lines[1:]]
+    bad = [i for i, row in enumerate(rows) if len(row) > len(header)]
+    if bad:
+        raise ValueError(f"{file_name}: rows with more cells than the header: {bad[:5]}")
+    columns: dict[str, Any] = {"rank": pa.array(range(len(rows)), pa.int64())}
+    for index, name in enumerate(header):
+        columns[name] = pa.array([(row[index] if index < len(row) else "") or None for row in rows], pa.string())
+    return pa.table(columns)
 
 
 def available() -> list[Loader]:

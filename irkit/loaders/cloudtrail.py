@@ -88,7 +88,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "cloudtrail"
-VERSION = "1.3"
+VERSION = "1.4"
+TABLES = {"cloudtrail_targets": "cloudtrail_targets.tsv"}
 DESCRIPTION = "AWS CloudTrail: S3 delivery files, JSON lines, lookup-events output, re-shipped events"
 
 

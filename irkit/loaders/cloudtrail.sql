@@ -20,13 +20,23 @@ CREATE OR REPLACE TEMP MACRO cloudtrail_parse(txt) AS TRY(json_transform(txt, '{
             "webIdFederationData": {"federatedProvider": "VARCHAR"},
             "sourceIdentity": "VARCHAR"}},
     "readOnly": "VARCHAR",
-    "requestParameters": {"bucketName": "VARCHAR", "key": "VARCHAR", "userName": "VARCHAR",
+    "requestParameters": "JSON", "responseElements": "JSON",
+    "resources": [{"ARN": "VARCHAR", "type": "VARCHAR"}],
+    "insightDetails": {"state": "VARCHAR", "eventSource": "VARCHAR", "eventName": "VARCHAR",
+        "insightType": "VARCHAR"},
+    "CloudTrailEvent": "VARCHAR", "detail-type": "VARCHAR", "detail": "JSON"
+}'));
+
+-- The request and response members the loader's own rules read; the whole request and response stay JSON for
+-- the targets table (cloudtrail_targets.tsv), so each record's text is parsed once.
+CREATE OR REPLACE TEMP MACRO cloudtrail_request(j) AS TRY(json_transform(j, '{"bucketName": "VARCHAR", "key": "VARCHAR", "userName": "VARCHAR",
         "roleName": "VARCHAR", "roleArn": "VARCHAR", "principalArn": "VARCHAR",
         "policyArn": "VARCHAR", "groupName": "VARCHAR", "sourceIdentity": "VARCHAR",
         "accessKeyId": "VARCHAR", "status": "VARCHAR", "targetPrincipal": "VARCHAR",
         "serialNumber": "VARCHAR", "sSHPublicKeyId": "VARCHAR", "serviceSpecificCredentialId": "VARCHAR",
-        "keyName": "VARCHAR"},
-    "responseElements": {"accessKey": {"accessKeyId": "VARCHAR", "userName": "VARCHAR"},
+        "keyName": "VARCHAR"}'));
+
+CREATE OR REPLACE TEMP MACRO cloudtrail_response(j) AS TRY(json_transform(j, '{"accessKey": {"accessKeyId": "VARCHAR", "userName": "VARCHAR"},
         "credentials": {"accessKeyId": "VARCHAR", "expiration": "VARCHAR"},
         "assumedRoleUser": {"arn": "VARCHAR"}, "federatedUser": {"arn": "VARCHAR"},
         "sourceIdentity": "VARCHAR",
@@ -35,12 +45,7 @@ CREATE OR REPLACE TEMP MACRO cloudtrail_parse(txt) AS TRY(json_transform(txt, '{
             "serviceName": "VARCHAR"},
         "virtualMFADevice": {"serialNumber": "VARCHAR"},
         "keyName": "VARCHAR",
-        "ConsoleLogin": "VARCHAR", "CheckMfa": "VARCHAR", "SwitchRole": "VARCHAR"},
-    "resources": [{"ARN": "VARCHAR", "type": "VARCHAR"}],
-    "insightDetails": {"state": "VARCHAR", "eventSource": "VARCHAR", "eventName": "VARCHAR",
-        "insightType": "VARCHAR"},
-    "CloudTrailEvent": "VARCHAR", "detail-type": "VARCHAR", "detail": "JSON"
-}'));
+        "ConsoleLogin": "VARCHAR", "CheckMfa": "VARCHAR", "SwitchRole": "VARCHAR"}'));
 
 -- A user name, or NULL for placeholders (CloudTrail hides mistyped sign-in names this way).
 CREATE OR REPLACE TEMP MACRO cloudtrail_name(s) AS
@@ -113,14 +118,18 @@ parsed AS (
              WHEN o."detail-type" LIKE '% via CloudTrail' AND o.detail IS NOT NULL THEN cloudtrail_parse(CAST(o.detail AS VARCHAR))
              ELSE o END AS e,
         CASE WHEN o.CloudTrailEvent IS NOT NULL THEN TRY(json_transform(raw, '{"EventId": "VARCHAR",
-            "EventTime": "VARCHAR", "Resources": [{"ResourceType": "VARCHAR", "ResourceName": "VARCHAR"}]}')) END AS env
+            "EventTime": "VARCHAR", "Resources": [{"ResourceType": "VARCHAR", "ResourceName": "VARCHAR"}]}')) END AS env,
+        -- the event's own JSON text, for the paths of the targets table
+        CASE WHEN o.CloudTrailEvent IS NOT NULL THEN o.CloudTrailEvent
+             WHEN o."detail-type" LIKE '% via CloudTrail' AND o.detail IS NOT NULL THEN CAST(o.detail AS VARCHAR)
+             ELSE raw END AS evtext
     FROM outer_parsed
 ),
 fields AS (
     SELECT *,
         e.userIdentity AS ui,
-        e.requestParameters AS rp,
-        e.responseElements AS re,
+        cloudtrail_request(e.requestParameters) AS rp,
+        cloudtrail_response(e.responseElements) AS re,
         irkit_nz(split_part(coalesce(e.eventSource, e.insightDetails.eventSource), '.', 1)) AS service,
         coalesce(irkit_ts(e.eventTime), irkit_ts(e."@timestamp"), irkit_ts(env.EventTime)) AS ts,
         coalesce(irkit_nz(e.recipientAccountId), irkit_nz(e.userIdentity.accountId)) AS account,
@@ -128,8 +137,65 @@ fields AS (
              WHEN e.awsRegion LIKE 'us-gov-%' THEN 'aws-us-gov' ELSE 'aws' END AS part
     FROM parsed
 ),
+-- What the call acts on, by the targets table (cloudtrail_targets.tsv): its rows for the call (exact name or the
+-- service's '*'), every path read in one pass over the event's text, each value matched and built into a uid.
+table_rows AS (
+    SELECT f.file_id, f.evidence_offset, f.evidence_path, m.rank, m.role, m.path, m.each, m.pattern, m.arn, m.type
+    FROM fields f JOIN cloudtrail_targets m ON m.service = f.service AND m.event_name = f.e.eventName
+    UNION ALL
+    SELECT f.file_id, f.evidence_offset, f.evidence_path, m.rank, m.role, m.path, m.each, m.pattern, m.arn, m.type
+    FROM fields f JOIN cloudtrail_targets m ON m.service = f.service AND m.event_name = '*'
+),
+table_calls AS (
+    SELECT t.file_id, t.evidence_offset, t.evidence_path,
+        list(struct_pack(rank := t.rank, role := t.role, path := t.path, each := t.each, pattern := t.pattern,
+                         arn := t.arn, type := t.type) ORDER BY t.rank) AS specs
+    FROM table_rows t GROUP BY ALL
+),
+table_found AS (
+    -- each path reads only the part it names: the request or the response, kept as JSON by the parse
+    SELECT c.file_id, c.evidence_offset, c.evidence_path, c.specs, f.evtext, f.part, f.account,
+        coalesce(f.e.awsRegion, '') AS region,
+        f.e.requestParameters AS req, f.e.responseElements AS resp
+    FROM table_calls c JOIN fields f USING (file_id, evidence_offset, evidence_path)
+),
+table_values AS (
+    SELECT file_id, evidence_offset, evidence_path, spec, v, i,
+        CASE WHEN v LIKE 'arn:%' OR spec.arn IS NULL THEN v
+             -- without a pattern the template's \1 is the whole value: no regular expression to compile per row
+             WHEN spec.pattern IS NULL THEN replace(tmpl, '\1', v)
+             ELSE regexp_replace(v, spec.pattern, tmpl)
+        END AS uid
+    FROM (
+        SELECT *, unnest(vals) AS v, generate_subscripts(vals, 1) AS i,
+            replace(replace(replace(spec.arn, '{partition}', part), '{region}', region), '{account}', coalesce(account, '')) AS tmpl0,
+            CASE WHEN contains(spec.arn, '{source_region}') OR contains(spec.arn, '{account_param}') THEN
+                replace(replace(tmpl0, '{source_region}', coalesce(json_extract_string(req, '$.sourceRegion'), region)),
+                        '{account_param}', coalesce(json_extract_string(req, '$.accountId'), account, ''))
+                 ELSE tmpl0 END AS tmpl
+        FROM (
+            SELECT file_id, evidence_offset, evidence_path, evtext, req, part, account, region, spec,
+                CASE WHEN json_type(j) = 'ARRAY' THEN [json_extract_string(x, coalesce(spec.each, '$')) FOR x IN json_extract(j, '$[*]')]
+                     WHEN json_type(j) = 'OBJECT' AND spec.each IS NULL THEN NULL
+                     ELSE [json_extract_string(j, coalesce(spec.each, '$'))] END AS vals
+            FROM (SELECT *,
+                      CASE WHEN starts_with(spec.path, '$.requestParameters.') THEN json_extract(req, '$' || substr(spec.path, 20))
+                           WHEN starts_with(spec.path, '$.responseElements.') THEN json_extract(resp, '$' || substr(spec.path, 19))
+                           ELSE json_extract(evtext, spec.path) END AS j
+                  FROM (SELECT *, unnest(specs) AS spec FROM table_found))
+            WHERE j IS NOT NULL AND json_type(j) <> 'NULL'))
+    WHERE irkit_nz(v) IS NOT NULL AND (v LIKE 'arn:%' OR spec.pattern IS NULL OR regexp_matches(v, spec.pattern))
+),
+table_named AS (
+    SELECT file_id, evidence_offset, evidence_path,
+        arg_min(struct_pack(uid := uid, type := spec.type,
+                            name := CASE WHEN v LIKE 'arn:%' THEN regexp_extract(v, '([^:/]+)$', 1) ELSE v END),
+                [spec.rank, i]) FILTER (WHERE spec.role = 'target') AS tt,
+        list(struct_pack(uid := uid, type := spec.type) ORDER BY spec.rank, i) AS named
+    FROM table_values GROUP BY ALL
+),
 targets AS (
-    SELECT *,
+    SELECT f.*, tn.tt, tn.named,
         CASE
             WHEN rp.bucketName IS NOT NULL AND rp.key IS NOT NULL
                 THEN struct_pack(uid := 'arn:' || part || ':s3:::' || rp.bucketName || '/' || rp.key, type := 's3_object', name := rp.key)
@@ -141,6 +207,7 @@ targets AS (
                 THEN struct_pack(uid := 'arn:' || part || ':iam::' || coalesce(account, '') || ':user/' || rp.userName, type := 'iam_user', name := rp.userName)
             WHEN service = 'iam' AND rp.roleName IS NOT NULL
                 THEN struct_pack(uid := 'arn:' || part || ':iam::' || coalesce(account, '') || ':role/' || rp.roleName, type := 'iam_role', name := rp.roleName)
+            WHEN tn.tt.uid IS NOT NULL THEN tn.tt
             WHEN irkit_nz(e.resources[1].ARN) IS NOT NULL
                 THEN struct_pack(uid := e.resources[1].ARN, type := cloudtrail_rtype(e.resources[1].type), name := split_part(e.resources[1].ARN, '/', -1))
             WHEN irkit_nz(env.Resources[1].ResourceName) IS NOT NULL
@@ -161,13 +228,13 @@ targets AS (
             ELSE coalesce(irkit_nz(ui.arn), irkit_nz(ui.principalId), cloudtrail_name(ui.userName),
                           irkit_nz(ui.invokedBy), irkit_nz(ui.accountId))
         END AS actor
-    FROM fields
+    FROM fields f LEFT JOIN table_named tn USING (file_id, evidence_offset, evidence_path)
 ),
 listed AS (
     -- Most events name nothing beyond their resources[]: the other parts are built only for those that do
     -- (list_concat skips the NULLs of parts that do not apply).
     SELECT *,
-        CASE WHEN env IS NULL AND re.accessKey.accessKeyId IS NULL AND re.credentials.accessKeyId IS NULL
+        CASE WHEN env IS NULL AND named IS NULL AND re.accessKey.accessKeyId IS NULL AND re.credentials.accessKeyId IS NULL
                   AND re.assumedRoleUser.arn IS NULL AND rp.policyArn IS NULL AND rp.groupName IS NULL
                   AND ui.sessionContext.sourceIdentity IS NULL AND rp.sourceIdentity IS NULL
         THEN coalesce([struct_pack(uid := x.ARN, type := cloudtrail_rtype(x.type), system := cloudtrail_system(x.ARN, service))
@@ -176,6 +243,9 @@ listed AS (
             -- the event's own resources[]
             [struct_pack(uid := x.ARN, type := cloudtrail_rtype(x.type), system := cloudtrail_system(x.ARN, service))
                 FOR x IN e.resources IF irkit_nz(x.ARN) IS NOT NULL],
+            -- what the targets table finds in the request and response, but the target itself
+            [struct_pack(uid := x.uid, type := x.type, system := cloudtrail_system(x.uid, service))
+                FOR x IN named IF x.uid IS DISTINCT FROM t.uid],
             -- credentials the event created or issued, and the role session it opened
             CASE WHEN irkit_nz(re.accessKey.accessKeyId) IS NOT NULL THEN
                 [struct_pack(uid := re.accessKey.accessKeyId, type := 'credential', system := 'aws:' || service)] END,
@@ -201,7 +271,7 @@ listed AS (
                     IF irkit_nz(x.ResourceName) IS NOT NULL AND x.ResourceName IS DISTINCT FROM t.name] END
         ) END AS res,
         -- only envelopes and policy changes can name one resource twice
-        env IS NOT NULL OR rp.policyArn IS NOT NULL AS may_repeat
+        env IS NOT NULL OR rp.policyArn IS NOT NULL OR named IS NOT NULL AS may_repeat
     FROM targets
 ),
 principals AS (

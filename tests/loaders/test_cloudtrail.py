@@ -302,6 +302,8 @@ CASES: dict[str, dict[str, Any]] = {
         activity="read",
         class_name="api_activity", operation="GetSecretValue", status="success",
         actor_uid=f"arn:aws:iam::{ACCT}:role/agent-gateway", actor_type="unknown", actor_name="agent-gateway",
+        target_uid=f"arn:aws:secretsmanager:us-east-1:{ACCT}:secret:prod/warehouse-Xy12Ab",
+        target_type="secretsmanager_secret", target_name="warehouse-Xy12Ab",
         target_system="aws:secretsmanager", src_ip="10.0.40.9", user_agent=UA_BOTO,
     ),
     "FederatedUser (GetFederationToken session)": row(
@@ -355,6 +357,9 @@ CASES: dict[str, dict[str, Any]] = {
         actor_uid=GHA, actor_type="unknown",
         actor_name="GitHubActions", session_uid="ASIAY34FZKBOGHAEXMPL", credential_uid="ASIAY34FZKBOGHAEXMPL",
         delegator_uid=f"arn:aws:iam::{ACCT}:role/gha-deployer",
+        # the function the request names (requestParameters.functionName), its ARN built (targets table)
+        target_uid=f"arn:aws:lambda:us-east-1:{ACCT}:function:agent-tools", target_type="lambda_function",
+        target_name="agent-tools",
         target_system="aws:lambda", src_ip="192.0.2.200", user_agent=UA_JS + "lambda#3.535.0",
     ),
     "SAMLUser assumes a role": row(
@@ -414,7 +419,7 @@ CASES: dict[str, dict[str, Any]] = {
             event_uid="ad1e2f3a-4b5c-4d6e-9f7a-8b9c0d1e2f31", time=t(2025, 3, 12, 10, 7, 30),
             activity="update",
             class_name="api_activity", operation="StopLogging", status="success",
-            target_uid=f"arn:aws:cloudtrail:us-east-1:{ACCT}:trail/org-trail", target_type="AWS::CloudTrail::Trail",
+            target_uid=f"arn:aws:cloudtrail:us-east-1:{ACCT}:trail/org-trail", target_type="cloudtrail_trail",
             target_name="org-trail", target_system="aws:cloudtrail",
         )
         | {"resources": [ALICE_SOURCE,
@@ -446,6 +451,8 @@ CASES: dict[str, dict[str, Any]] = {
         activity="read",
         class_name="api_activity", operation="DescribeSecret", status="success",
         actor_uid=f"arn:aws:iam::{ACCT}:role/agent-gateway", actor_type="unknown", actor_name="agent-gateway",
+        target_uid=f"arn:aws:secretsmanager:us-east-1:{ACCT}:secret:prod/warehouse-Xy12Ab",
+        target_type="secretsmanager_secret", target_name="warehouse-Xy12Ab",
         target_system="aws:secretsmanager", src_ip="10.0.40.9", user_agent=UA_BOTO,
     ),
     "re-shipped with an epoch-milliseconds @timestamp": row(
@@ -507,6 +514,7 @@ COUNTS = {
     TYPES.name: (3, 3, 0, 0),
     NO_ID_AGAIN.name: (2, 2, 0, 0),
     NO_ID.name: (1, 0, 0, 1),  # the same record, read first from no-event-id-again.jsonl
+    "targets.jsonl": (119, 119, 0, 0),  # test_cloudtrail_targets.py
     DAMAGED.name: (4, 2, 2, 0),
     CREDS.name: (9, 9, 0, 0),
 }
@@ -597,6 +605,7 @@ def test_record_without_event_id_gets_a_stable_hash(tmp_path: Path) -> None:
         event_uid=digest, time=t(2014, 3, 6, 21, 1, 59), class_name="api_activity", operation="StopInstances",
         status="success", actor_uid=f"arn:aws:iam::{ACCT}:user/deploy-bot", actor_type="unknown",
         actor_name="deploy-bot", credential_uid="AKIAIOSFODNN7EXAMPLE", target_system="aws:ec2",
+        target_uid=f"arn:aws:ec2:us-east-2:{ACCT}:instance/i-ebeaf9e2", target_type="ec2_instance", target_name="i-ebeaf9e2",
         src_ip="198.51.100.23", user_agent="ec2-api-tools 1.6.12.2", activity="update",
         credentials=[cred("AKIAIOSFODNN7EXAMPLE", "access_key", "used", DEPLOY_BOT)],
     )
