@@ -102,7 +102,7 @@ COLUMNS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("target_type", pa.string(), "Kind of the primary resource (s3_object, iam_user, repository, secrets, mcp_tool, ...)."),
     ("target_name", pa.string(), "Display name of the primary resource."),
     ("target_system", pa.string(), "The downstream system: aws:s3, aws:iam, okta, github, k8s:<cluster>, mcp:<server>, ..."),
-    ("resources", pa.list_(RESOURCE), "Every other resource the record names (uid, type, system); nothing referenced is dropped. Also what pairs an agent's messages and what it asked a tool: jsonrpc_id, tool_arguments (JSON text), tracestate (docs/normalization.md)."),
+    ("resources", pa.list_(RESOURCE), "Every other resource the record names (uid, type, system); nothing referenced is dropped. Also what pairs an agent's messages and what it asked a tool: jsonrpc_id, tool_arguments (JSON text), tool_result (text a tool returned, first 4096 characters), tracestate (docs/normalization.md)."),
     ("src_ip", pa.string(), "Source address."),
     ("user_agent", pa.string(), "User agent or client string (attacker-controlled: always escape)."),
     ("trace_uid", pa.string(), "OpenTelemetry trace id (lower-case hex)."),

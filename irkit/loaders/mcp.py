@@ -49,8 +49,9 @@ target_system      ``mcp:<server_id>``; a log without server_id (bare JSON-RPC):
                    of the file's initialize response (the last before the message in the same
                    session, else the first after it); else ``mcp``
 resources          also the JSON-RPC id (``jsonrpc_id``, text), a tools/call request's
-                   ``params.arguments`` (``tool_arguments``, JSON text) and the ``tracestate``
-                   (``tracestate``)
+                   ``params.arguments`` (``tool_arguments``, JSON text), the text a tool result
+                   returned (``tool_result``, its ``content`` texts joined, first 4096 characters) and
+                   the ``tracestate`` (``tracestate``)
 =================  ==========================================================================
 """
 
@@ -59,7 +60,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "mcp"
-VERSION = "1.1"
+VERSION = "1.2"
 DESCRIPTION = "MCP JSON-RPC traffic: gateway/proxy message logs, bare JSON-RPC messages"
 
 METHOD_PREFIXES = (

@@ -3,8 +3,9 @@
 -- One fixed struct reads both shapes: a gateway record (timestamp, direction, type or event,
 -- server_id, session_id, method, payload = the JSON-RPC message) and a bare JSON-RPC message (the
 -- same message fields at the top level). `error` is JSON because it is the gateway's error string in
--- one shape and the JSON-RPC error object in the other. Only tool, resource and prompt names are read
--- from results, never their contents, except the first text of a failed tool call (its error).
+-- one shape and the JSON-RPC error object in the other. From results: tool, resource and prompt names;
+-- the first text of a failed tool call (its error); and the text a tool returned, first 4096 characters,
+-- as a `tool_result` resource (what the agent read: where an injected instruction is looked for).
 -- The client's identity comes from the message itself (2026 `_meta` clientInfo) or from the last
 -- `initialize` before it in the same file, server and session: found within one ingest flush (a file
 -- is split into flushes only past ~96 MB). The same holds for the two other cross-record facts: the
@@ -266,6 +267,9 @@ SELECT
         [struct_pack(uid := rpc_id, type := 'jsonrpc_id', system := system) FOR x IN [1] IF rpc_id IS NOT NULL],
         [struct_pack(uid := a, type := 'tool_arguments', system := system)
             FOR a IN [CAST(m.params.arguments AS VARCHAR)] IF a IS NOT NULL AND kind = 'request' AND method = 'tools/call'],
+        [struct_pack(uid := txt, type := 'tool_result', system := system)
+            FOR txt IN [left(array_to_string([c.text FOR c IN coalesce(m.result.content, []) IF c.text IS NOT NULL], chr(10)), 4096)]
+            IF kind = 'response' AND txt <> ''],
         [struct_pack(uid := s, type := 'tracestate', system := system)
             FOR s IN [irkit_nz(m.params._meta.tracestate)] IF s IS NOT NULL AND traceparent IS NOT NULL]
     ) AS resources,

@@ -45,10 +45,10 @@ CREATE OR REPLACE MACRO irkit_acts(operation, target_type) AS (
 );
 
 -- Whether a resource type names context of a record rather than something it acted on: the
--- conversation, tool-call and JSON-RPC ids, tool arguments, MCP session and server, model, organization / enterprise,
+-- conversation, tool-call and JSON-RPC ids, tool arguments and results, MCP session and server, model, organization / enterprise,
 -- app, source identity, agent.
 CREATE OR REPLACE MACRO irkit_context_type(t) AS (
-    coalesce(t, '') IN ('conversation', 'tool_call', 'jsonrpc_id', 'tool_arguments', 'mcp_session', 'mcp_server', 'model',
+    coalesce(t, '') IN ('conversation', 'tool_call', 'jsonrpc_id', 'tool_arguments', 'tool_result', 'mcp_session', 'mcp_server', 'model',
                         'organization', 'enterprise', 'app', 'source_identity', 'agent')
 );
 

@@ -252,7 +252,8 @@ BARE_ROWS = [
                         res('{"command":"get secrets -n payments"}', "tool_arguments", K8S),
                         res("rojo=00f067aa0ba902b7", "tracestate", K8S)]),
     bare_row(4, time=t("2025-03-05T10:01:36.200"), class_name="tool_call", operation="tools/call response",
-             activity="invoke", status="success", resources=[res("k8s-mcp", "mcp_server", K8S), res("2", "jsonrpc_id", K8S)]),
+             activity="invoke", status="success", resources=[res("k8s-mcp", "mcp_server", K8S), res("2", "jsonrpc_id", K8S),
+                                                             res("3 secrets", "tool_result", K8S)]),
     # an all-zero trace id is no trace context; a string id is kept as text; no response: no end
     bare_row(5, time=t("2025-03-05T10:01:40"), class_name="tool_call", operation="tools/call", activity="invoke",
              status="unknown", target_uid="kubectl", target_type="mcp_tool", target_name="kubectl", tool_name="kubectl",
