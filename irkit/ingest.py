@@ -28,6 +28,7 @@ Nothing in one file stops the others, and nothing in one record stops its batch:
 from __future__ import annotations
 
 import collections
+import dataclasses
 import fcntl
 import json
 import os
@@ -89,6 +90,13 @@ UNKNOWN = loaders.Loader(
     + ", 'no loader recognises this file' AS quarantine_reason FROM records",
     detectable=False,
 )
+
+
+def _unknown(hint: str) -> loaders.Loader:
+    """The no-loader loader whose quarantine reason says what the records likely are (``hint`` is one of
+    :func:`irkit.loaders.likely_format`'s constant texts, never a log value)."""
+    reason = sql_string(f"no loader recognises this file: {hint}")
+    return dataclasses.replace(UNKNOWN, sql=UNKNOWN.sql.replace("'no loader recognises this file'", reason))
 
 
 @contextmanager
@@ -181,7 +189,11 @@ def ingest(
                 continue
             loader = forced or loaders.detect(sample) or UNKNOWN
             if loader is UNKNOWN:
+                hint = loaders.likely_format(sample)
                 result.error = "unknown format: no loader recognises this file (its records are quarantined)"
+                if hint:
+                    result.error += f"; {hint}"
+                    loader = _unknown(hint)
                 if strict:
                     from irkit.errors import UnknownFormatError
 
@@ -213,9 +225,9 @@ def _file_problem(result: FileResult, status: str, reason: str, strict: bool, it
 def _batches(
     plan: list[tuple[loaders.Loader, FileResult, EvidenceItem]],
 ) -> Iterator[list[tuple[loaders.Loader, FileResult, EvidenceItem]]]:
-    by_loader: dict[str, list[tuple[loaders.Loader, FileResult, EvidenceItem]]] = {}
+    by_loader: dict[tuple[str, str], list[tuple[loaders.Loader, FileResult, EvidenceItem]]] = {}
     for entry in plan:
-        by_loader.setdefault(entry[0].name, []).append(entry)
+        by_loader.setdefault((entry[0].name, entry[0].sql), []).append(entry)
     for entries in by_loader.values():
         batch: list[tuple[loaders.Loader, FileResult, EvidenceItem]] = []
         size = 0

@@ -121,3 +121,34 @@ def detect(records: Sequence[object]) -> Loader | None:
         if loader.detectable and loader.sniff(dicts):
             return loader
     return None
+
+
+#: Formats irkit does not read that look like ones it does: (test on a record, what it likely is).
+#: Each text is constant (never a value from the log): it is the quarantine reason's tail.
+_AWS_EVENT_SOURCES = {
+    "aws:s3": "Amazon S3 event notifications",
+    "aws:codecommit": "AWS CodeCommit trigger events",
+    "aws:sqs": "SQS messages as Lambda receives them",
+    "aws:sns": "SNS notifications as Lambda receives them",
+    "aws:dynamodb": "DynamoDB Streams records",
+    "aws:kinesis": "Kinesis Data Streams records",
+    "aws:ses": "SES receipt notifications",
+}
+
+
+def likely_format(records: Sequence[object]) -> str | None:
+    """What records no loader accepts most likely are, when they look like a format irkit reads (so the
+    quarantine can say why they are not it), else None."""
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        source = record.get("eventSource", record.get("EventSource"))
+        if isinstance(source, str) and source.startswith("aws:"):
+            what = _AWS_EVENT_SOURCES.get(source, "AWS event-source records as Lambda receives them")
+            return f"these look like {what} (eventSource aws:<service>), not CloudTrail (<service>.amazonaws.com)"
+        if "detail-type" in record and str(record.get("source", "")).startswith("aws."):
+            return ("these look like EventBridge events that carry no CloudTrail record (detail-type other than "
+                    "'... via CloudTrail')")
+        if "resourceLogs" in record or "resourceMetrics" in record:
+            return "these look like OpenTelemetry logs or metrics (OTLP resourceLogs / resourceMetrics), not spans"
+    return None

@@ -85,12 +85,18 @@ credentials        ``used``: ``userIdentity.accessKeyId`` (AKIA… ``access_key`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 NAME = "cloudtrail"
 VERSION = "1.4"
 TABLES = {"cloudtrail_targets": "cloudtrail_targets.tsv"}
 DESCRIPTION = "AWS CloudTrail: S3 delivery files, JSON lines, lookup-events output, re-shipped events"
+
+
+#: A CloudTrail eventSource is always ``<service>.amazonaws.com``; look-alikes (S3 event notifications,
+#: CodeCommit triggers, Lambda event-source records) say ``aws:<service>``.
+EVENT_SOURCE = re.compile(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?")
 
 
 def sniff(records: Sequence[object]) -> bool:
@@ -101,10 +107,11 @@ def sniff(records: Sequence[object]) -> bool:
             return True
         if str(record.get("detail-type", "")).endswith(" via CloudTrail") and isinstance(record.get("detail"), dict):
             return True
-        if "eventVersion" in record and ("eventName" in record or "eventSource" in record):
-            return True
         if "eventVersion" in record and isinstance(record.get("insightDetails"), dict):
             return True
-        if "eventSource" in record and "awsRegion" in record:
+        source = record.get("eventSource")
+        if isinstance(source, str) and EVENT_SOURCE.fullmatch(source) and (
+            "eventVersion" in record or "eventName" in record or "awsRegion" in record
+        ):
             return True
     return False

@@ -47,6 +47,18 @@ CREATE OR REPLACE TEMP MACRO cloudtrail_response(j) AS TRY(json_transform(j, '{"
         "keyName": "VARCHAR",
         "ConsoleLogin": "VARCHAR", "CheckMfa": "VARCHAR", "SwitchRole": "VARCHAR"}'));
 
+-- Why a record that says eventSource 'aws:<service>' is not CloudTrail, naming what it likely is.
+CREATE OR REPLACE TEMP MACRO cloudtrail_lookalike(src) AS
+    'not a CloudTrail event (eventSource ' || src || ', CloudTrail writes <service>.amazonaws.com): '
+    || CASE src WHEN 'aws:s3' THEN 'an Amazon S3 event notification'
+                WHEN 'aws:codecommit' THEN 'an AWS CodeCommit trigger event'
+                WHEN 'aws:sqs' THEN 'an SQS message as Lambda receives it'
+                WHEN 'aws:sns' THEN 'an SNS notification as Lambda receives it'
+                WHEN 'aws:dynamodb' THEN 'a DynamoDB Streams record'
+                WHEN 'aws:kinesis' THEN 'a Kinesis Data Streams record'
+                WHEN 'aws:ses' THEN 'an SES receipt notification'
+                ELSE 'an AWS event-source record' END;
+
 -- A user name, or NULL for placeholders (CloudTrail hides mistyped sign-in names this way).
 CREATE OR REPLACE TEMP MACRO cloudtrail_name(s) AS
     CASE WHEN s = 'HIDDEN_DUE_TO_SECURITY_REASONS' THEN NULL ELSE irkit_nz(s) END;
@@ -426,6 +438,9 @@ SELECT
         WHEN o IS NULL THEN 'not valid JSON'
         WHEN o.CloudTrailEvent IS NOT NULL AND e IS NULL THEN 'CloudTrailEvent is not a valid JSON event'
         WHEN o."detail-type" LIKE '% via CloudTrail' AND e.eventName IS NULL THEN 'EventBridge detail holds no CloudTrail event'
+        WHEN e.eventSource LIKE 'aws:%' THEN cloudtrail_lookalike(e.eventSource)
+        WHEN e.eventSource IS NOT NULL AND NOT regexp_full_match(e.eventSource, '[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?')
+            THEN 'eventSource ' || e.eventSource || ' is not <service>.amazonaws.com: not a CloudTrail event'
         WHEN coalesce(e.eventName, e.insightDetails.eventName) IS NULL THEN 'no eventName: not a CloudTrail event'
         WHEN ts IS NULL THEN 'no readable eventTime: ' || coalesce(e.eventTime, e."@timestamp", 'absent')
     END AS quarantine_reason

@@ -1,0 +1,44 @@
+"""Look-alikes: records shaped like a supported format but not it are rejected, with a reason naming
+what they likely are. Samples written from AWS's documented S3 event notification structure and
+CodeCommit trigger event (both say ``eventSource: aws:<service>``; a CloudTrail record always says
+``<service>.amazonaws.com``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from irkit import loaders
+from irkit.evidence import discover, sample_records
+from tests.loaders.helpers import SAMPLES, load, quarantine, rows
+
+HERE = SAMPLES / "lookalikes"
+
+
+def test_no_loader_claims_an_s3_notification_or_a_codecommit_trigger() -> None:
+    for name in ("s3-event-notification.json", "codecommit-trigger.json"):
+        item = discover([HERE / name])[0]
+        assert loaders.detect(sample_records(item)) is None, name
+
+
+def test_the_quarantine_names_the_likely_format(tmp_path: Path) -> None:
+    case, summary = load(tmp_path, HERE / "s3-event-notification.json", HERE / "codecommit-trigger.json")
+    assert (summary.read, summary.loaded, summary.quarantined) == (2, 0, 2)
+    reasons = {Path(q["evidence_file"]).name: q["reason"] for q in quarantine(case)}
+    assert reasons == {
+        "s3-event-notification.json": "no loader recognises this file: these look like Amazon S3 event notifications "
+        "(eventSource aws:<service>), not CloudTrail (<service>.amazonaws.com)",
+        "codecommit-trigger.json": "no loader recognises this file: these look like AWS CodeCommit trigger events "
+        "(eventSource aws:<service>), not CloudTrail (<service>.amazonaws.com)",
+    }
+    errors = sorted(f.error or "" for f in summary.files)
+    assert all("these look like" in e for e in errors), errors
+
+
+def test_a_notification_among_cloudtrail_records_is_quarantined_alone(tmp_path: Path) -> None:
+    case, summary = load(tmp_path, HERE / "cloudtrail-with-notification.jsonl")
+    assert (summary.read, summary.loaded, summary.quarantined) == (2, 1, 1)
+    assert [r["source"] for r in rows(case)] == ["cloudtrail"]
+    [q] = quarantine(case)
+    assert (q["evidence_offset"], q["reason"]) == (
+        2, "not a CloudTrail event (eventSource aws:s3, CloudTrail writes <service>.amazonaws.com): "
+        "an Amazon S3 event notification")
