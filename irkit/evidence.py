@@ -775,6 +775,8 @@ def _line_table(data: memoryview, line_base: int, item: EvidenceItem, envelope: 
     numbers = pa.array(np.arange(line_base + 1, line_base + 1 + len(lines), dtype=np.int64))
     if not keep.all():
         lines, numbers = pc.filter(lines, keep), pc.filter(numbers, keep)
+    if not envelope and _may_hold_envelopes(data):
+        envelope = True  # decided per block, not from the first line: an envelope line may follow plain ones
     if not envelope:
         paths = pa.repeat(pa.scalar("$", pa.string()), len(lines))
         table = pa.Table.from_arrays([numbers, paths, lines], schema=RECORD_SCHEMA)
@@ -788,11 +790,21 @@ def _line_table(data: memoryview, line_base: int, item: EvidenceItem, envelope: 
     return guard(_table(rows)), newlines
 
 
+#: An envelope key followed by an array, anywhere in a block: the block may hold envelope lines (a false
+#: hit only costs the envelope scan, which reads plain lines as they are).
+_ENVELOPE_HINTS = tuple(re.compile(b'"' + key.encode() + rb'"\s*:\s*\[') for key in ENVELOPE_KEYS)
+
+
+def _may_hold_envelopes(data: memoryview | bytes) -> bool:
+    return any(hint.search(data) for hint in _ENVELOPE_HINTS)
+
+
 def _line_table_slow(data: bytes, offsets: np.ndarray, line_base: int, envelope: bool) -> pa.Table:
     """Lines of a block holding bytes that are not UTF-8: the good lines as usual, each bad one rejected
     with the position of its first bad byte (its raw shows the bad bytes as ``\\xNN``)."""
     rows: list[tuple[int, str, str]] = []
     rejects: list[str | None] = []
+    envelope = envelope or _may_hold_envelopes(data)
     for number, (s, e) in enumerate(zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True), line_base + 1):
         line = data[s:e].rstrip(b"\r\n")
         if not line.strip(b" \t\r\n"):

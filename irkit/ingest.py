@@ -356,6 +356,7 @@ def _flush(
     try:
         _normalize(con, loader, records, options)
         _complete_columns(con, loader)
+        _route(con, loader, records)
         con.execute("ALTER TABLE normalized ADD COLUMN conflict BOOLEAN DEFAULT false")
         con.register("records", records)
         con.execute(query("ingest_unaccounted"))
@@ -451,6 +452,41 @@ def _normalize(con: duckdb.DuckDBPyConnection, loader: loaders.Loader, records: 
                 _run_loader(con, statement, records.slice(a, b - a), options, create=False)
             except duckdb.Error as exc:
                 spans.append((a, b, exc))
+    con.register("records", records)
+
+
+def _route(con: duckdb.DuckDBPyConnection, loader: loaders.Loader, records: pa.Table) -> None:
+    """Records the loader handed to another (reason ``route:<loader>``: a Kubernetes audit record in an
+    Azure Monitor export) are normalized by that loader, record by record; their rows replace the
+    hand-over in ``normalized`` and carry that loader's ``source``. A loader may route only to the
+    loaders its ``ROUTES`` names, and a routed record is not routed again."""
+    prefix = loaders.ROUTE
+    wanted = [r[0] for r in con.execute(
+        "SELECT DISTINCT quarantine_reason FROM normalized WHERE starts_with(quarantine_reason, $p)", {"p": prefix}
+    ).fetchall()]
+    for reason in wanted:
+        name = reason[len(prefix):]
+        if name not in loader.routes or name == loader.name:
+            con.execute("UPDATE normalized SET quarantine_reason = $why WHERE quarantine_reason = $r",
+                        {"why": f"the {name} loader reads this record, but {loader.name} does not route to it", "r": reason})
+            continue
+        con.register("records", records)
+        handed = con.execute(
+            "SELECT r.* FROM records r SEMI JOIN (SELECT file_id, evidence_offset, evidence_path FROM normalized"
+            " WHERE quarantine_reason = $r) USING (file_id, evidence_offset, evidence_path)", {"r": reason}
+        ).to_arrow_table()
+        con.execute("DELETE FROM normalized WHERE quarantine_reason = $r", {"r": reason})
+        con.execute("ALTER TABLE normalized RENAME TO normalized_routing")
+        try:
+            other = loaders.get(name)
+            _normalize(con, other, handed, None)
+            _complete_columns(con, other)
+            con.execute("UPDATE normalized SET quarantine_reason = $why WHERE starts_with(quarantine_reason, $p)",
+                        {"why": f"routed to the {name} loader, which hands it on again", "p": prefix})
+            con.execute("INSERT INTO normalized_routing BY NAME SELECT * FROM normalized")
+        finally:
+            con.execute("DROP TABLE IF EXISTS normalized")
+            con.execute("ALTER TABLE normalized_routing RENAME TO normalized")
     con.register("records", records)
 
 

@@ -62,7 +62,7 @@ def test_a_loader_sql_error_is_isolated_to_its_record() -> None:
     loader = loaders.get("cloudtrail")
     sql = loader.sql.replace("irkit_ts(e.eventTime)", "make_timestamptz(CAST(e.eventTime AS BIGINT) * 1000000000000)")
     assert sql != loader.sql
-    failing = loaders.Loader(loader.name, loader.version, loader.description, loader.sniff, sql)
+    failing = loaders.Loader(loader.name, loader.version, loader.description, loader.sniff, sql, tables=loader.tables)
     times = ["1", "99999999999", "2", "3", "99999999999"]
     records = pa.table({"file_id": [0] * 5, "evidence_offset": [1, 2, 3, 4, 5], "evidence_path": ["$"] * 5,
                         "raw": pa.array([line(ct_event(i, eventTime=t)) for i, t in enumerate(times)], pa.large_string())})

@@ -59,6 +59,8 @@ class Loader:
     detectable: bool = True
     #: relation name -> Arrow table (pyarrow.Table) of the loader's data files
     tables: tuple[tuple[str, Any], ...] = ()
+    #: loaders this one's query may hand a record to (``route:<name>``)
+    routes: tuple[str, ...] = ()
 
 
 @cache
@@ -76,6 +78,7 @@ def get(name: str) -> Loader:
         sql=files(__name__).joinpath(sql_name).read_text(encoding="utf-8"),
         detectable=getattr(module, "DETECTABLE", True),
         tables=tuple((relation, _data_table(file)) for relation, file in getattr(module, "TABLES", {}).items()),
+        routes=tuple(getattr(module, "ROUTES", ())),
     )
 
 

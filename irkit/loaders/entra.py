@@ -144,7 +144,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "entra"
-VERSION = "1.2"
+VERSION = "1.3"
+#: Kubernetes audit records of AKS (category kube-audit, kube-audit-admin) in an Azure Monitor export
+ROUTES = ("k8s_audit",)
 DESCRIPTION = (
     "Microsoft Entra ID sign-in and audit logs (Graph API or Azure Monitor export) and the Azure Activity log"
 )

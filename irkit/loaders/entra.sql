@@ -728,7 +728,9 @@ rejected AS (
         'entra' AS source,
         CASE
             WHEN o IS NULL THEN 'not valid JSON'
-            WHEN category ILIKE 'kube-%' THEN 'AKS ' || category || ' record: read it with the k8s_audit loader'
+            -- AKS control-plane records (kube-audit, kube-audit-admin) in the same export: the k8s_audit loader reads them
+            WHEN category ILIKE 'kube-audit%' THEN 'route:k8s_audit'
+            WHEN category ILIKE 'kube-%' THEN 'AKS ' || category || ' record: a control-plane log, not an audit record'
             WHEN exported THEN 'Azure Monitor ' || coalesce(category, 'uncategorised')
                 || ' record: not a sign-in, directory audit or Activity log record'
             ELSE 'not an Entra ID sign-in, directory audit or Azure Activity log record'

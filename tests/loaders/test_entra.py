@@ -929,7 +929,7 @@ COUNTS = {
     ACTIVITY_EXPORT.name: (2, 2, 0, 0),
     ACTIVITY_CLI.name: (2, 2, 0, 0),
     ACTIVITY_SDK.name: (1, 1, 0, 0),
-    MIXED.name: (4, 1, 3, 0),
+    MIXED.name: (4, 2, 2, 0),  # the AKS kube-audit-admin record is routed to the k8s_audit loader
     DELEGATION.name: (6, 6, 0, 0),
     KEYVAULT.name: (4, 4, 0, 0),
     STORAGE.name: (4, 4, 0, 0),
@@ -955,6 +955,7 @@ def test_every_sample_file_is_detected_and_accounted_for(ingested) -> None:
         {"source": "azure_activity", "n": 13},
         {"source": "entra_audit", "n": 11},
         {"source": "entra_signin", "n": 10},
+        {"source": "k8s_audit", "n": 1},  # routed from the Azure Monitor export
     ]
 
 
@@ -975,18 +976,30 @@ def test_records_of_other_categories_are_quarantined_with_a_reason(ingested) -> 
             "reason": "Azure Monitor ProvisioningLogs record: not a sign-in, directory audit or Activity log record",
         },
         {
-            "evidence_offset": 3,
-            "source": "entra",
-            "raw": lines[2],
-            "reason": "AKS kube-audit-admin record: read it with the k8s_audit loader",
-        },
-        {
             "evidence_offset": 4,
             "source": "entra",
             "raw": lines[3],
             "reason": f"not valid JSON: {parse_error.value}",
         },
     ]
+
+
+def test_an_aks_audit_record_in_an_azure_monitor_export_is_read_by_the_k8s_loader(ingested) -> None:
+    """Routed record by record: the export's kube-audit-admin line is a Kubernetes audit Event (in
+    properties.log), so it loads as k8s_audit beside the file's Entra rows, not quarantined."""
+    case, _ = ingested
+    got = one(case, "evidence_file = $f AND evidence_offset = 3", f=str(MIXED))
+    expected = blank_row() | {
+        "event_uid": "0f9e8d7c-6b5a-4948-8372-615049382716:ResponseComplete:2024-05-02T10:20:40.981203Z",
+        "time": us(2024, 5, 2, 10, 20, 40, 981203), "source": "k8s_audit", "class_name": "api_activity",
+        "operation": "create secrets", "activity": "create", "status": "success",
+        "actor_uid": "dana.reyes@contoso.example", "actor_type": "human", "actor_name": "dana.reyes@contoso.example",
+        "account_uid": "aks-agents", "target_uid": "namespaces/agents/secrets", "target_type": "secrets",
+        "target_system": "k8s:aks-agents",
+        "resources": [res("namespaces/agents/secrets", "secrets", "k8s:aks-agents")], "src_ip": "203.0.113.24",
+        "evidence_file": str(MIXED), "evidence_offset": 3, "evidence_path": "$",
+    }
+    assert subset(got, expected) == expected
 
 
 @pytest.mark.parametrize("name", list(CASES))
