@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import math
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -61,9 +62,16 @@ def emit(frame: pl.DataFrame, fmt: str, *, raw_csv: bool = False) -> None:
         text = out.getvalue()
         sys.stdout.write(terminal_text(text, keep_newlines=True) if sys.stdout.isatty() else text)
     else:
-        with pl.Config(tbl_rows=200, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=240,
-                       tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+        width = shutil.get_terminal_size((160, 24)).columns
+        with pl.Config(tbl_rows=TABLE_ROWS, tbl_cols=-1, fmt_str_lengths=max(20, min(60, width // 4)),
+                       tbl_width_chars=width, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
             print(terminal_frame(frame))
+        if frame.height > TABLE_ROWS:
+            print(f"showing {TABLE_ROWS} of {frame.height} rows; use --format csv for all")
+
+
+#: Rows a table shows at most (the first and last halves); the rest is said, never silently cut.
+TABLE_ROWS = 200
 
 
 def terminal_frame(frame: pl.DataFrame) -> pl.DataFrame:
