@@ -21,7 +21,7 @@ from irkit import __version__, derived, lake
 from irkit.attribution import attribute, clock_offsets
 from irkit.chain import delegation_chain
 from irkit.control import control_events
-from irkit.db import connect, duck_type, frame, parquet_source, run_script
+from irkit.db import connect, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
 from irkit.evidence import DEFAULT_MAX_BYTES
 from irkit.identity import IdentityCard, identity_card, resolve_name
@@ -89,48 +89,11 @@ class Case:
     # -- identities -----------------------------------------------------------------------------
     @property
     def inventory(self) -> Inventory:
-        """The identity inventory last given to this case; when none was, the one learned from the logs
-        (aliases the records prove, production guesses: :mod:`irkit.inventory_draft`, ``learned`` true)."""
+        """The identity inventory last given to this case (empty when none was)."""
         if self._inventory is None:
             path = self.settings.get("inventory")
-            if path:
-                self._inventory = load_inventory(path)
-            else:
-                self._inventory = self._learned().inventory()
+            self._inventory = load_inventory(path) if path else Inventory()
         return self._inventory
-
-    def learned(self) -> Any:
-        """What the logs alone say about identities and data (:class:`irkit.inventory_draft.Learned`),
-        cached per state of the lake in ``learned/<key>.json``."""
-        return self._learned()
-
-    def _learned(self) -> Any:
-        from irkit import inventory_draft
-
-        commits = lake.Manifest.read(self.root).commits
-        key = derived.cache_key(commits[-1]["commit"] if commits else "", ()) + "-" + inventory_draft.cache_salt()
-        cached = self.root / "learned" / f"{key}.json"
-        if cached.is_file():
-            try:
-                return inventory_draft.Learned.from_json(json.loads(cached.read_text(encoding="utf-8")))
-            except (OSError, ValueError, KeyError, TypeError):
-                pass
-        con = self._connection()
-        empty = Inventory()
-        con.register("inventory_aliases", empty.alias_table())
-        con.register("inventory_identities", empty.identity_table())
-        for name in ("principal_hops", "identity_links"):
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS " + run_script(con, query(f"view_{name}")))
-        learned = inventory_draft.learn(con)
-        self._derived_stale = True
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            for old in cached.parent.glob("*.json"):
-                old.unlink(missing_ok=True)
-            cached.write_text(json.dumps(learned.to_json(), default=str) + "\n", encoding="utf-8")
-        except OSError:
-            pass  # a read-only case folder goes without the cache
-        return learned
 
     def use_inventory(self, path: str | Path) -> Inventory:
         """Load an inventory file and remember it for this case."""
@@ -245,13 +208,10 @@ class Case:
         derived identity tables (materialized on first use after the lake or the inventory changed)."""
         con = self._connection()
         if self._derived_stale:
-            inventory = self.inventory  # learning it (no inventory given) reads the lake first
             self._derived_stale = False
-            con.register("inventory_aliases", inventory.alias_table())
-            con.register("inventory_identities", inventory.identity_table())
             commits = lake.Manifest.read(self.root).commits
             key = derived.cache_key(commits[-1]["commit"] if commits else "",
-                                    (inventory.alias_table(), inventory.identity_table()))
+                                    (self.inventory.alias_table(), self.inventory.identity_table()))
             derived.materialize(con, self.root, key)
         return con
 
@@ -266,10 +226,7 @@ class Case:
         con = self._connection()
         manifest = self._checked_manifest()
         events = parquet_source(manifest.event_files(), EVENT_SCHEMA, hive=True)
-        # a column the schema gained after a lake was written reads as null there (its files lack it)
-        present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {events}").fetchall()}
-        columns = ", ".join(c if c in present else f"CAST(NULL AS {duck_type(EVENT_SCHEMA.field(c).type)}) AS {c}"
-                            for c in EVENT_COLUMNS)
+        columns = ", ".join(EVENT_COLUMNS)
         con.execute(f"CREATE OR REPLACE VIEW events AS SELECT {columns}, day FROM {events}")
         quarantine = parquet_source(manifest.quarantine_files(), QUARANTINE_SCHEMA, hive=False)
         con.execute(f"CREATE OR REPLACE VIEW quarantine AS SELECT * FROM {quarantine}")
@@ -280,9 +237,9 @@ class Case:
         ]
         con.register("manifest_table", pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA))
         con.execute("CREATE OR REPLACE VIEW manifest AS SELECT * FROM manifest_table")
-        if self.settings.get("inventory") is None:
-            self._inventory = None  # the lake changed: learn again
-        self._derived_stale = True  # the inventory tables are registered with the derived ones (con)
+        con.register("inventory_aliases", self.inventory.alias_table())
+        con.register("inventory_identities", self.inventory.identity_table())
+        self._derived_stale = True
         for name in DERIVED_VIEWS:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS " + run_script(con, query(f"view_{name}")))
 
@@ -348,11 +305,8 @@ class Case:
                 warnings.simplefilter("ignore")
                 con = fresh._connection()
             commits = lake.Manifest.read(self.root).commits
-            inventory = self.inventory
-            con.register("inventory_aliases", inventory.alias_table())
-            con.register("inventory_identities", inventory.identity_table())
             key = derived.cache_key(commits[-1]["commit"] if commits else "",
-                                    (inventory.alias_table(), inventory.identity_table()))
+                                    (self.inventory.alias_table(), self.inventory.identity_table()))
             report["problems"] += derived.check(con, self.root, key)
         finally:
             fresh.close()
