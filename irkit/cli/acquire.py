@@ -52,5 +52,47 @@ def _collect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _register_coverage(commands: Any) -> None:
+    from irkit.cli._common import format_arg
+
+    p = commands.add_parser(
+        "coverage", help="which logs the suspect's systems need, which are missing, and when they expire",
+        description="For each system the suspect's chain touched, the log sources that record it: present, "
+        "partial (a gap, arguments withheld, starts late) or absent; what a missing one costs the analyses; "
+        "the date its oldest needed record expires under the vendor's default retention, and the command "
+        "that preserves it now. Without --suspect: the incident file's suspect, else every system in the lake.")
+    p.add_argument("case", help="case folder")
+    p.add_argument("--suspect", default=None, help="identity (default: the incident file's suspect)")
+    p.add_argument("--since", default=None, help="only the suspect's events from this time (ISO-8601)")
+    p.add_argument("--until", default=None, help="only the suspect's events up to this time")
+    p.add_argument("--as-of", default=None, help="count the days left from this time (default: now)")
+    format_arg(p, ("table", "json", "csv"))
+    p.set_defaults(handler=_coverage)
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from irkit.cli._common import emit, open_existing
+    from irkit.coverage import case_coverage
+
+    table = case_coverage(open_existing(args.case), args.suspect, since=args.since, until=args.until,
+                          as_of=args.as_of)
+    if args.format != "table":
+        emit(table, args.format, raw_csv=getattr(args, "raw_csv", False))
+        return 0
+    for row in table.iter_rows(named=True):
+        expiry = (f"expires {row['expires']:%Y-%m-%d} ({row['days_left']} days left)" if row["expires"]
+                  else f"retention: {row['retention_note'] or 'unknown'}")
+        say(f"{row['status'].upper():<8} {row['log']}  [{', '.join(row['systems'])}]  {row['records']} records; "
+            f"{expiry}")
+        if row["detail"]:
+            say(f"         {row['detail']}")
+        if row["costs"]:
+            say(f"         costs: {row['costs']}")
+        if row["preserve"] and row["status"] != "unknown":
+            say(f"         preserve now: {row['preserve']}")
+    return 0
+
+
 def register(commands: Any) -> None:
     _register_collect(commands)
+    _register_coverage(commands)

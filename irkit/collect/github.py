@@ -3,7 +3,7 @@
 ``per_page=100`` and a ``created:`` phrase for the window, followed by its ``Link: rel="next"`` cursor
 (``after=``) until none. Each page is a bare JSON array (the github_audit loader's API shape).
 
-Authorisation: a token in env ``GITHUB_TOKEN`` (classic PAT with ``read:audit_log``, or a GitHub App /
+Authorisation: a token in env ``GITHUB_TOKEN`` (classic PAT with ``read:audit_log``; or a GitHub App /
 fine-grained token with the organization's "Administration" / enterprise "Enterprise administration"
 read permission). Rate limits: ``x-ratelimit-remaining`` / ``x-ratelimit-reset``, 403 or 429 with
 ``retry-after`` for the secondary limits (the enterprise endpoint allows 1,750 queries an hour).
