@@ -116,7 +116,9 @@ def _k8s_user(record: Any) -> bool:
 
 def _cloudtrail_identity(record: Any) -> bool:
     event = _get(record, "CloudTrailEvent") if isinstance(record, dict) and "CloudTrailEvent" in record else record
-    return _filled(_get(event, "userIdentity"))
+    identity = _get(event, "userIdentity")
+    # an unauthenticated request names only the account it reached (Cognito hosted UI): no identity
+    return _filled(identity) and not (isinstance(identity, dict) and set(identity) <= {"accountId"})
 
 
 NAMES_IDENTITY: dict[str, Callable[[Any], bool]] = {

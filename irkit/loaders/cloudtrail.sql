@@ -237,8 +237,12 @@ targets AS (
             WHEN 'IAMUser' THEN coalesce(irkit_nz(ui.arn),
                 'arn:' || part || ':iam::' || irkit_nz(ui.accountId) || ':user/' || cloudtrail_name(ui.userName),
                 irkit_nz(ui.principalId), irkit_nz(ui.accountId))
-            ELSE coalesce(irkit_nz(ui.arn), irkit_nz(ui.principalId), cloudtrail_name(ui.userName),
-                          irkit_nz(ui.invokedBy), irkit_nz(ui.accountId))
+            -- no type: a service acting (invokedBy alone), or an unauthenticated request that names only the
+            -- account it reached (Cognito hosted UI, Login_GET): nobody signed in, so no actor
+            ELSE CASE WHEN ui.type IS NULL AND irkit_nz(ui.arn) IS NULL AND irkit_nz(ui.principalId) IS NULL
+                           AND cloudtrail_name(ui.userName) IS NULL THEN irkit_nz(ui.invokedBy)
+                      ELSE coalesce(irkit_nz(ui.arn), irkit_nz(ui.principalId), cloudtrail_name(ui.userName),
+                                    irkit_nz(ui.invokedBy), irkit_nz(ui.accountId)) END
         END AS actor
     FROM fields f LEFT JOIN table_named tn USING (file_id, evidence_offset, evidence_path)
 ),
@@ -399,6 +403,7 @@ SELECT
     actor AS actor_uid,
     CASE
         WHEN ui.type = 'AWSService' THEN 'service'
+        WHEN ui.type IS NULL AND actor IS NOT NULL AND actor = irkit_nz(ui.invokedBy) THEN 'service'
         WHEN ui.type IN ('Root', 'SAMLUser', 'IdentityCenterUser') THEN 'human'
         -- Identity Center permission sets are roles named AWSReservedSSO_*: a person signed in.
         WHEN ui.type = 'AssumedRole' AND ui.sessionContext.sessionIssuer.userName LIKE 'AWSReservedSSO\_%' ESCAPE '\' THEN 'human'
@@ -424,7 +429,13 @@ SELECT
     -- the first mention of each resource, in the order the record names them
     CASE WHEN may_repeat THEN [x FOR x, i IN res IF NOT list_contains([y.uid FOR y IN res[:i - 1]], x.uid)]
          ELSE res END AS resources,
-    irkit_nz(e.sourceIPAddress) AS src_ip,
+    irkit_ip(e.sourceIPAddress) AS src_ip,
+    -- a service name written where the address goes ('AWS Internal', 's3.amazonaws.com'), else the service
+    -- the call came through (invokedBy)
+    coalesce(CASE WHEN irkit_ip(e.sourceIPAddress) IS NULL AND regexp_full_match(trim(e.sourceIPAddress), '[A-Za-z0-9][A-Za-z0-9 .-]*')
+                       AND regexp_matches(e.sourceIPAddress, '[A-Za-z]')
+                  THEN trim(e.sourceIPAddress) END,
+             irkit_nz(ui.invokedBy)) AS src_service,
     e.userAgent AS user_agent,
     CAST(NULL AS VARCHAR) AS trace_uid,
     CAST(NULL AS VARCHAR) AS span_uid,

@@ -28,6 +28,16 @@ CREATE OR REPLACE MACRO irkit_nz(s) AS (
     CASE WHEN s IS NULL OR trim(s) IN ('', 'null', 'NULL', 'None', 'unknown', '-') THEN NULL ELSE s END
 );
 
+-- An IP address (IPv4 dotted quad, IPv6 in hex groups, either with a zone), else NULL: a service name a
+-- vendor writes in its source-address field ('AWS Internal', 's3.amazonaws.com') or a malformed value is
+-- not an address (the record's raw keeps it).
+CREATE OR REPLACE MACRO irkit_ip(s) AS (
+    CASE WHEN regexp_full_match(trim(s), '((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])')
+              OR (regexp_full_match(trim(s), '[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?') AND contains(s, ':')
+                  AND length(s) <= 64 AND NOT contains(s, ':::'))
+         THEN trim(s) END
+);
+
 -- The IAM role behind an assumed-role session ARN (arn:aws:sts::A:assumed-role/R/S -> arn:aws:iam::A:role/R),
 -- else NULL. Roles with a path lose it in the session ARN; events' delegator_uid keeps the exact one.
 CREATE OR REPLACE MACRO irkit_session_role(u) AS (

@@ -294,7 +294,8 @@ CASES: dict[str, dict[str, Any]] = {
         target_uid=f"arn:aws:kms:us-east-1:{ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
         target_type="AWS::KMS::Key", target_name="1234abcd-12ab-34cd-56ef-1234567890ab", target_system="aws:kms",
         resources=[res(f"arn:aws:kms:us-east-1:{ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab", "AWS::KMS::Key", "aws:kms")],
-        src_ip="secretsmanager.amazonaws.com", user_agent="secretsmanager.amazonaws.com",
+        # sourceIPAddress names the service, not an address: it goes to src_service
+        src_service="secretsmanager.amazonaws.com", user_agent="secretsmanager.amazonaws.com",
     ),
     "Role identity": row(
         EVENTS, 2, "$",
@@ -515,6 +516,7 @@ COUNTS = {
     NO_ID_AGAIN.name: (2, 2, 0, 0),
     NO_ID.name: (1, 0, 0, 1),  # the same record, read first from no-event-id-again.jsonl
     "targets.jsonl": (119, 119, 0, 0),  # test_cloudtrail_targets.py
+    "field-semantics.jsonl": (6, 6, 0, 0),  # test_cloudtrail_fields.py
     DAMAGED.name: (4, 2, 2, 0),
     CREDS.name: (9, 9, 0, 0),
 }
