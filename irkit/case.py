@@ -21,7 +21,7 @@ from irkit import __version__, derived, lake
 from irkit.attribution import attribute, clock_offsets
 from irkit.chain import delegation_chain
 from irkit.control import control_events
-from irkit.db import connect, frame, parquet_source, run_script
+from irkit.db import connect, duck_type, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
 from irkit.evidence import DEFAULT_MAX_BYTES
 from irkit.identity import IdentityCard, identity_card, resolve_name
@@ -226,7 +226,10 @@ class Case:
         con = self._connection()
         manifest = self._checked_manifest()
         events = parquet_source(manifest.event_files(), EVENT_SCHEMA, hive=True)
-        columns = ", ".join(EVENT_COLUMNS)
+        # a column the schema gained after a lake was written reads as null there (its files lack it)
+        present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {events}").fetchall()}
+        columns = ", ".join(c if c in present else f"CAST(NULL AS {duck_type(EVENT_SCHEMA.field(c).type)}) AS {c}"
+                            for c in EVENT_COLUMNS)
         con.execute(f"CREATE OR REPLACE VIEW events AS SELECT {columns}, day FROM {events}")
         quarantine = parquet_source(manifest.quarantine_files(), QUARANTINE_SCHEMA, hive=False)
         con.execute(f"CREATE OR REPLACE VIEW quarantine AS SELECT * FROM {quarantine}")
