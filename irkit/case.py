@@ -89,11 +89,48 @@ class Case:
     # -- identities -----------------------------------------------------------------------------
     @property
     def inventory(self) -> Inventory:
-        """The identity inventory last given to this case (empty when none was)."""
+        """The identity inventory last given to this case; when none was, the one learned from the logs
+        (aliases the records prove, production guesses: :mod:`irkit.inventory_draft`, ``learned`` true)."""
         if self._inventory is None:
             path = self.settings.get("inventory")
-            self._inventory = load_inventory(path) if path else Inventory()
+            if path:
+                self._inventory = load_inventory(path)
+            else:
+                self._inventory = self._learned().inventory()
         return self._inventory
+
+    def learned(self) -> Any:
+        """What the logs alone say about identities and data (:class:`irkit.inventory_draft.Learned`),
+        cached per state of the lake in ``learned/<key>.json``."""
+        return self._learned()
+
+    def _learned(self) -> Any:
+        from irkit import inventory_draft
+
+        commits = lake.Manifest.read(self.root).commits
+        key = derived.cache_key(commits[-1]["commit"] if commits else "", ()) + "-" + inventory_draft.cache_salt()
+        cached = self.root / "learned" / f"{key}.json"
+        if cached.is_file():
+            try:
+                return inventory_draft.Learned.from_json(json.loads(cached.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+        con = self._connection()
+        empty = Inventory()
+        con.register("inventory_aliases", empty.alias_table())
+        con.register("inventory_identities", empty.identity_table())
+        for name in ("principal_hops", "identity_links"):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS " + run_script(con, query(f"view_{name}")))
+        learned = inventory_draft.learn(con)
+        self._derived_stale = True
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            for old in cached.parent.glob("*.json"):
+                old.unlink(missing_ok=True)
+            cached.write_text(json.dumps(learned.to_json(), default=str) + "\n", encoding="utf-8")
+        except OSError:
+            pass  # a read-only case folder goes without the cache
+        return learned
 
     def use_inventory(self, path: str | Path) -> Inventory:
         """Load an inventory file and remember it for this case."""
@@ -208,10 +245,13 @@ class Case:
         derived identity tables (materialized on first use after the lake or the inventory changed)."""
         con = self._connection()
         if self._derived_stale:
+            inventory = self.inventory  # learning it (no inventory given) reads the lake first
             self._derived_stale = False
+            con.register("inventory_aliases", inventory.alias_table())
+            con.register("inventory_identities", inventory.identity_table())
             commits = lake.Manifest.read(self.root).commits
             key = derived.cache_key(commits[-1]["commit"] if commits else "",
-                                    (self.inventory.alias_table(), self.inventory.identity_table()))
+                                    (inventory.alias_table(), inventory.identity_table()))
             derived.materialize(con, self.root, key)
         return con
 
@@ -240,9 +280,9 @@ class Case:
         ]
         con.register("manifest_table", pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA))
         con.execute("CREATE OR REPLACE VIEW manifest AS SELECT * FROM manifest_table")
-        con.register("inventory_aliases", self.inventory.alias_table())
-        con.register("inventory_identities", self.inventory.identity_table())
-        self._derived_stale = True
+        if self.settings.get("inventory") is None:
+            self._inventory = None  # the lake changed: learn again
+        self._derived_stale = True  # the inventory tables are registered with the derived ones (con)
         for name in DERIVED_VIEWS:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS " + run_script(con, query(f"view_{name}")))
 
@@ -308,8 +348,11 @@ class Case:
                 warnings.simplefilter("ignore")
                 con = fresh._connection()
             commits = lake.Manifest.read(self.root).commits
+            inventory = self.inventory
+            con.register("inventory_aliases", inventory.alias_table())
+            con.register("inventory_identities", inventory.identity_table())
             key = derived.cache_key(commits[-1]["commit"] if commits else "",
-                                    (self.inventory.alias_table(), self.inventory.identity_table()))
+                                    (inventory.alias_table(), inventory.identity_table()))
             report["problems"] += derived.check(con, self.root, key)
         finally:
             fresh.close()
@@ -377,6 +420,17 @@ class Case:
 
         return revocation_checklist(self.con, self.inventory, self._incident_with(revocations), self._suspect(identity),
                                     parse_time(since, "since"), parse_time(until, "until"))
+
+    def containment_actions(
+        self, identity: str | None = None, *, since: str | datetime | None = None,
+        until: str | datetime | None = None, revocations: list[Any] | tuple[Any, ...] = (),
+    ) -> pl.DataFrame:
+        """Each open credential of the checklist in words (kind, name, owner, where it lives) with the
+        vendor's revocation step and how to verify it, shown, never run; see :mod:`irkit.containment`."""
+        from irkit.containment import containment_actions
+
+        checklist = self.revocation_checklist(identity, since=since, until=until, revocations=revocations)
+        return containment_actions(self.con, self.inventory, checklist)
 
     def revocations(self, *, revocations: list[Any] | tuple[Any, ...] = ()) -> pl.DataFrame:
         """The revocations done, each with the logged event that carried it out."""

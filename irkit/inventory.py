@@ -77,6 +77,9 @@ class Inventory:
     identities: dict[str, Identity] = field(default_factory=dict)
     production: tuple[str, ...] = ()
     path: str | None = None
+    #: True for the inventory irkit learned from the logs (:mod:`irkit.inventory_draft`): its aliases and
+    #: production patterns are heuristics, and none of its identities is declared.
+    learned: bool = False
 
     def __post_init__(self) -> None:
         self._by_alias: dict[str, str] = {}
@@ -104,7 +107,7 @@ class Inventory:
              "business_owner": i.business_owner, "technical_owner": i.technical_owner,
              "revocation_path": i.revocation_path, "tools": list(i.tools), "systems": list(i.systems),
              "data": list(i.data)}
-            for i in self.identities.values()
+            for i in self.identities.values() if i.declared  # learned identities are not declared
         ]
         return pa.Table.from_pylist(rows, schema=IDENTITY_SCHEMA)
 
