@@ -278,8 +278,9 @@ signin_fields AS (
         coalesce(irkit_nz(coalesce(o.properties.status.errorCode, o.status.errorCode)), irkit_nz(o.resultType)) AS code,
         coalesce(irkit_nz(coalesce(o.properties.status.failureReason, o.status.failureReason)), irkit_nz(o.resultDescription)) AS reason,
         coalesce(irkit_nz(coalesce(o.properties.ipAddress, o.ipAddress)), irkit_nz(o.callerIpAddress)) AS ip,
-        coalesce(irkit_nz(coalesce(o.properties.userAgent, o.userAgent)),
-                 irkit_nz(coalesce(o.properties.clientAppUsed, o.clientAppUsed))) AS agent,
+        -- clientAppUsed ('Browser', 'Mobile Apps and Desktop clients', 'Exchange ActiveSync') is the kind of client
+        -- protocol, not a user agent: it stays in raw
+        irkit_nz(coalesce(o.properties.userAgent, o.userAgent)) AS agent,
         irkit_nz(coalesce(o.properties.correlationId, o.correlationId)) AS correlation_id,
         coalesce(irkit_nz(o.tenantId), irkit_nz(o.properties.tenantId),
                  irkit_nz(coalesce(o.properties.resourceTenantId, o.resourceTenantId)),
@@ -521,8 +522,10 @@ activity_fields AS (
 ),
 activity_claims AS (
     SELECT *,
+        -- a caller known only by its UPN claim (no oid, no evidence, no caller) is that UPN
         coalesce(irkit_nz(claims."http://schemas.microsoft.com/identity/claims/objectidentifier"),
-                 irkit_nz(claims.oid), irkit_nz(o.identity.authorization.evidence.principalId), irkit_nz(o.caller)) AS principal,
+                 irkit_nz(claims.oid), irkit_nz(o.identity.authorization.evidence.principalId), irkit_nz(o.caller),
+                 irkit_nz(claims."http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"), irkit_nz(claims.upn)) AS principal,
         coalesce(irkit_nz(claims."http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"), irkit_nz(claims.upn),
                  irkit_nz(claims.unique_name), irkit_nz(claims."http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"))
             AS user_claim,
@@ -623,7 +626,8 @@ resource_fields AS (
 resource_principals AS (
     SELECT *,
         CASE WHEN log_kind = 'storage' THEN irkit_nz(o.identity.requester.objectId)
-             ELSE coalesce(irkit_nz(claims."http://schemas.microsoft.com/identity/claims/objectidentifier"), irkit_nz(claims.oid)) END AS principal,
+             ELSE coalesce(irkit_nz(claims."http://schemas.microsoft.com/identity/claims/objectidentifier"), irkit_nz(claims.oid),
+                           irkit_nz(claims."http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"), irkit_nz(claims.upn)) END AS principal,
         CASE WHEN log_kind = 'storage' THEN irkit_nz(o.identity.requester.upn)
              ELSE coalesce(irkit_nz(claims."http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"), irkit_nz(claims.upn),
                            irkit_nz(claims.unique_name)) END AS user_claim,
