@@ -39,9 +39,11 @@ def aws_env(monkeypatch: Any) -> None:
     monkeypatch.delenv("AWS_PROFILE", raising=False)
 
 
-def upload_sample(endpoint: str, bucket: str, prefix: str = "", days: tuple[str, ...] = ()) -> int:
+def upload_sample(endpoint: str, bucket: str, prefix: str = "", days: tuple[str, ...] = (),
+                  org: str | None = None) -> int:
     """The sample incident's CloudTrail delivery files, under their AWSLogs/... keys (``days``: only
-    those day folders, e.g. ``2026/11/10``)."""
+    those day folders, e.g. ``2026/11/10``; ``org``: as an organization trail delivers them,
+    ``AWSLogs/<org>/<account>/...``)."""
     import boto3
 
     s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
@@ -51,6 +53,8 @@ def upload_sample(endpoint: str, bucket: str, prefix: str = "", days: tuple[str,
     for path in sorted(base.rglob("*")):
         if path.is_file() and (not days or any(f"/{d}/" in path.as_posix() for d in days)):
             key = path.relative_to(base).as_posix()
+            if org:
+                key = key.replace("AWSLogs/", f"AWSLogs/{org}/", 1)
             s3.put_object(Bucket=bucket, Key=f"{prefix}/{key}" if prefix else key, Body=path.read_bytes())
             count += 1
     return count

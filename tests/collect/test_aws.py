@@ -38,6 +38,7 @@ def moto_with_sample() -> Any:
         count = upload_sample(endpoint, "acme-trail")
         upload_sample(endpoint, "acme-org-trail", prefix="org", days=("2026/11/08", "2026/11/09", "2026/11/10",
                                                                    "2026/11/11"))
+        upload_sample(endpoint, "acme-org", days=("2026/11/10",), org="o-a1b2c3d4e5")
         yield endpoint, count
 
 
@@ -47,7 +48,8 @@ def _direct_case(tmp: Path) -> irkit.Case:
     return case
 
 
-def test_s3_collection_ingests_to_the_same_events_as_the_files(tmp_path: Path, moto_with_sample: Any) -> None:
+def test_s3_collection_ingests_to_the_same_events_as_the_files(tmp_path: Path, moto_with_sample: Any,
+                                                               sample_case: irkit.Case) -> None:
     endpoint, count = moto_with_sample
     case = tmp_path / "C"
     assert collect("aws-s3", "--case", str(case), "--bucket", "acme-trail", "--endpoint-url", endpoint) == 0
@@ -62,9 +64,9 @@ def test_s3_collection_ingests_to_the_same_events_as_the_files(tmp_path: Path, m
     assert all(e["sha256"] == hashlib.sha256((case / e["file"]).read_bytes()).hexdigest() for e in log)
     assert all(e["method"] == "GET" and e["status"] == 200 and e["headers"]["etag"] for e in log)
     opened, summary = ingest_evidence(case)
-    direct = _direct_case(tmp_path)
-    ours = opened.sql("SELECT event_uid, source, operation, time FROM events ORDER BY event_uid")
-    theirs = direct.sql("SELECT event_uid, source, operation, time FROM events ORDER BY event_uid")
+    columns = "event_uid, source, operation, time, actor_uid, target_uid, evidence_sha256, evidence_path, raw"
+    ours = opened.sql(f"SELECT {columns} FROM events ORDER BY event_uid")
+    theirs = sample_case.sql(f"SELECT {columns} FROM events WHERE source = 'cloudtrail' ORDER BY event_uid")
     assert ours.height == theirs.height == 2408
     assert ours.equals(theirs)
     assert summary.duplicates == 4 and summary.quarantined == 0  # the sample's event delivered twice
@@ -89,6 +91,21 @@ def test_s3_window_prefix_and_rerun(tmp_path: Path, moto_with_sample: Any) -> No
     direct = _direct_case(tmp_path).sql(
         "SELECT count(*) AS n FROM events WHERE time >= '2026-11-10' AND time < '2026-11-11'")
     assert day["n"][0] == direct["n"][0] > 0
+
+
+def test_s3_organization_trail(tmp_path: Path, moto_with_sample: Any) -> None:
+    endpoint, _ = moto_with_sample
+    case = tmp_path / "C"
+    assert collect("aws-s3", "--case", str(case), "--bucket", "acme-org", "--endpoint-url", endpoint,
+                   "--regions", "us-east-1") == 0
+    pages = saved_pages(case)
+    expected = sorted(p.name for p in (SAMPLE / "aws").rglob("*.gz") if "/2026/11/10/" in p.as_posix())
+    assert sorted(p.name for p in pages) == expected
+    assert all("/acme-org/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/us-east-1/" in p.as_posix() for p in pages)
+    assert {e["stream"] for e in log_lines(case)} == {"111122223333/us-east-1"}
+    assert collect("aws-s3", "--case", str(tmp_path / "D"), "--bucket", "acme-org", "--endpoint-url", endpoint,
+                   "--org-id", "o-zzzzzzzzzz") == 0  # another organization: nothing of this one
+    assert not saved_pages(tmp_path / "D")
 
 
 def test_s3_read_only_guard() -> None:

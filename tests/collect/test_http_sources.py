@@ -152,6 +152,44 @@ def test_gcp_logging_entries_list(tmp_path: Path) -> None:
     _check(case, script, records, "insertId")
 
 
+def test_gcp_google_auth_refreshes_an_expired_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Application-default credentials (a service-account key file whose token endpoint is the loopback
+    server) through google-auth: the first access token is refused (401), google-auth signs a new
+    assertion and gets a fresh token, the page is fetched again."""
+    pytest.importorskip("google.auth")
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    records = vendors.gcp_entries()[:150]
+    script = vendors.Script(tokens={"token-1", "token-2"}, failures={2: "expire"})
+    pager = vendors.logging_pager(records, 100, script)
+    issued: list[str] = []
+
+    def handler(request: dict[str, Any]) -> Any:
+        if request["path"] == "/token":  # the OAuth token endpoint google-auth refreshes at
+            assert b"jwt-bearer" in request["body"] and b"assertion=" in request["body"]
+            issued.append("token-1" if not issued else "token-2")
+            return vendors.Reply(200, vendors.jbytes({"access_token": issued[-1], "expires_in": 3600,
+                                                      "token_type": "Bearer"}))
+        return pager(request)
+
+    case = tmp_path / "C"
+    with replay_server(handler) as server:
+        adc = tmp_path / "adc.json"
+        adc.write_text(json.dumps({"type": "service_account", "project_id": "acme-prod", "private_key_id": "k1",
+                                   "private_key": key, "client_email": "irkit-collector@acme-prod.example",
+                                   "client_id": "1", "token_uri": f"{server.url}/token"}))
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(adc))
+        monkeypatch.delenv("GCP_TOKEN", raising=False)
+        assert collect("gcp-logging", "--case", str(case), "--resource", "projects/acme-prod",
+                       "--logging-url", server.url, "--since", "2026-11-11T00:00:00Z",
+                       "--until", "2026-11-18T00:00:00Z") == 0
+    assert issued == ["token-1", "token-2"]  # the first token, then the refresh after the 401
+    _check(case, script, records, "insertId")
+
+
 def test_without_the_collect_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     import sys
