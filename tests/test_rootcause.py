@@ -118,3 +118,24 @@ def test_terms_and_origin() -> None:
     assert terms_of(["arn:aws:s3:::acme-prod-customer-data/exports/x-2026.csv", "run_shell", "namespaces/payments/secrets"]) == [
         "acme-prod-customer-data", "x-2026.csv", "run_shell", "payments"]
     assert origin_of("mcp:docs", "read_document", '{"uri":"s3://b/k.pdf"}') == "docs/read_document(uri=s3://b/k.pdf)"
+
+
+WORDS = {"aws_access_key": "access key", "gcp_service_account_key": "service-account key",
+         "github_deploy_key": "deploy key", "client_secret": "client secret", "entra_client_secret": "client secret"}
+
+
+def test_each_persisted_credential_has_words_a_vendor_step_and_a_check(analysed: tuple[Scenario, irkit.Case, RootCause]) -> None:
+    sc, case, _ = analysed
+    actions = {r["item"]: r for r in case.containment_actions(sc.suspect, since=sc.compromise).iter_rows(named=True)}
+    for used in sc.truth.get("used_after_revocation", []):
+        assert used["credential"] in actions, f"{sc.name}: no containment step for {used['credential']}"
+    for p in sc.truth.get("persistence", []):
+        row = actions.get(p["credential"])
+        assert row is not None, f"{sc.name}: no containment step for {p['credential']}"
+        kind = p.get("type") or p.get("kind")
+        assert WORDS[kind] in row["what"], (kind, row["what"])
+        assert not row["step"].startswith("no known step"), row
+        assert p["credential"].rsplit("/", 1)[-1] in row["step"] + row["verify"]
+        owner = p.get("owner")
+        if owner and "/" in owner and not owner.startswith("arn:"):  # a repository: the step names it
+            assert owner in row["step"], row["step"]
