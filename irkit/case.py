@@ -432,17 +432,6 @@ class Case:
         checklist = self.revocation_checklist(identity, since=since, until=until, revocations=revocations)
         return containment_actions(self.con, self.inventory, checklist)
 
-    def containment_actions(
-        self, identity: str | None = None, *, since: str | datetime | None = None,
-        until: str | datetime | None = None, revocations: list[Any] | tuple[Any, ...] = (),
-    ) -> pl.DataFrame:
-        """Each open credential of the checklist in words (kind, name, owner, where it lives) with the
-        vendor's revocation step and how to verify it, shown, never run; see :mod:`irkit.containment`."""
-        from irkit.containment import containment_actions
-
-        checklist = self.revocation_checklist(identity, since=since, until=until, revocations=revocations)
-        return containment_actions(self.con, self.inventory, checklist)
-
     def revocations(self, *, revocations: list[Any] | tuple[Any, ...] = ()) -> pl.DataFrame:
         """The revocations done, each with the logged event that carried it out."""
         from irkit.revocation import revocations as confirm
