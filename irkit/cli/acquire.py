@@ -47,7 +47,9 @@ def _collect(args: argparse.Namespace) -> int:
     say(f"{args.source} job {summary['job']}: {summary['status']}")
     for stream, s in summary["streams"].items():
         span = f"  {s['first']} .. {s['last']}" if s["first"] else ""
-        say(f"  {stream}: {s['pages']} pages, {s['records']} records{span}")
+        counted = f"{s['pages']} delivery files" if args.source == "aws-s3" else \
+            f"{s['pages']} pages, {s['records']} records"
+        say(f"  {stream}: {counted}{span}")
     say(f"next: irkit ingest {args.case} {args.case}/evidence")
     return 0
 
