@@ -100,7 +100,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "gcp_audit"
-VERSION = "1.2"
+VERSION = "1.3"
 DESCRIPTION = "GCP Cloud Audit Logs: Cloud Logging exports (JSON lines) and gcloud logging read output"
 
 AUDIT_LOG_TYPE = "type.googleapis.com/google.cloud.audit.AuditLog"
@@ -108,9 +108,10 @@ AUDIT_LOG_TYPE = "type.googleapis.com/google.cloud.audit.AuditLog"
 
 def _kind(record: dict) -> str | None:
     """``audit``, ``k8s`` (a GKE audit entry), ``entry`` (another Cloud Logging entry) or None."""
-    payload = record.get("protoPayload")
+    payload = record.get("protoPayload", record.get("protopayload_auditlog"))  # BigQuery sink rows: the latter
     if isinstance(payload, dict):
-        if payload.get("@type") == AUDIT_LOG_TYPE:
+        typed = payload.get("@type")
+        if typed == AUDIT_LOG_TYPE or (typed is None and "serviceName" in payload and "methodName" in payload):
             return "k8s" if payload.get("serviceName") == "k8s.io" else "audit"
         return "entry"
     if ("jsonPayload" in record or "textPayload" in record) and ("logName" in record or "insertId" in record):

@@ -123,14 +123,28 @@ CREATE OR REPLACE TEMP MACRO gcp_audit_verb_activity(v) AS (
     END
 );
 
+-- A row of a BigQuery log sink, exported as JSON: the AuditLog in 'protopayload_auditlog' with its request,
+-- response, metadata and service data as JSON text ('requestJson', ...), no @type. Rebuilt as the LogEntry it
+-- was (raw stays the row).
+CREATE OR REPLACE TEMP MACRO gcp_audit_from_bigquery(txt, pp) AS
+    json_merge_patch(txt, json_object('protoPayload', json_merge_patch(pp, json_object(
+        '@type', 'type.googleapis.com/google.cloud.audit.AuditLog',
+        'request', TRY(CAST(pp ->> 'requestJson' AS JSON)), 'response', TRY(CAST(pp ->> 'responseJson' AS JSON)),
+        'metadata', TRY(CAST(pp ->> 'metadataJson' AS JSON)), 'serviceData', TRY(CAST(pp ->> 'serviceDataJson' AS JSON))))));
+
 WITH parsed AS (
-    SELECT r.*, gcp_audit_parse(r.raw) AS e FROM records r
+    SELECT r.*,
+        gcp_audit_parse(CASE WHEN contains(r.raw, '"protopayload_auditlog"')
+            THEN TRY(gcp_audit_from_bigquery(r.raw, json_extract(r.raw, '$.protopayload_auditlog'))) ELSE r.raw END) AS e
+    FROM records r
 ),
 fields AS (
     SELECT *,
         e.protoPayload AS p,
         e.protoPayload.authenticationInfo AS ai,
-        e.protoPayload."@type" LIKE '%google.cloud.audit.AuditLog' AS is_audit,
+        -- an AuditLog: by its @type, or (shippers that drop @type) a protoPayload naming a service and a method
+        coalesce(e.protoPayload."@type" LIKE '%google.cloud.audit.AuditLog',
+                 e.protoPayload.serviceName IS NOT NULL AND e.protoPayload.methodName IS NOT NULL) AS is_audit,
         e.protoPayload.serviceName = 'k8s.io' AS is_k8s,
         lower(split_part(e.protoPayload.methodName, '.', -1)) AS method_verb,
         irkit_nz(split_part(e.protoPayload.serviceName, '.', 1)) AS service,
@@ -216,12 +230,18 @@ SELECT
         WHEN method_verb IN ('setiampolicy', 'setiampermissions')
              OR (service = 'iam' AND regexp_matches(method_verb, '^(create|delete|undelete|update|patch|enable|disable|upload|set)'))
             THEN 'account_change'
+        -- Google Workspace Login Audit (login.googleapis.com) is written to the data_access log: sign-ins all the same
+        WHEN service = 'login' THEN 'authentication'
         WHEN e.logName LIKE '%data_access' THEN 'data_access'
         ELSE 'api_activity'
     END AS class_name,
     p.methodName AS operation,
-    CASE WHEN coalesce(p.status.code, 0) = 0 THEN 'success' ELSE 'failure' END AS status,
-    CASE WHEN coalesce(p.status.code, 0) <> 0
+    -- a Workspace login_failure carries no status: the method says it failed
+    CASE WHEN service = 'login' AND method_verb = 'loginfailure' THEN 'failure'
+         WHEN coalesce(p.status.code, 0) = 0 THEN 'success' ELSE 'failure' END AS status,
+    CASE WHEN service = 'login' AND method_verb = 'loginfailure'
+        THEN 'login_failure'
+        WHEN coalesce(p.status.code, 0) <> 0
         THEN coalesce(gcp_audit_code_name(p.status.code) || ' (' || p.status.code || ')', 'code ' || p.status.code)
              || coalesce(': ' || nullif(irkit_nz(p.status.message), gcp_audit_code_name(p.status.code)), '')
     END AS status_detail,
@@ -247,6 +267,9 @@ SELECT
         WHEN is_k8s THEN irkit_k8s_activity(k8s_verb, k8s_res, k8s_sub)
         WHEN method_verb IN ('generateaccesstoken', 'generateidtoken', 'signjwt', 'signblob', 'exchangetoken',
                              'generateidentitybindingaccesstoken') THEN 'authenticate'
+        -- Workspace sign-ins (and their failures, challenges and logouts)
+        WHEN service = 'login' AND method_verb IN ('loginsuccess', 'loginfailure', 'loginchallenge', 'logout',
+                                                   'loginverification') THEN 'authenticate'
         -- IAP authorizing a user's request to an app behind it: the user signing in to that app
         WHEN service = 'iap' AND method_verb = 'authorizeuser' THEN 'authenticate'
         -- An IAM policy change gives or takes away what its binding deltas say (ADD / REMOVE).
