@@ -93,6 +93,41 @@ def test_s3_window_prefix_and_rerun(tmp_path: Path, moto_with_sample: Any) -> No
     assert day["n"][0] == direct["n"][0] > 0
 
 
+def test_s3_resumes_after_the_last_logged_key(tmp_path: Path, moto_with_sample: Any) -> None:
+    """A collection cut after its 9th file (the log and evidence as a kill would leave them) resumes
+    with ListObjectsV2 StartAfter the 9th key: days behind it skipped, no file fetched twice."""
+    endpoint, _ = moto_with_sample
+    case = tmp_path / "C"
+    argv = ["aws-s3", "--case", str(case), "--bucket", "acme-org-trail", "--prefix", "org",
+            "--endpoint-url", endpoint, "--since", "2026-11-09T00:00:00Z", "--until", "2026-11-11T23:59:59Z"]
+    assert collect(*argv) == 0
+    full = log_lines(case)
+    files = [e for e in full if e.get("file")]
+    assert len(files) > 30
+    log = next((case / "collection").glob("*/log.jsonl"))
+    kept = log.read_text().splitlines(keepends=True)[:9]
+    log.write_text("".join(kept))
+    for entry in files[9:]:
+        (case / entry["file"]).unlink()
+    (log.parent / "complete").unlink()
+    assert collect(*argv) == 0
+    again = [e for e in log_lines(case) if e.get("file")]
+    assert [e["file"] for e in again] == [e["file"] for e in files]  # the same files, in order, once each
+    assert [e["sha256"] for e in again] == [e["sha256"] for e in files]
+    assert len(saved_pages(case)) == len(files)
+
+
+def test_lookup_regions_default_to_the_enabled_ones(moto_with_sample: Any) -> None:
+    import argparse
+
+    from irkit.collect import aws_lookup
+
+    endpoint, _ = moto_with_sample
+    args = argparse.Namespace(regions=None, profile=None, region="us-east-1", endpoint_url=endpoint)
+    regions = aws_lookup._regions(args)  # ec2:DescribeRegions, answered by moto
+    assert {"us-east-1", "eu-west-1", "ap-southeast-2"} <= set(regions) and regions == sorted(regions)
+
+
 def test_s3_organization_trail(tmp_path: Path, moto_with_sample: Any) -> None:
     endpoint, _ = moto_with_sample
     case = tmp_path / "C"

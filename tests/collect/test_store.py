@@ -63,3 +63,22 @@ def test_other_parameters_are_another_job(tmp_path: Path) -> None:
     (job.folder / "job.json").write_text(json.dumps({"params": {"org_url": "x"}}))
     with pytest.raises(CaseError):
         _job(tmp_path)
+
+
+def test_progress_shows_pages_records_and_time_range() -> None:
+    import io
+
+    from irkit.collect.base import Progress
+
+    out = io.StringIO()
+    bar = Progress(enabled=True, out=out)
+    bar.start("okta logs", 3)
+    bar.page(50, "2026-11-10T14:00:00Z", "2026-11-10T15:00:00Z")
+    bar.close()
+    text = out.getvalue()
+    assert "okta logs" in text and "4page" in text.replace(" ", "") and "50 records" in text
+    assert "2026-11-10T14:00:00Z..2026-11-10T15:00:00Z" in text
+    quiet = Progress(enabled=False, out=io.StringIO())
+    quiet.start("x", 0)
+    quiet.page(1, None, None)
+    assert quiet.out.getvalue() == "" and quiet.pages == 1
