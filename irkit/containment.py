@@ -9,6 +9,9 @@ revocation path.
 
 from __future__ import annotations
 
+import csv
+import io
+from importlib.resources import files
 from typing import Any
 
 import duckdb
@@ -28,30 +31,14 @@ KIND_WORDS = {
     "mfa_device": "MFA factor", "other": "credential",
 }
 
-# (kind, system family) -> (revocation step, how to verify); {name}, {principal}, {uid}, {last} filled in.
-STEPS: dict[tuple[str, str], tuple[str, str]] = {
-    ("access_key", "aws"): (
-        "aws iam update-access-key --user-name {last} --access-key-id {uid} --status Inactive  "
-        "# then: aws iam delete-access-key --user-name {last} --access-key-id {uid}",
-        "aws iam list-access-keys --user-name {last}  # {uid} Inactive or gone; no event with it after the step"),
-    ("session_token", "aws"): (
-        "revoke the role's older sessions: aws iam put-role-policy --role-name <role of {principal}> "
-        "--policy-name AWSRevokeOlderSessions --policy-document <Deny * when aws:TokenIssueTime is before now>",
-        "no event with {uid} after the step (irkit revocation shows it quiet)"),
-    ("deploy_key", "github"): (
-        "gh api repos/{principal}/keys  # find the key titled {name}; then: gh api -X DELETE repos/{principal}/keys/<id>",
-        "gh api repos/{principal}/keys  # no key titled {name}; no git event with fingerprint {uid} after the step"),
-    ("service_account_key", "gcp"): (
-        "gcloud iam service-accounts keys disable {last} --iam-account {principal}  "
-        "# then: gcloud iam service-accounts keys delete {last} --iam-account {principal}",
-        "gcloud iam service-accounts keys list --iam-account {principal} --managed-by user  # {last} disabled or gone"),
-    ("app_secret", "entra"): (
-        "az ad app credential delete --id {principal} --key-id {uid}",
-        "az ad app credential list --id {principal}  # no keyId {uid}; no sign-in with it after the step"),
-    ("certificate", "entra"): (
-        "az ad app credential delete --id {principal} --key-id {uid} --cert",
-        "az ad app credential list --id {principal} --cert  # no keyId {uid}"),
-}
+# (kind, system family) -> (revocation step, how to verify), from containment_steps.tsv (data, one row
+# per kind of credential and system); {name}, {principal}, {uid}, {last} are filled in.
+def _steps() -> dict[tuple[str, str], tuple[str, str]]:
+    text = files("irkit").joinpath("containment_steps.tsv").read_text(encoding="utf-8")
+    return {(r["kind"], r["system"]): (r["step"], r["verify"]) for r in csv.DictReader(io.StringIO(text), delimiter="\t")}
+
+
+STEPS = _steps()
 
 
 def _family(system: str | None) -> str:
