@@ -80,7 +80,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "github_audit"
-VERSION = "1.2"
+VERSION = "1.3"
 DESCRIPTION = "GitHub audit log: org/enterprise REST API pages, exports, streaming JSON lines"
 
 _WHEN = ("@timestamp", "created_at")

@@ -15,8 +15,15 @@ CREATE OR REPLACE TEMP MACRO github_parse(txt) AS TRY(json_transform(txt, '{
     "team": "VARCHAR", "user": "VARCHAR", "target_login": "VARCHAR",
     "deploy_key_fingerprint": "VARCHAR", "fingerprint": "VARCHAR", "title": "VARCHAR",
     "user_programmatic_access_name": "VARCHAR",
-    "request_method": "VARCHAR", "route": "VARCHAR", "url_path": "VARCHAR", "status_code": "VARCHAR"
+    "request_method": "VARCHAR", "route": "VARCHAR", "url_path": "VARCHAR", "status_code": "VARCHAR",
+    "repositories_added_names": "JSON", "repositories_removed_names": "JSON"
 }'));
+
+-- The repositories an App installation gained or lost ("org/repo" names: a list, or one name as text).
+CREATE OR REPLACE TEMP MACRO github_names(j) AS CASE json_type(j)
+    WHEN 'ARRAY' THEN [x FOR x IN json_extract_string(j, '$[*]') IF irkit_nz(x) IS NOT NULL]
+    WHEN 'VARCHAR' THEN [json_extract_string(j, '$')]
+END;
 
 -- The organization login, whether `org` is "acme", ["acme", ...] or {"login": "acme", ...} (typed
 -- VARCHAR, a list or an object arrives as its JSON text; only those are parsed again).
@@ -241,7 +248,11 @@ SELECT
         struct_pack(uid := CASE WHEN e.action LIKE 'personal_access_token.%' OR e.action LIKE 'oauth_access.%'
                                      OR e.action LIKE 'oauth_authorization.%' THEN token_id END, type := 'credential'),
         struct_pack(uid := app, type := 'app')
-    ] IF x.uid IS NOT NULL] AS resources,
+    ] IF x.uid IS NOT NULL]
+    -- integration_installation.repositories_added / _removed: the repositories granted to (taken from) the App
+    || [struct_pack(uid := n, type := 'repository', system := 'github')
+        FOR n IN coalesce(github_names(e.repositories_added_names), []) || coalesce(github_names(e.repositories_removed_names), [])
+        IF n IS DISTINCT FROM repo] AS resources,
     irkit_nz(e.actor_ip) AS src_ip,
     irkit_nz(e.user_agent) AS user_agent,
     CAST(NULL AS VARCHAR) AS trace_uid,
