@@ -32,12 +32,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--logs", default="signIns,directoryAudits", help="which logs (default: signIns,directoryAudits)")
     p.add_argument("--interactive-only", action="store_true",
                    help="sign-ins from v1.0 (interactive users only) instead of every event type from beta")
+    p.add_argument("--top", type=int, default=None,
+                   help="page size ($top); default: the API's own page size, which every tenant accepts")
     p.add_argument("--token-env", default="AZURE_ACCESS_TOKEN",
                    help="environment variable holding a Graph token (default: DefaultAzureCredential when unset)")
 
 
 def params(args: argparse.Namespace) -> dict[str, Any]:
-    return {"graph_url": args.graph_url.rstrip("/"), "logs": args.logs, "interactive_only": args.interactive_only}
+    return {"graph_url": args.graph_url.rstrip("/"), "logs": args.logs, "interactive_only": args.interactive_only,
+            "top": args.top}
 
 
 def run(job: Job, args: argparse.Namespace, window: Window, progress: Progress) -> None:
@@ -55,11 +58,11 @@ def run(job: Job, args: argparse.Namespace, window: Window, progress: Progress) 
                 if not args.interactive_only:
                     kinds = " or ".join(f"t eq '{k}'" for k in SIGNIN_TYPES)
                     where += f" and signInEventTypes/any(t: {kinds})"
-                first = Request(f"{root}/{version}/auditLogs/signIns", {"$filter": where, "$top": 1000})
+                first = Request(f"{root}/{version}/auditLogs/signIns", _query(where, args.top))
                 when = "createdDateTime"
             elif log == "directoryAudits":
                 where = f"activityDateTime ge {since} and activityDateTime le {until}"
-                first = Request(f"{root}/v1.0/auditLogs/directoryAudits", {"$filter": where, "$top": 1000})
+                first = Request(f"{root}/v1.0/auditLogs/directoryAudits", _query(where, args.top))
                 when = "activityDateTime"
             else:
                 from irkit.collect.http import CollectError
@@ -67,6 +70,10 @@ def run(job: Job, args: argparse.Namespace, window: Window, progress: Progress) 
                 raise CollectError(f"--logs: unknown log {log!r} (signIns, directoryAudits)")
             page_through(job, http, log, first, next_request=next_link,
                          when=lambda r, k=when: r.get(k), progress=progress)  # type: ignore[misc]
+
+
+def _query(where: str, top: int | None) -> dict[str, Any]:
+    return {"$filter": where, **({"$top": top} if top else {})}
 
 
 def _agent() -> str:
