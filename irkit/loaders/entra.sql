@@ -182,7 +182,7 @@ CREATE OR REPLACE TEMP MACRO entra_activity_activity(op) AS (
 CREATE OR REPLACE TEMP MACRO entra_ip(s) AS (
     CASE WHEN regexp_matches(s, '^\[[0-9A-Fa-f:.%a-z]+\](:[0-9]+)?$') THEN regexp_extract(s, '^\[([^\]]+)\]', 1)
          WHEN regexp_matches(s, '^[0-9]{1,3}(\.[0-9]{1,3}){3}:[0-9]+$') THEN split_part(s, ':', 1)
-         ELSE s END
+         ELSE irkit_ip(s) END
 );
 
 -- The kind of act of a Key Vault AuditEvent operation (VaultGet, SecretGet, SecretList, KeySign, ...),
@@ -361,7 +361,7 @@ signins AS (
             entra_azure_resource(irkit_nz(msi.associatedResourceId)),
             entra_azure_resource(azure_resource_id)
         ], lambda x: x.uid IS NOT NULL)) AS resources,
-        ip AS src_ip,
+        irkit_ip(ip) AS src_ip,
         agent AS user_agent,
         CASE WHEN ts IS NULL THEN 'no readable time: ' || coalesce(ts_text, 'absent') END AS quarantine_reason
     FROM signin_kinds
@@ -492,7 +492,7 @@ audits AS (
             -- FederatedIdentityCredentials gained or lost.
             [entra_object(c.uid, 'credential') FOR c IN audit_credentials IF c.action IN ('created', 'deleted') AND c.uid IS NOT NULL]
         ), lambda x: x.uid IS NOT NULL AND x.uid IS DISTINCT FROM coalesce(irkit_nz(target.id), irkit_nz(target.userPrincipalName))))) AS resources,
-        coalesce(irkit_nz(initiator.user.ipAddress), caller_ip) AS src_ip,
+        irkit_ip(coalesce(irkit_nz(initiator.user.ipAddress), caller_ip)) AS src_ip,
         agent AS user_agent,
         CASE WHEN ts IS NULL THEN 'no readable time: ' || coalesce(ts_text, 'absent') END AS quarantine_reason
     FROM audit_model

@@ -365,7 +365,8 @@ SELECT
         [struct_pack(uid := gcp_audit_key(k), type := 'credential', system := 'gcp:iam')
             FOR k IN [p.response.name] IF ok AND key_action = 'created' AND k LIKE '%/keys/%']
     ), lambda x: x.uid IS NOT NULL AND x.uid NOT IN (coalesce(p.resourceName, ''), coalesce(k8s_object, '')) AND x.uid <> coalesce(ai.principalEmail, '')))) AS resources,
-    irkit_nz(p.requestMetadata.callerIp) AS src_ip,
+    -- 'private', 'gce-internal-ip' (internal callers) are no address: raw keeps them
+    irkit_ip(p.requestMetadata.callerIp) AS src_ip,
     irkit_nz(p.requestMetadata.callerSuppliedUserAgent) AS user_agent,
     CAST(NULL AS VARCHAR) AS trace_uid,
     CAST(NULL AS VARCHAR) AS span_uid,

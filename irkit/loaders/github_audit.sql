@@ -253,7 +253,7 @@ SELECT
     || [struct_pack(uid := n, type := 'repository', system := 'github')
         FOR n IN coalesce(github_names(e.repositories_added_names), []) || coalesce(github_names(e.repositories_removed_names), [])
         IF n IS DISTINCT FROM repo] AS resources,
-    irkit_nz(e.actor_ip) AS src_ip,
+    irkit_ip(e.actor_ip) AS src_ip,
     irkit_nz(e.user_agent) AS user_agent,
     CAST(NULL AS VARCHAR) AS trace_uid,
     CAST(NULL AS VARCHAR) AS span_uid,

@@ -252,7 +252,7 @@ SELECT
                      type := 'serviceaccount', system := system)
             FOR x IN [1] IF ref.resource = 'pods' AND ref.subresource IS NULL AND pod_sa IS NOT NULL]
     ) AS resources,
-    CASE WHEN gcp THEN irkit_nz(e.protoPayload.requestMetadata.callerIp) ELSE irkit_nz(e.sourceIPs[1]) END AS src_ip,
+    irkit_ip(CASE WHEN gcp THEN e.protoPayload.requestMetadata.callerIp ELSE e.sourceIPs[1] END) AS src_ip,
     CASE WHEN gcp THEN e.protoPayload.requestMetadata.callerSuppliedUserAgent ELSE e.userAgent END AS user_agent,
     CAST(NULL AS VARCHAR) AS trace_uid,
     CAST(NULL AS VARCHAR) AS span_uid,

@@ -201,7 +201,7 @@ SELECT
                  type := CASE WHEN t.type IN ('access_token', 'refresh_token', 'id_token', 'Token') THEN 'credential' ELSE t.type END,
                  system := 'okta')
         FOR t IN targets] AS resources,
-    coalesce(irkit_nz(e.client.ipAddress), irkit_nz(e.request.ipChain[1].ip)) AS src_ip,
+    coalesce(irkit_ip(e.client.ipAddress), irkit_ip(e.request.ipChain[1].ip)) AS src_ip,
     irkit_nz(e.client.userAgent.rawUserAgent) AS user_agent,
     CAST(NULL AS VARCHAR) AS trace_uid,
     CAST(NULL AS VARCHAR) AS span_uid,

@@ -311,7 +311,7 @@ SELECT
         struct_pack(uid := rpc_id, type := 'jsonrpc_id', system := coalesce(mcp_system, 'mcp')),
         struct_pack(uid := tool_arguments, type := 'tool_arguments', system := coalesce(mcp_system, 'genai'))
     ] IF r.uid IS NOT NULL] AS resources,
-    client_address AS src_ip,
+    irkit_ip(client_address) AS src_ip,
     agent_string AS user_agent,
     trace_id AS trace_uid,
     span_id AS span_uid,

@@ -99,3 +99,15 @@ def test_whole_row(ingested: Any, name: str) -> None:
     expected = EXPECTED[name]
     got = one(ingested[0], "event_uid = $id", id=expected["event_uid"])
     assert subset(got, expected) == expected
+
+
+@pytest.mark.parametrize(("value", "address"), [
+    ("198.51.100.23", "198.51.100.23"), ("2001:db8::7", "2001:db8::7"), ("fe80::1%eth0", "fe80::1%eth0"),
+    ("::ffff:192.0.2.1", "::ffff:192.0.2.1"), ("203.0.113.300", None), ("AWS Internal", None),
+    ("s3.amazonaws.com", None), ("private", None), ("gce-internal-ip", None), ("", None), ("1.2.3", None),
+])
+def test_only_addresses_are_addresses(value: str, address: str | None) -> None:
+    """irkit_ip, shared by every loader's src_ip (GCP writes 'private' / 'gce-internal-ip' for internal callers)."""
+    from irkit.db import connect
+
+    assert connect().execute("SELECT irkit_ip($v)", {"v": value}).fetchone()[0] == address
