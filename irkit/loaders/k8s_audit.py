@@ -80,7 +80,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "k8s_audit"
-VERSION = "1.1"
+VERSION = "1.2"
 DESCRIPTION = "Kubernetes audit events: apiserver log backend (v1, v1beta1), GKE Cloud Logging, AKS diagnostics"
 
 

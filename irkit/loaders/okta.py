@@ -68,7 +68,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NAME = "okta"
-VERSION = "1.1"
+VERSION = "1.2"
 DESCRIPTION = "Okta System Log: /api/v1/logs pages, LogEvent JSON lines, event-hook deliveries"
 
 HOOK_EVENT_TYPE = "com.okta.event_hook"
