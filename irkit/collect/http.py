@@ -251,11 +251,13 @@ def _reset_seconds(headers: dict[str, str]) -> float | None:
 
 
 def _server_now(date: str | None) -> float:
-    if date:
-        try:
-            return email.utils.parsedate_to_datetime(date).timestamp()
-        except (TypeError, ValueError):
-            pass
+    """The server's clock from its ``Date`` header (the last one, if a proxy added another), else ours."""
+    for text in (date, date[-29:] if date else None):  # an IMF-fixdate is 29 characters
+        if text:
+            try:
+                return email.utils.parsedate_to_datetime(text).timestamp()
+            except (TypeError, ValueError, IndexError):
+                continue
     return time.time()
 
 

@@ -95,7 +95,9 @@ def replay_server(handler: Callable[[dict[str, Any]], Reply]) -> Iterator[Replay
             with lock:
                 replay.requests.append(request)
                 reply = replay.handler(request)
-            self.send_response(reply.status)
+            self.send_response_only(reply.status)
+            if not any(k.lower() == "date" for k in reply.headers):
+                self.send_header("Date", self.date_time_string())
             payload = reply.body
             self.send_header("Content-Length", str(len(payload)))
             for k, v in reply.headers.items():

@@ -209,3 +209,33 @@ def test_redaction() -> None:
 
     url = "https://user:pw@host.example/p?sig=abc&token=t&after=cursor-1&X-Amz-Signature=s"
     assert redact_url(url) == "https://host.example/p?sig=REDACTED&token=REDACTED&after=cursor-1&X-Amz-Signature=REDACTED"
+
+
+def test_rate_limit_headers_are_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A success whose quota is spent waits for X-Rate-Limit-Reset (against the server's Date) before the
+    next request; Retry-After as an HTTP date is obeyed. Waits are recorded, not slept."""
+    from email.utils import formatdate
+
+    from irkit.collect.http import Http, StaticToken
+
+    monkeypatch.setenv("IRKIT_COLLECT_WAIT_SCALE", "1")
+    served = {"n": 0}
+    server_now = 1_800_000_000  # the server's clock, far from ours: only its Date header counts
+
+    def handler(request: dict[str, Any]) -> vendors.Reply:
+        served["n"] += 1
+        date = formatdate(server_now, usegmt=True)
+        if served["n"] == 1:
+            return vendors.Reply(200, b"[]", {"Date": date, "X-Rate-Limit-Remaining": "0",
+                                              "X-Rate-Limit-Reset": str(server_now + 30)})
+        if served["n"] == 2:
+            return vendors.Reply(429, b"{}", {"Date": date, "Retry-After": formatdate(server_now + 7, usegmt=True)})
+        return vendors.Reply(200, b"[]", {"Date": date})
+
+    waits: list[float] = []
+    with replay_server(handler) as server, Http(StaticToken("SSWS", "t"), sleep=waits.append) as http:
+        http.fetch(server.url + "/api/v1/logs")
+        http.fetch(server.url + "/api/v1/logs")
+    assert len(waits) == 2
+    assert 29 <= waits[0] <= 31.5  # until the reset (+1 s), not the local clock's idea of it
+    assert waits[1] == pytest.approx(7, abs=0.01)
