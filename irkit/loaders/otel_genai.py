@@ -73,10 +73,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 NAME = "otel_genai"
-VERSION = "1.1"
+VERSION = "1.2"
 DESCRIPTION = "OpenTelemetry GenAI/MCP spans: OTLP/JSON documents, JS/Python span dumps, attribute maps"
 
-_ATTRIBUTE_PREFIXES = ("gen_ai.", "mcp.")
+_ATTRIBUTE_PREFIXES = ("gen_ai.", "mcp.", "openinference.", "traceloop.")
 
 
 def sniff(records: Sequence[object]) -> bool:

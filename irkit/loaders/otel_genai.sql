@@ -113,6 +113,13 @@ CREATE OR REPLACE TEMP MACRO otel_core(trace, span, parent, name, server, ts, te
                 server := server, ts := ts, te := te, error := code IN ('2', 'STATUS_CODE_ERROR', 'ERROR'),
                 message := irkit_nz(message), kv := kv);
 
+
+-- The ids of the message parts of one type ('tool_call', 'tool_call_response') in gen_ai.input.messages /
+-- gen_ai.output.messages (JSON text: [{"role": ..., "parts": [{"type": ..., "id": ...}]}]).
+CREATE OR REPLACE TEMP MACRO otel_message_tool_calls(msgs, part_type) AS coalesce(
+    [json_extract_string(x, '$.id') FOR x IN TRY(json_extract(msgs, '$[*].parts[*]'))
+        IF json_extract_string(x, '$.type') = part_type], CAST([] AS VARCHAR[]));
+
 WITH docs AS (  -- a document's spans as one flat list of units, each with its resource and scope
     SELECT *, coalesce(len(units), 0) AS n_spans
     FROM (
@@ -184,22 +191,54 @@ attrs AS (
 ),
 fields AS (
     SELECT file_id, evidence_offset, evidence_path, raw, problem, c, kv,
-        otel_attr(kv, keys, 'gen_ai.operation.name') AS op,
+        -- the operation: the current conventions' name, else the older dialects' span kinds (OpenInference
+        -- openinference.span.kind, OpenLLMetry traceloop.span.kind / llm.request.type) in its terms
+        coalesce(otel_attr(kv, keys, 'gen_ai.operation.name'),
+                 CASE upper(otel_attr(kv, keys, 'openinference.span.kind'))
+                     WHEN 'LLM' THEN 'chat' WHEN 'TOOL' THEN 'execute_tool' WHEN 'AGENT' THEN 'invoke_agent'
+                     WHEN 'EMBEDDING' THEN 'embeddings' WHEN 'RETRIEVER' THEN 'retrieval'
+                     WHEN 'GUARDRAIL' THEN 'apply_guardrail' WHEN 'RERANKER' THEN 'rerank' END,
+                 CASE lower(otel_attr(kv, keys, 'traceloop.span.kind'))
+                     WHEN 'tool' THEN 'execute_tool' WHEN 'agent' THEN 'invoke_agent' END,
+                 CASE lower(otel_attr(kv, keys, 'llm.request.type'))
+                     WHEN 'chat' THEN 'chat' WHEN 'completion' THEN 'text_completion' WHEN 'embedding' THEN 'embeddings' END) AS op,
+        otel_attr(kv, keys, 'traceloop.span.kind') AS tl_kind,
+        otel_attr(kv, keys, 'traceloop.entity.name') AS tl_name,
+        upper(otel_attr(kv, keys, 'openinference.span.kind')) AS oi_kind,
+        -- apply_guardrail spans: the guardian that judged, and what it decided
+        coalesce(otel_attr(kv, keys, 'gen_ai.guardian.id'), otel_attr(kv, keys, 'gen_ai.guardian.name')) AS guardian,
+        otel_attr(kv, keys, 'gen_ai.guardian.name') AS guardian_name,
+        nullif(concat_ws(': ', otel_attr(kv, keys, 'gen_ai.security.decision.type'),
+                         otel_attr(kv, keys, 'gen_ai.security.decision.reason')), '') AS guard_decision,
+        -- tool calls the model asked for (output messages) and tool results it was given (input messages):
+        -- their ids pair a model call with the execute_tool spans around it
+        otel_message_tool_calls(otel_attr(kv, keys, 'gen_ai.output.messages'), 'tool_call')
+            || otel_message_tool_calls(otel_attr(kv, keys, 'gen_ai.input.messages'), 'tool_call_response') AS message_calls,
         otel_attr(kv, keys, 'mcp.method.name') AS mcp_method,
-        coalesce(otel_attr(kv, keys, 'gen_ai.agent.id'), otel_attr(kv, keys, 'gen_ai.agent.name')) AS named_agent,
-        otel_attr(kv, keys, 'gen_ai.agent.name') AS named_agent_name,
+        coalesce(otel_attr(kv, keys, 'gen_ai.agent.id'), otel_attr(kv, keys, 'gen_ai.agent.name'),
+                 CASE WHEN upper(otel_attr(kv, keys, 'openinference.span.kind')) = 'AGENT' THEN otel_attr(kv, keys, 'agent.name') END,
+                 CASE WHEN lower(otel_attr(kv, keys, 'traceloop.span.kind')) = 'agent' THEN otel_attr(kv, keys, 'traceloop.entity.name') END) AS named_agent,
+        coalesce(otel_attr(kv, keys, 'gen_ai.agent.name'),
+                 CASE WHEN upper(otel_attr(kv, keys, 'openinference.span.kind')) = 'AGENT' THEN otel_attr(kv, keys, 'agent.name') END,
+                 CASE WHEN lower(otel_attr(kv, keys, 'traceloop.span.kind')) = 'agent' THEN otel_attr(kv, keys, 'traceloop.entity.name') END) AS named_agent_name,
         otel_attr(kv, keys, 'gen_ai.caller.name') AS caller_name,
         otel_attr(kv, keys, 'gen_ai.caller.type') AS caller_type,
         otel_attr(kv, keys, 'gen_ai.transfer.target.name') AS transfer_target,
         otel_attr(kv, keys, 'jsonrpc.request.id') AS rpc_id,
-        otel_plain_json(coalesce(otel_attr(kv, keys, 'gen_ai.tool.call.arguments'), otel_attr(kv, keys, 'ai.toolCall.args'))) AS tool_arguments,
+        otel_plain_json(coalesce(otel_attr(kv, keys, 'gen_ai.tool.call.arguments'), otel_attr(kv, keys, 'ai.toolCall.args'),
+                                 -- OpenInference TOOL spans: the arguments are the span's input
+                                 CASE WHEN upper(otel_attr(kv, keys, 'openinference.span.kind')) = 'TOOL' THEN otel_attr(kv, keys, 'input.value') END,
+                                 CASE WHEN lower(otel_attr(kv, keys, 'traceloop.span.kind')) = 'tool' THEN otel_attr(kv, keys, 'traceloop.entity.input') END)) AS tool_arguments,
         otel_attr(kv, keys, 'service.name') AS service,
         otel_attr(kv, keys, 'gen_ai.conversation.id') AS conversation,
         otel_attr(kv, keys, 'mcp.session.id') AS mcp_session,
-        coalesce(otel_attr(kv, keys, 'gen_ai.tool.name'), otel_attr(kv, keys, 'ai.toolCall.name')) AS tool,
-        coalesce(otel_attr(kv, keys, 'gen_ai.tool.call.id'), otel_attr(kv, keys, 'ai.toolCall.id')) AS tool_call,
-        coalesce(otel_attr(kv, keys, 'gen_ai.provider.name'), otel_attr(kv, keys, 'gen_ai.system'), otel_attr(kv, keys, 'ai.model.provider')) AS provider,
-        coalesce(otel_attr(kv, keys, 'gen_ai.request.model'), otel_attr(kv, keys, 'gen_ai.response.model'), otel_attr(kv, keys, 'ai.model.id')) AS model,
+        coalesce(otel_attr(kv, keys, 'gen_ai.tool.name'), otel_attr(kv, keys, 'ai.toolCall.name'), otel_attr(kv, keys, 'tool.name'),
+                 CASE WHEN lower(otel_attr(kv, keys, 'traceloop.span.kind')) = 'tool' THEN otel_attr(kv, keys, 'traceloop.entity.name') END) AS tool,
+        coalesce(otel_attr(kv, keys, 'gen_ai.tool.call.id'), otel_attr(kv, keys, 'ai.toolCall.id'), otel_attr(kv, keys, 'tool_call.id')) AS tool_call,
+        coalesce(otel_attr(kv, keys, 'gen_ai.provider.name'), otel_attr(kv, keys, 'gen_ai.system'), otel_attr(kv, keys, 'ai.model.provider'),
+                 otel_attr(kv, keys, 'llm.provider'), otel_attr(kv, keys, 'llm.system')) AS provider,
+        coalesce(otel_attr(kv, keys, 'gen_ai.request.model'), otel_attr(kv, keys, 'gen_ai.response.model'), otel_attr(kv, keys, 'ai.model.id'),
+                 otel_attr(kv, keys, 'llm.model_name'), otel_attr(kv, keys, 'llm.request.model'), otel_attr(kv, keys, 'llm.model')) AS model,
         otel_attr(kv, keys, 'gen_ai.data_source.id') AS data_source,
         otel_attr(kv, keys, 'gen_ai.prompt.name') AS prompt,
         otel_attr(kv, keys, 'mcp.resource.uri') AS mcp_resource,
@@ -228,6 +267,7 @@ classified AS (
         CASE WHEN op IN ('invoke_agent', 'create_agent', 'plan', 'execute_tool') THEN named_agent_name END AS agent_name,
         CASE
             WHEN op IN ('invoke_agent', 'create_agent') THEN 'agent_invocation'
+            WHEN op = 'apply_guardrail' THEN 'guardrail'
             WHEN op = 'execute_tool' OR (op IS NULL AND (mcp_method = 'tools/call' OR tool IS NOT NULL)) THEN 'tool_call'
             ELSE 'api_activity'
         END AS class_name,
@@ -242,6 +282,8 @@ targets AS (
                 THEN struct_pack(uid := tool, type := 'tool', name := tool, system := coalesce(mcp_system, 'genai'))
             WHEN class_name = 'agent_invocation' AND agent_uid IS NOT NULL
                 THEN struct_pack(uid := agent_uid, type := 'agent', name := agent_name, system := 'genai')
+            WHEN class_name = 'guardrail' AND guardian IS NOT NULL
+                THEN struct_pack(uid := guardian, type := 'guardrail', name := coalesce(guardian_name, guardian), system := 'genai')
             WHEN mcp_resource IS NOT NULL
                 THEN struct_pack(uid := mcp_resource, type := 'mcp_resource', name := mcp_resource, system := coalesce(mcp_system, 'mcp'))
             WHEN prompt IS NOT NULL AND mcp_method IS NOT NULL
@@ -261,13 +303,13 @@ SELECT
     coalesce(op, mcp_method, c.name) AS operation,
     CASE
         WHEN op = 'create_agent' THEN 'create'
-        WHEN class_name IN ('tool_call', 'agent_invocation') OR t.type = 'model' THEN 'invoke'
+        WHEN class_name IN ('tool_call', 'agent_invocation', 'guardrail') OR t.type = 'model' THEN 'invoke'
         WHEN mcp_method IN ('resources/read', 'prompts/get') THEN 'read'
         WHEN mcp_method LIKE '%/list' THEN 'list'
         ELSE 'other'
     END AS activity,
     CASE WHEN status_error OR error_type IS NOT NULL THEN 'failure' ELSE 'success' END AS status,
-    nullif(concat_ws(': ', error_type, c.message), '') AS status_detail,
+    coalesce(nullif(concat_ws(': ', error_type, c.message), ''), guard_decision) AS status_detail,
     coalesce(agent_uid, service) AS actor_uid,
     CASE WHEN agent_uid IS NOT NULL THEN 'agent' WHEN service IS NOT NULL THEN 'service' ELSE 'unknown' END AS actor_type,
     CASE WHEN agent_uid IS NOT NULL THEN agent_name ELSE service END AS actor_name,
@@ -310,7 +352,9 @@ SELECT
         struct_pack(uid := data_source, type := 'data_source', system := 'genai'),
         struct_pack(uid := rpc_id, type := 'jsonrpc_id', system := coalesce(mcp_system, 'mcp')),
         struct_pack(uid := tool_arguments, type := 'tool_arguments', system := coalesce(mcp_system, 'genai'))
-    ] IF r.uid IS NOT NULL] AS resources,
+    ] IF r.uid IS NOT NULL]
+    || [struct_pack(uid := x, type := 'tool_call', system := coalesce(mcp_system, 'genai'))
+        FOR x IN list_distinct(coalesce(message_calls, [])) IF x IS NOT NULL AND x IS DISTINCT FROM tool_call] AS resources,
     irkit_ip(client_address) AS src_ip,
     agent_string AS user_agent,
     trace_id AS trace_uid,
