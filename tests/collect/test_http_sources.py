@@ -239,3 +239,44 @@ def test_rate_limit_headers_are_waited_for(monkeypatch: pytest.MonkeyPatch) -> N
     assert len(waits) == 2
     assert 29 <= waits[0] <= 31.5  # until the reset (+1 s), not the local clock's idea of it
     assert waits[1] == pytest.approx(7, abs=0.01)
+
+
+def test_okta_service_app_private_key_jwt(tmp_path: Path) -> None:
+    """An Okta API Services app: an RS256 client assertion (iss = sub = client id, aud = the token
+    endpoint) for an okta.logs.read token, and a new token when the first is refused mid-way."""
+    pytest.importorskip("google.auth")
+    from urllib.parse import parse_qs as form
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from google.auth import jwt
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = tmp_path / "app.pem"
+    pem.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    records = vendors.okta_events()
+    script = vendors.Script(tokens={"token-1", "token-2"}, failures={3: "expire"})
+    pager = vendors.link_pager(records, 100, script, "/api/v1/logs", vendors.okta_rate)
+    claims: list[dict[str, Any]] = []
+
+    def handler(request: dict[str, Any]) -> Any:
+        if request["path"] == "/oauth2/v1/token":
+            body = {k: v[0] for k, v in form(request["body"].decode()).items()}
+            assert body["grant_type"] == "client_credentials" and body["scope"] == "okta.logs.read"
+            assert body["client_assertion_type"].endswith("jwt-bearer")
+            claims.append(jwt.decode(body["client_assertion"], certs=public, audience=server.url + "/oauth2/v1/token"))
+            return vendors.Reply(200, vendors.jbytes({"access_token": f"token-{len(claims)}", "expires_in": 3600,
+                                                      "token_type": "Bearer", "scope": "okta.logs.read"}))
+        return pager(request)
+
+    case = tmp_path / "C"
+    with replay_server(handler) as server:
+        assert collect("okta", "--case", str(case), "--org-url", server.url, "--client-id", "0oaServiceApp",
+                       "--private-key", str(pem), "--since", "2026-10-20T00:00:00Z",
+                       "--until", "2026-11-20T00:00:00Z") == 0
+    assert len(claims) == 2 and all(c["iss"] == c["sub"] == "0oaServiceApp" for c in claims)
+    assert claims[0]["jti"] != claims[1]["jti"]
+    _check(case, script, records, "uuid")
