@@ -35,6 +35,7 @@ from irkit.errors import UsageError
 #: ``jsonl`` is never chosen by detection: it needs a mapping, so it is named explicitly.
 REGISTRY: dict[str, str] = {
     "cloudtrail": "irkit.loaders.cloudtrail",
+    "bedrock_invocation": "irkit.loaders.bedrock_invocation",
     "okta": "irkit.loaders.okta",
     "entra": "irkit.loaders.entra",
     "gcp_audit": "irkit.loaders.gcp_audit",

@@ -354,7 +354,8 @@ SELECT
         struct_pack(uid := tool_arguments, type := 'tool_arguments', system := coalesce(mcp_system, 'genai'))
     ] IF r.uid IS NOT NULL]
     || [struct_pack(uid := x, type := 'tool_call', system := coalesce(mcp_system, 'genai'))
-        FOR x IN list_distinct(coalesce(message_calls, [])) IF x IS NOT NULL AND x IS DISTINCT FROM tool_call] AS resources,
+        FOR x, i IN coalesce(message_calls, [])
+        IF x IS NOT NULL AND x IS DISTINCT FROM tool_call AND NOT list_contains(message_calls[:i - 1], x)] AS resources,
     irkit_ip(client_address) AS src_ip,
     agent_string AS user_agent,
     trace_id AS trace_uid,

@@ -37,7 +37,8 @@ EXPECTED = {
         class_name="api_activity", operation="chat", activity="invoke", session_uid="conv-42",
         target_uid="gpt-4o", target_type="model", target_name="gpt-4o", target_system="genai:openai",
         resources=[res("gpt-4o", "model", "genai:openai"), res("conv-42", "conversation", "genai"),
-                   res("call_ticket_1", "tool_call", "genai"), res("call_export_2", "tool_call", "genai")],
+                   # asked for (output messages) first, then the results it was given (input messages)
+                   res("call_export_2", "tool_call", "genai"), res("call_ticket_1", "tool_call", "genai")],
     ),
     "guardrail": _span(
         2, "a1b2c3d4e5f60002", "a1b2c3d4e5f60001", t(2024, 5, 2, 10, 0, 0, 810000), t(2024, 5, 2, 10, 0, 0, 900000),
