@@ -65,18 +65,21 @@ def collect(case: str | Path, name: str, args: argparse.Namespace, *, since: Any
     optional = getattr(source, "WINDOW_OPTIONAL", False) and start is None and end is None
     window = None if optional else Window.resolve(start, end, source.RETENTION_DAYS)
     job = Job(root, source.NAME, params, source.VERSION, window=window.to_json() if window else {}).open()
-    if job.window:
-        window = Window.from_json(job.window)
-    complete = job.folder / "complete"
-    if complete.exists():
-        return {"job": job.id, "status": "already complete (--fresh collects again)", "streams": _streams(job)}
-    bar = Progress(progress)
     try:
-        source.run(job, args, window, bar)
+        if job.window:
+            window = Window.from_json(job.window)
+        complete = job.folder / "complete"
+        if complete.exists():
+            return {"job": job.id, "status": "already complete (--fresh collects again)", "streams": _streams(job)}
+        bar = Progress(progress)
+        try:
+            source.run(job, args, window, bar)
+        finally:
+            bar.close()
+        complete.write_text(now_iso() + "\n")
+        return {"job": job.id, "status": "complete", "window": job.window or None, "streams": _streams(job)}
     finally:
-        bar.close()
-    complete.write_text(now_iso() + "\n")
-    return {"job": job.id, "status": "complete", "window": job.window or None, "streams": _streams(job)}
+        job.close()
 
 
 def _streams(job: Any) -> dict[str, Any]:

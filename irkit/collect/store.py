@@ -25,6 +25,7 @@ line is discarded and fetched again; a torn last log line (cut mid-write) is dro
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
@@ -84,8 +85,15 @@ class Job:
 
     # -- opening ------------------------------------------------------------------------------
     def open(self) -> Job:
-        """Create the job's folders (or find them), recover an interrupted save, read the checkpoint."""
+        """Create the job's folders (or find them), recover an interrupted save, read the checkpoint.
+        Holds an exclusive lock on the job until :meth:`close`: one collector per job at a time."""
         self.tmp.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.folder / ".lock", "w")  # noqa: SIM115 - held until close()
+        try:
+            fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            self._lock.close()
+            raise CaseError("another collection is writing this job", path=self.folder) from exc
         self.evidence.mkdir(parents=True, exist_ok=True)
         job_file = self.folder / "job.json"
         if job_file.exists():
@@ -100,6 +108,11 @@ class Job:
             }, indent=2, sort_keys=True, default=str).encode() + b"\n")
         self._recover()
         return self
+
+    def close(self) -> None:
+        lock = getattr(self, "_lock", None)
+        if lock is not None and not lock.closed:
+            lock.close()
 
     def _recover(self) -> None:
         entries = list(self._entries(repair=True))

@@ -13,8 +13,16 @@ from irkit.collect.store import Job
 from irkit.errors import CaseError
 
 
-def _job(case: Path) -> Job:
-    return Job(case, "okta", {"org_url": "https://acme.okta.com"}, "1", window={"since": "a", "until": "b"}).open()
+_OPEN: list[Job] = []
+
+
+def _job(case: Path, keep: bool = False) -> Job:
+    """The job, reopened as a rerun would (the previous opening closed, as a finished process's is)."""
+    while _OPEN and not keep:
+        _OPEN.pop().close()
+    job = Job(case, "okta", {"org_url": "https://acme.okta.com"}, "1", window={"since": "a", "until": "b"}).open()
+    _OPEN.append(job)
+    return job
 
 
 def _save(job: Job, n: int) -> Path:
@@ -59,6 +67,8 @@ def test_logged_but_not_renamed_is_completed(tmp_path: Path) -> None:
 def test_other_parameters_are_another_job(tmp_path: Path) -> None:
     job = _job(tmp_path)
     other = Job(tmp_path, "okta", {"org_url": "https://other.okta.com"}, "1").open()
+    other.close()
+    job.close()
     assert other.id != job.id and other.folder != job.folder
     (job.folder / "job.json").write_text(json.dumps({"params": {"org_url": "x"}}))
     with pytest.raises(CaseError):
@@ -82,3 +92,11 @@ def test_progress_shows_pages_records_and_time_range() -> None:
     quiet.start("x", 0)
     quiet.page(1, None, None)
     assert quiet.out.getvalue() == "" and quiet.pages == 1
+
+
+def test_one_collector_per_job(tmp_path: Path) -> None:
+    first = _job(tmp_path)
+    with pytest.raises(CaseError, match="another collection"):
+        _job(tmp_path, keep=True)
+    first.close()
+    _job(tmp_path, keep=True).close()
