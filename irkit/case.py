@@ -179,15 +179,15 @@ class Case:
                          offsets=offsets, estimate_clock=estimate_clock)
 
     def timeline(
-        self, identity: str, *, since: str | datetime | None = None, until: str | datetime | None = None
+        self, identity: str | None = None, *, since: str | datetime | None = None, until: str | datetime | None = None
     ) -> pl.DataFrame:
-        """Every event the identity controls (its own, its sub-agents', its role sessions', those made with
+        """Over the scope's window (:meth:`scope`), every event the identity (default: the scope's
+        suspect) controls (its own, its sub-agents', its role sessions', those made with
         credentials it created, those carrying its delegation; :mod:`irkit.control`), across all
         sources, in time order, each with how it is the identity's (``via``)."""
-        ident = self.identity_id(identity)
-        start, end = parse_time(since, "since"), parse_time(until, "until")
-        control_events(self.con, [ident], start, end)
-        return frame(self.con, query("timeline"), {"owner": ident})
+        sc = self.scope(identity, since=since, until=until)
+        control_events(self.con, [sc.suspect], sc.since, sc.until)
+        return frame(self.con, query("timeline"), {"owner": sc.suspect})
 
     def tool_calls(
         self,
@@ -283,6 +283,7 @@ class Case:
         if self.settings.get("inventory") is None:
             self._inventory = None  # the lake changed: learn again
         self._derived_stale = True  # the inventory tables are registered with the derived ones (con)
+        self.__dict__.pop("_scopes", None)  # resolved over the lake as it was
         for name in DERIVED_VIEWS:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS " + run_script(con, query(f"view_{name}")))
 
@@ -384,6 +385,40 @@ class Case:
         )
 
     # -- containment and blast radius ---------------------------------------------------------------
+    def scope(
+        self, suspect: str | None = None, *, since: str | datetime | None = None, until: str | datetime | None = None,
+        detected_at: str | datetime | None = None, revocations: list[Any] | tuple[Any, ...] = (),
+    ) -> Any:
+        """The investigation scope (:class:`irkit.scope.Scope`): suspect (any alias), window and
+        revocations, from these arguments, then what the case remembers, then the incident file and the
+        documented default window (:mod:`irkit.scope`). Every analysis below computes over it."""
+        from irkit import scope
+
+        key = (suspect, str(since), str(until), str(detected_at), tuple(str(r) for r in revocations),
+               json.dumps(self.settings.get("scope"), sort_keys=True), self.settings.get("incident"),
+               self.settings.get("inventory"))
+        cache = self.__dict__.setdefault("_scopes", {})
+        if key not in cache:
+            cache[key] = scope.resolve(self, suspect, since=since, until=until, detected_at=detected_at,
+                                       revocations=revocations)
+        return cache[key]
+
+    def _scoped(self, identity: str | None, since: str | datetime | None, until: str | datetime | None,
+                revocations: list[Any] | tuple[Any, ...] = ()) -> tuple[Any, datetime | None, datetime | None]:
+        """(scope or None, start, end): the scope's window unless given; without any suspect (every
+        agent, no incident file) the triggers' default window."""
+        try:
+            sc = self.scope(identity, since=since, until=until, revocations=revocations)
+        except UsageError:
+            if identity:
+                raise
+            from irkit.triggers import default_window
+
+            start, end = default_window(self.con, self._incident_with(revocations), parse_time(since, "since"),
+                                        parse_time(until, "until"))
+            return None, start, end
+        return sc, sc.since, sc.until
+
     def _incident_with(self, revocations: list[Any] | tuple[Any, ...] = ()) -> Incident:
         """The incident file plus extra revocations (``Revocation`` objects or ``TARGET=TIME`` text)."""
         from irkit.incident import Revocation, parse_revocation
@@ -392,34 +427,33 @@ class Case:
         return self.incident.with_revocations(extra) if extra else self.incident
 
     def _suspect(self, identity: str | None) -> str:
-        name = identity or self.incident.suspect
-        if not name:
-            raise UsageError("name the identity (--actor), or give an incident file with a suspect")
-        return self.identity_id(name)
+        return str(self.scope(identity).suspect)
 
     def triggers(
         self, identity: str | None = None, *, since: str | datetime | None = None, until: str | datetime | None = None,
         baseline_days: int = 30, reach_factor: float = 2.0, reach_min_new: int = 3,
         revocations: list[Any] | tuple[Any, ...] = (),
     ) -> pl.DataFrame:
-        """Containment triggers for ``identity`` and what it reached (None: every agent); see :mod:`irkit.triggers`."""
+        """Containment triggers for ``identity`` and what it reached over the scope's window; with no
+        identity, for every agent; see :mod:`irkit.triggers`."""
         from irkit.triggers import TriggerRules, triggers
 
         rules = TriggerRules(baseline_days=baseline_days, reach_factor=reach_factor, reach_min_new=reach_min_new)
+        sc, start, end = self._scoped(identity, since, until, revocations)
+        incident = sc.incident if sc is not None else self._incident_with(revocations)
         idents = [self.identity_id(identity)] if identity else None
-        return triggers(self.con, self.inventory, self._incident_with(revocations), idents,
-                        parse_time(since, "since"), parse_time(until, "until"), rules)
+        return triggers(self.con, self.inventory, incident, idents, start, end, rules)
 
     def revocation_checklist(
         self, identity: str | None = None, *, since: str | datetime | None = None,
         until: str | datetime | None = None, revocations: list[Any] | tuple[Any, ...] = (),
     ) -> pl.DataFrame:
-        """Every credential and identity the suspect used or created, revoked or not, quiet or not;
-        see :func:`irkit.revocation.revocation_checklist`."""
+        """Every credential and identity the suspect used or created, revoked or not, quiet or not, over
+        the scope's window; see :func:`irkit.revocation.revocation_checklist`."""
         from irkit.revocation import revocation_checklist
 
-        return revocation_checklist(self.con, self.inventory, self._incident_with(revocations), self._suspect(identity),
-                                    parse_time(since, "since"), parse_time(until, "until"))
+        sc = self.scope(identity, since=since, until=until, revocations=revocations)
+        return revocation_checklist(self.con, self.inventory, sc.incident, sc.suspect, sc.since, sc.until)
 
     def containment_actions(
         self, identity: str | None = None, *, since: str | datetime | None = None,
@@ -433,19 +467,22 @@ class Case:
         return containment_actions(self.con, self.inventory, checklist)
 
     def revocations(self, *, revocations: list[Any] | tuple[Any, ...] = ()) -> pl.DataFrame:
-        """The revocations done, each with the logged event that carried it out."""
+        """The revocations done (the scope's), each with the logged event that carried it out."""
         from irkit.revocation import revocations as confirm
 
-        return confirm(self.con, self._incident_with(revocations))
+        try:
+            incident = self.scope(revocations=revocations).incident
+        except UsageError:
+            incident = self._incident_with(revocations)
+        return confirm(self.con, incident)
 
     def over_privilege(
         self, identity: str | None = None, *, since: str | datetime | None = None, until: str | datetime | None = None
     ) -> pl.DataFrame:
-        """Granted (inventory scope) versus used in the window; see :func:`irkit.revocation.over_privilege`."""
+        """Granted (inventory scope) versus used in the scope's window; see :func:`irkit.revocation.over_privilege`."""
         from irkit.revocation import over_privilege
-        from irkit.triggers import default_window
 
-        start, end = default_window(self.con, self.incident, parse_time(since, "since"), parse_time(until, "until"))
+        _sc, start, end = self._scoped(identity, since, until)
         return over_privilege(self.con, self.inventory, start, end, [self.identity_id(identity)] if identity else None)
 
     def root_cause(
@@ -462,13 +499,11 @@ class Case:
     def blast_radius(
         self, identity: str | None = None, *, since: str | datetime | None = None, until: str | datetime | None = None
     ) -> Any:
-        """Time-respecting reach of the suspect since ``since`` (default: 24 h before detection); a
-        :class:`irkit.graph.BlastRadius`."""
+        """Time-respecting reach of the suspect over the scope's window; a :class:`irkit.graph.BlastRadius`."""
         from irkit.graph import blast_radius
-        from irkit.triggers import default_window
 
-        start, end = default_window(self.con, self.incident, parse_time(since, "since"), parse_time(until, "until"))
-        return blast_radius(self.con, self.inventory, self._suspect(identity), start, end)
+        sc = self.scope(identity, since=since, until=until)
+        return blast_radius(self.con, self.inventory, sc.suspect, sc.since, sc.until)
 
     # -- reporting ------------------------------------------------------------------------------------
     def report(
@@ -500,8 +535,9 @@ class Case:
         ``neutralise`` is false. See :mod:`irkit.export`."""
         from irkit import export
 
-        ident = self._suspect(suspect)
-        control_events(self.con, [ident], parse_time(since, "since"), parse_time(until, "until"))
+        sc = self.scope(suspect, since=since, until=until)
+        ident = sc.suspect
+        control_events(self.con, [ident], sc.since, sc.until)
         return export.write_timesketch(export.stream(self.con, query("timeline"), {"owner": ident}), out, format,
                                        neutralise=neutralise)
 

@@ -9,7 +9,9 @@ A YAML case file (``sample_data/invoice-agent-incident/incident.yaml``)::
 
 Revocations can also come from the command line (``--revoked-at``) or from the inventory's revocation
 steps; they all become rows of :func:`revocation_table`. The file is read with limits on size, aliases
-and depth (:mod:`irkit.safeyaml`), every field is type-checked, and errors name the file and line.
+and depth (:mod:`irkit.safeyaml`), every field is type-checked, an unknown field is an error (a typo
+would otherwise drop a revocation silently), and errors name the file and line. Every field:
+docs/incident.md.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ import pyarrow as pa
 from irkit import safeyaml
 from irkit.errors import UsageError
 from irkit.timeutil import parse_time
+
+
+#: The fields of an incident file and of one of its revocations (docs/incident.md).
+FIELDS = ("suspect", "detected_at", "revocations", "summary")
+REVOCATION_FIELDS = ("target", "at", "action")
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,9 @@ def load_incident(path: str | Path) -> Incident:
 
     if not isinstance(data, dict):
         raise fail("the incident file must be a mapping (suspect, detected_at, revocations, summary)")
+    for key in data:
+        if key not in FIELDS:
+            raise fail(f"unknown field {key!r} (expected {', '.join(FIELDS)}; docs/incident.md)", key)
 
     def text(value: Any, what: str, *keys: str | int) -> str | None:
         if value is None:
@@ -82,6 +92,10 @@ def load_incident(path: str | Path) -> Incident:
     for number, item in enumerate(items, 1):
         if not isinstance(item, dict) or "target" not in item or "at" not in item:
             raise fail(f"revocation {number} needs a target and an at time", "revocations", number - 1)
+        for key in item:
+            if key not in REVOCATION_FIELDS:
+                raise fail(f"revocation {number}: unknown field {key!r} (expected {', '.join(REVOCATION_FIELDS)})",
+                           "revocations", number - 1, key)
         target = text(item["target"], f"revocation {number}: target", "revocations", number - 1, "target")
         at = time(item["at"], f"revocation {number}: at", "revocations", number - 1, "at")
         if not target or at is None:

@@ -174,6 +174,16 @@ def _revocation_times(con: duckdb.DuckDBPyConnection, inventory: Inventory, inci
         if key not in direct or r.at < direct[key][0]:
             direct[key] = (r.at, f"{r.action or 'revoked'} ({r.target})")
     out = {item: direct[item.lower()] for item in items["item"].to_list() if item.lower() in direct}
+    # an identity whose own uids were revoked is contained as a whole (an agent id is no credential: it is
+    # cut off with its role, app, bot and service account), from its last revocation
+    contained = containment(con, inventory, incident)
+    for item, kind, ident in items.select("item", "kind", "identity").iter_rows():
+        if kind == "identity" and item not in out:
+            owner = _identity_of(con, inventory, item) or ident
+            if owner in contained:
+                targets = [r.target for r in incident.revocations
+                           if r.target != "*" and _identity_of(con, inventory, r.target) == owner]
+                out[item] = (contained[owner], f"{owner} contained ({', '.join(targets) or 'all of it'})")
     creds = items.filter((pl.col("kind") == "credential") & pl.col("created_by_event").is_null())["item"].to_list()
     for cred, actors, roles, first_seen in frame(con, query("triggers_revocation_credentials"),
                                                  {"credentials": creds}).iter_rows():

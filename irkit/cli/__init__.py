@@ -22,7 +22,7 @@ from irkit.cli._common import say_error
 from irkit.errors import IrkitError
 
 #: Command modules, each with ``register(subparsers)``; their handlers return the exit code.
-MODULES = ("lake", "identity", "containment", "rootcause", "reporting", "integrity", "acquire")
+MODULES = ("lake", "identity", "containment", "rootcause", "reporting", "integrity", "acquire", "scoping")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,8 +27,9 @@ from irkit.cli._common import (
 def _common(p: argparse.ArgumentParser, *, actor_help: str) -> None:
     p.add_argument("case", help="case folder")
     p.add_argument("--actor", help=actor_help)
-    p.add_argument("--since", help="window start, ISO-8601 (default: 24 h before detection, else before the last event)")
-    p.add_argument("--until", help="window end, ISO-8601 (default: the end of the lake)")
+    p.add_argument("--since", help="window start, ISO-8601, or auto (default: the case's scope: the start of the "
+                   "suspect's burst of activity under way at detection; docs/incident.md)")
+    p.add_argument("--until", help="window end, ISO-8601, or auto (default: the case's scope: the end of the evidence)")
     inventory_arg(p)
     p.add_argument("--incident", help="incident YAML: suspect, detected_at, revocations (remembered by the case)")
 
@@ -40,10 +41,26 @@ def _revoked_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _open(args: argparse.Namespace) -> Any:
+    """The case with --inventory / --incident loaded (and remembered)."""
     case = open_with_inventory(args)
     if getattr(args, "incident", None):
         case.use_incident(args.incident)
     return case
+
+
+def _say_scope(case: Any, actor: str | None) -> Any:
+    """Print which scope the result was computed over (stderr, so tables and JSON stay clean)."""
+    import sys
+
+    from irkit.errors import UsageError
+
+    try:
+        scope = case.scope(actor)
+    except UsageError:
+        say("scope: every agent, 24 h before detection (no suspect named and no incident file)", file=sys.stderr)
+        return None
+    say(scope.describe(), file=sys.stderr)
+    return scope
 
 
 def _register_triggers(commands: Any) -> None:
@@ -51,7 +68,8 @@ def _register_triggers(commands: Any) -> None:
                             description="New production data, unexpected tool expansion, anomalous downstream reach, "
                             "privilege change, ownership gap and activity after revocation, for one identity and what "
                             "it reached (or every agent), compared with a baseline before the window. Exit 1 when any fired.")
-    _common(p, actor_help="identity id, alias or actor uid (default: every agent)")
+    _common(p, actor_help="identity id, alias or actor uid (default: the scope's suspect, else every agent)")
+    p.add_argument("--every-agent", action="store_true", help="every agent and what it reached, not only the suspect")
     p.add_argument("--baseline-days", type=bounded_int(1, 3650), default=30, help="baseline length before the window (default 30)")
     p.add_argument("--reach-factor", type=bounded_float(0, 1e6), default=2.0,
                    help="downstream reach fires at this many times the largest baseline burst (default 2)")
@@ -63,9 +81,12 @@ def _register_triggers(commands: Any) -> None:
 
 
 def _triggers(args: argparse.Namespace) -> int:
-    frame = _open(args).triggers(args.actor, since=args.since, until=args.until, baseline_days=args.baseline_days,
-                                 reach_factor=args.reach_factor, reach_min_new=args.reach_min_new,
-                                 revocations=args.revoked_at)
+    case = _open(args)
+    scope = _say_scope(case, args.actor)
+    actor = None if args.every_agent else args.actor or (scope.suspect if scope is not None else None)
+    frame = case.triggers(actor, since=args.since, until=args.until, baseline_days=args.baseline_days,
+                          reach_factor=args.reach_factor, reach_min_new=args.reach_min_new,
+                          revocations=args.revoked_at)
     if args.format == "table":
         shown = frame.select("time", "severity", "kind", "identity", "subject", "evidence_count", "reason")
         emit(shown, "table")
@@ -89,6 +110,7 @@ def _register_revocation(commands: Any) -> None:
 
 def _revocation(args: argparse.Namespace) -> int:
     case = _open(args)
+    _say_scope(case, args.actor)
     checklist = case.revocation_checklist(args.actor, since=args.since, until=args.until, revocations=args.revoked_at)
     done = case.revocations(revocations=args.revoked_at)
     bad = checklist.filter(pl.col("status").is_in(["USED AFTER REVOCATION", "NOT REVOKED"])).height
@@ -117,11 +139,14 @@ def _register_blast_radius(commands: Any) -> None:
 
 
 def _blast_radius(args: argparse.Namespace) -> int:
-    result = _open(args).blast_radius(args.actor, since=args.since, until=args.until)
+    case = _open(args)
+    scope = _say_scope(case, args.actor)
+    result = case.blast_radius(args.actor, since=args.since, until=args.until)
     if args.export:
         result.export(args.export)
     if args.format == "json":
         out = {"suspect": result.suspect, "since": result.since, "until": result.until,
+               "scope": scope.to_dict() if scope is not None else None,
                **{name: getattr(result, name).to_dicts() for name in
                   ("identities", "credentials", "resources", "systems", "potential")}}
         print(json.dumps(jsonable(out), indent=2, default=str))

@@ -105,16 +105,20 @@ def _attribute(args: argparse.Namespace) -> int:
 def _register_timeline(commands: Any) -> None:
     p = commands.add_parser("timeline", help="cross-source timeline of an identity and what it reached")
     p.add_argument("case", help="case folder")
-    p.add_argument("--actor", required=True, help="identity id, alias or actor uid")
-    p.add_argument("--since", help="ISO-8601 time")
-    p.add_argument("--until", help="ISO-8601 time")
+    p.add_argument("--actor", help="identity id, alias or actor uid (default: the case's suspect)")
+    p.add_argument("--since", help="ISO-8601 time, or auto (default: the case's scope; docs/incident.md)")
+    p.add_argument("--until", help="ISO-8601 time, or auto (default: the case's scope)")
     inventory_arg(p)
     format_arg(p, ("table", "json", "csv"))
     p.set_defaults(handler=_timeline)
 
 
 def _timeline(args: argparse.Namespace) -> int:
-    frame = open_with_inventory(args).timeline(args.actor, since=args.since, until=args.until)
+    import sys
+
+    case = open_with_inventory(args)
+    say(case.scope(args.actor).describe(), file=sys.stderr)
+    frame = case.timeline(args.actor, since=args.since, until=args.until)
     if args.format == "table":
         frame = frame.select("time", "source", "identity_id", "operation", "status", "tool_name", "target_uid", "target_system")
     emit(frame, args.format, raw_csv=args.raw_csv)

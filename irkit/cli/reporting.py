@@ -82,12 +82,23 @@ def _investigate(args: argparse.Namespace) -> int:
     steps("ingesting evidence")
     summary = case.ingest(args.evidence, progress=False if args.no_progress else None)
     ingest_s = steps.elapsed()
+    _remember_scope(case, args)
     findings = gather(case, args.suspect, since=args.since, until=args.until, detected_at=args.detected_at,
                       revocations=args.revoked_at, progress=steps)
     steps("figures and HTML")
     path = write(render(findings, figures_for(findings), _command(args, case_dir)), out)
     _print_summary(summary, findings, path, case_dir, ingest_s, steps.elapsed())
     return 0
+
+
+def _remember_scope(case: Any, args: argparse.Namespace) -> None:
+    """The scope given on the command line, remembered by the case for later commands (irkit.scope)."""
+    from irkit.scope import remember
+
+    case.scope(args.suspect, since=args.since, until=args.until, detected_at=args.detected_at,
+               revocations=args.revoked_at)  # checked before it is remembered
+    remember(case, suspect=args.suspect, since=args.since, until=args.until, detected_at=args.detected_at,
+             revoked_at=args.revoked_at)
 
 
 def _print_summary(summary: Any, f: Any, path: Path, case_dir: Path, ingest_s: float, total_s: float) -> None:
@@ -103,6 +114,7 @@ def _print_summary(summary: Any, f: Any, path: Path, case_dir: Path, ingest_s: f
         f"{summary.duplicates} duplicates, {summary.conflicts} conflicts; {f.events_total} in the case) in {ingest_s:.1f} s"),
         (f"  window      {when(f.since)} to {when(f.until) if f.until else 'the end of the evidence'}"
         f" (detected {when(f.detected_at)})"),
+        f"  {f.scope.describe() if f.scope is not None else ''}",
         f"  sessions    {f.sessions.height}, {f.timeline.height} events of the suspect and what it reached",
         f"  triggers    {f.triggers.height}: {kinds}",
         f"  touched     {touched}",

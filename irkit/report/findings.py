@@ -8,17 +8,15 @@ only chooses the incident window they are asked about and counts what a manager 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from irkit import __version__
-from irkit.errors import UsageError
 from irkit.identity import IdentityCard
-from irkit.incident import Incident, Revocation, parse_revocation
-from irkit.timeutil import parse_time
+from irkit.incident import Incident, Revocation
 
 if TYPE_CHECKING:
     from irkit.case import Case
@@ -52,6 +50,7 @@ class Findings:
     quarantined: int
     version: str = __version__
     notes: list[str] = field(default_factory=list)
+    scope: Any = None  # the irkit.scope.Scope every section was computed over
 
     @property
     def detected_at(self) -> datetime | None:
@@ -70,25 +69,11 @@ class Findings:
 
 
 def incident_window(sessions: pl.DataFrame, detected_at: datetime | None, gap: timedelta = timedelta(minutes=30)) -> datetime | None:
-    """Start of the suspect's burst of activity that the detection is about.
+    """Start of the suspect's burst of activity that the detection is about (:func:`irkit.scope.burst_start`,
+    the scope's default window)."""
+    from irkit.scope import burst_start
 
-    The suspect's sessions are merged while they overlap or follow each other within ``gap``; the window
-    starts with the last burst that began before detection (the last burst when no detection time is
-    known). A responder does not know the instant of compromise: the whole burst is the safe bound."""
-    if sessions.is_empty():
-        return None
-    spans = sessions.select("start", "end").sort("start").iter_rows()
-    bursts: list[list[datetime]] = []
-    for start, end in spans:
-        if bursts and start <= bursts[-1][1] + gap:
-            bursts[-1][1] = max(bursts[-1][1], end)
-        else:
-            bursts.append([start, end])
-    if detected_at is not None:
-        before = [b for b in bursts if b[0] <= detected_at]
-        if before:
-            return before[-1][0]
-    return bursts[-1][0]
+    return burst_start(sessions, detected_at, gap)
 
 
 def gather(
@@ -107,22 +92,11 @@ def gather(
     :func:`incident_window`); ``revocations`` add to the incident file's (``TARGET=TIME`` text or
     :class:`~irkit.incident.Revocation`); ``progress`` is called with the name of each step."""
     step = progress or (lambda _label: None)
-    extra = [r if isinstance(r, Revocation) else parse_revocation(r) for r in revocations]
-    incident = case.incident.with_revocations(extra)
-    if detected_at is not None:
-        incident = replace(incident, detected_at=parse_time(detected_at, "detected_at"))
-    name = suspect or incident.suspect
-    if not name:
-        raise UsageError("no suspect: name one, or give an incident file that does")
-    step("identity card")
-    card = case.identity(name)
-    ident = card.id
-    start = parse_time(since, "since")
-    end = parse_time(until, "until")
-    if start is None:
-        start = incident_window(case.sessions(ident), incident.detected_at)
-    if start is None:
-        raise UsageError(f"{ident} has no activity in the evidence: nothing to report")
+    step("identity card and scope")
+    scope = case.scope(suspect, since=since, until=until, detected_at=detected_at, revocations=revocations)
+    incident, extra = scope.incident, list(scope.revocations[len(case.incident.revocations):])
+    card = case.identity(scope.suspect)
+    ident, start, end = card.id, scope.since, scope.until
     step("sessions and timeline")
     sessions = case.sessions(ident, since=start, until=end, reach=True)
     timeline = case.timeline(ident, since=start, until=end)
@@ -154,4 +128,5 @@ def gather(
         sources=sources, sessions=sessions, timeline=timeline, delegation=delegation, attribution=attribution,
         triggers=triggers, blast=blast, checklist=checklist, revocations=confirmed, over_privilege=over,
         ownership=ownership, manifest=case.manifest, verification=verification, quarantined=quarantined,
+        scope=scope,
     )

@@ -42,6 +42,8 @@ def manager_summary(f: Findings) -> ManagerSummary:
         f"{f.suspect} ({who.kind}; business owner: {who.business_owner or 'none on record'}) acted in "
         f"{f.sessions.height} sessions from {_when(f.since)} to {_when(last)}: {f.timeline.height} events "
         f"in {sources}.")
+    if f.scope is not None:
+        s.happened.append(f"Every answer below was computed over one {f.scope.describe()}.")
     if f.incident.summary:
         s.happened.append(f"Incident file: {f.incident.summary}")
     if f.delegation:
@@ -85,15 +87,29 @@ def _open_items(f: Findings) -> list[str]:
                      f"{r['evidence_count']} events from {_when(r['time'])} to {_when(r['last_time'])}.")
     for r in f.checklist.filter(pl.col("status") == "NOT REVOKED").iter_rows(named=True):
         items.append(f"Not revoked: {r['kind']} {r['item']} ({r['via']}); revocation path: {r['revocation_path'] or 'none'}.")
-    quiet = f.checklist.filter(pl.col("status") == "not revoked, quiet")
+    quiet = f.checklist.filter((pl.col("status") == "not revoked, quiet") & ~pl.col("revoked").fill_null(False))
+    revoked = _revoked_names(f)
+    quiet = quiet.filter(~pl.col("item").str.to_lowercase().is_in(list(revoked)))  # never contradict the incident file
     if quiet.height:
         items.append(f"Never revoked explicitly, quiet since containment: {', '.join(quiet['item'].to_list())}.")
     for r in f.revocations.filter(~pl.col("confirmed").fill_null(False)).iter_rows(named=True):
         items.append(f"Revocation of {r['target']} at {_when(r['at'])} is not confirmed by any logged event.")
     gaps = f.ownership_gaps
-    if gaps.height:
+    learned = f.scope is not None and f.scope.basis.startswith("no inventory")
+    if gaps.height and learned:
+        items.append(f"No inventory was given: owners and revocation paths of the {gaps.height} active identities are "
+                     "unknown (`irkit inventory draft` writes one to complete).")
+    elif gaps.height:
         items.append(f"{gaps.height} active {'identity' if gaps.height == 1 else 'identities'} with ownership gaps: "
                      + ", ".join(f"{r['identity_id']} ({', '.join(r['gaps'])})" for r in gaps.iter_rows(named=True)) + ".")
     if not f.verification.get("ok", False):
         items.append(f"Evidence verification FAILED: {len(f.verification.get('problems', []))} files changed or missing.")
     return items
+
+
+def _revoked_names(f: Findings) -> set[str]:
+    """Lower-cased uids the incident file revokes, and the identities they resolve to on the checklist."""
+    targets = {r.target.lower() for r in f.incident.revocations}
+    owners = {str(r["identity"]).lower() for r in f.checklist.iter_rows(named=True)
+              if r["item"] and r["item"].lower() in targets and r["identity"]}
+    return targets | owners

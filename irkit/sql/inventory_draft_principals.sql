@@ -2,8 +2,9 @@
 -- counts as its role), its kind as the records say (the most frequent actor_type other than unknown),
 -- its display name, first and last record, and its observed scope: the tools it called, the systems and
 -- the data containers (the target and every named resource, cut to the container as in
--- triggers_new_production_data.sql) it touched before $until (NULL: the whole lake).
--- Binds: $until. Uses: events, principal_hops, macros (irkit_context_type).
+-- triggers_new_production_data.sql; principals, credentials and types matching $not_data left out) it
+-- touched before $until (NULL: the whole lake).
+-- Binds: $until, $not_data. Uses: events, principal_hops, macros (irkit_context_type).
 WITH parent AS (
     SELECT to_uid AS uid, min(from_uid) AS parent FROM principal_hops WHERE kind = 'session_of' GROUP BY to_uid
 ),
@@ -12,14 +13,19 @@ acts AS (
     FROM events e LEFT JOIN parent p ON p.uid = e.actor_uid
     WHERE e.actor_uid IS NOT NULL
 ),
-data AS (
+data AS (  -- principals and credentials are not data (as in inventory_draft_production.sql)
     SELECT principal, uid FROM (
-        SELECT principal, target_uid AS uid FROM acts WHERE target_uid IS NOT NULL AND NOT irkit_context_type(target_type)
-               AND ($until IS NULL OR time < $until)
+        SELECT principal, target_uid AS uid, target_type AS type FROM acts
+        WHERE target_uid IS NOT NULL AND NOT irkit_context_type(target_type) AND ($until IS NULL OR time < $until)
         UNION ALL
-        SELECT a.principal, r.uid FROM acts a, unnest(a.resources) AS t(r)
+        SELECT a.principal, r.uid, r.type FROM acts a, unnest(a.resources) AS t(r)
         WHERE r.uid IS NOT NULL AND NOT irkit_context_type(r.type) AND ($until IS NULL OR a.time < $until)
     )
+    WHERE NOT regexp_matches(coalesce(type, ''), $not_data)
+      AND uid NOT IN (SELECT actor_uid FROM events WHERE actor_uid IS NOT NULL
+                      UNION ALL SELECT from_uid FROM principal_hops UNION ALL SELECT to_uid FROM principal_hops
+                      UNION ALL SELECT c.uid FROM (SELECT DISTINCT credentials FROM events WHERE len(credentials) > 0) AS e,
+                                                  unnest(e.credentials) AS t(c) WHERE c.uid IS NOT NULL)
 ),
 containers AS (
     SELECT principal, list(DISTINCT c ORDER BY c) AS data FROM (
