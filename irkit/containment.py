@@ -48,7 +48,7 @@ def _family(system: str | None) -> str:
 def _owner(inventory: Inventory, principal: str | None, identity: str | None) -> str:
     ident = (inventory.resolve(principal) if principal else None) or (inventory.identities.get(identity) if identity else None)
     if ident is None:
-        return "no owner: not in the inventory"
+        return f"{principal} (not in the inventory: no owner declared)" if principal else "no owner: not in the inventory"
     owners = [o for o in (ident.technical_owner, ident.business_owner) if o]
     return f"{ident.id} ({', '.join(owners)})" if owners else f"{ident.id} (no owner declared)"
 

@@ -101,7 +101,8 @@ def test_report_shows_bidi_controls_instead_of_applying_them(hostile: Path, tmp_
     html = irkit.open_case(hostile, create=False).report(EVE, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "\u202e" not in html
     assert "Eve\x1b]52;c;SGVsbG8=\x07\x1b[2J\u27e8U+202E\u27e9" in html.replace("&#39;", "'")
-    figure_data = html[html.rfind("Plotly.newPlot"):]
+    start = html.rfind("Plotly.newPlot")
+    figure_data = html[start:html.index("</script>", start)]  # the appendix after it shows raw JSON escapes as text
     assert "\\u202e" not in figure_data.lower()
 
 

@@ -218,7 +218,7 @@ def test_evidence_manifest_hashes_and_version(analysis_case: irkit.Case, page: P
 
 
 def test_one_self_contained_file(page: Page) -> None:
-    assert page.scripts == 5  # plotly.js once, its config, one call per figure (timeline, sessions, blast)
+    assert page.scripts == 6  # plotly.js once, its config, one call per figure (timeline, sessions, blast), table sorting
 
 
 # -- the incident window ----------------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def test_values_from_the_logs_are_escaped(tmp_path: Path) -> None:
     assert "<script>window.__xss" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
     page = Page(html)
-    assert page.scripts == 5
+    assert page.scripts == 6
     shown: list[dict[str, Any]] = [r for r in page.table("timeline", 1) if r.get("user agent") == PAYLOAD]
     assert len(shown) == 1 and shown[0]["operation"] == "Get" + PAYLOAD and shown[0]["source IP"] == PAYLOAD
 

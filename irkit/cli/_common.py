@@ -62,9 +62,9 @@ def emit(frame: pl.DataFrame, fmt: str, *, raw_csv: bool = False) -> None:
         text = out.getvalue()
         sys.stdout.write(terminal_text(text, keep_newlines=True) if sys.stdout.isatty() else text)
     else:
-        width = shutil.get_terminal_size((160, 24)).columns
-        with pl.Config(tbl_rows=TABLE_ROWS, tbl_cols=-1, fmt_str_lengths=max(20, min(60, width // 4)),
-                       tbl_width_chars=width, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+        # a terminal's own width; piped or captured output keeps the wide layout
+        width = shutil.get_terminal_size((240, 24)).columns if sys.stdout.isatty() else 240
+        with pl.Config(tbl_rows=TABLE_ROWS, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=width, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
             print(terminal_frame(frame))
         if frame.height > TABLE_ROWS:
             print(f"showing {TABLE_ROWS} of {frame.height} rows; use --format csv for all")

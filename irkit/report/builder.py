@@ -36,6 +36,22 @@ if TYPE_CHECKING:
     from irkit.case import Case
 
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+#: Columns whose values are evidence event ids (or lists of them): each is a link to its appendix entry.
+EVIDENCE_KEYS = frozenset({"event_uid", "api_event_uid", "first_event_uid", "first_after_event", "created_by_event",
+                           "tool_call_uid", "path", "evidence", "human_event_uid", "spawn_event_uid"})
+#: Where the appendix goes once the page says which evidence ids it shows.
+APPENDIX_MARK = "<!--irkit-appendix-->"
+#: The longest raw record the appendix shows (the rest: `irkit sql`, the file and line are given).
+RAW_CHARS = 8000
+_EV_ATTR = re.compile(r'data-ev="([^"]*)"')
+#: Click a table header to sort by it (numbers as numbers); the only script irkit adds besides plotly's.
+SORT_SCRIPT = (
+    "document.querySelectorAll('table.sortable th').forEach(function(th){th.title='click to sort';"
+    "th.addEventListener('click',function(){var t=th.closest('table'),b=t.tBodies[0],i=th.cellIndex,"
+    "up=th.getAttribute('data-up')!=='1';var rs=Array.prototype.slice.call(b.rows);rs.sort(function(x,y){"
+    "var a=x.cells[i]?x.cells[i].textContent:'',c=y.cells[i]?y.cells[i].textContent:'',n=parseFloat(a),m=parseFloat(c);"
+    "var r=(isNaN(n)||isNaN(m))?a.localeCompare(c):n-m;return up?r:-r;});th.setAttribute('data-up',up?'1':'0');"
+    "rs.forEach(function(r){b.appendChild(r);});});});")
 #: plotly's modebar offers a "download as PNG" that builds a data: URL; nothing else is needed.
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -52,6 +68,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["cell"] = cell
     env.filters["when"] = when
+    env.filters["anchor"] = anchor
+    env.globals["EVIDENCE_KEYS"] = EVIDENCE_KEYS
     env.tests["datetime"] = lambda value: isinstance(value, datetime)
     return env
 
@@ -103,6 +121,41 @@ def when(value: datetime | None) -> str:
     return text.removesuffix(".000") + "Z"
 
 
+def anchor(uid: Any) -> str:
+    """The appendix anchor of an evidence id (ids hold any characters: a hash names them)."""
+    return "ev-" + hashlib.sha256(str(uid).encode("utf-8")).hexdigest()[:20]
+
+
+def evidence_ids(html: str) -> list[str]:
+    """Every evidence id the page links, in first-shown order."""
+    import html as htmllib
+
+    return list(dict.fromkeys(htmllib.unescape(m.group(1)) for m in _EV_ATTR.finditer(html)))
+
+
+def appendix(uids: Sequence[str], records: pl.DataFrame | None) -> str:
+    """One entry per evidence id: source, time, file, line, JSON path and the raw record (escaped,
+    collapsed, at most RAW_CHARS); an id the lake does not hold says so."""
+    from html import escape
+
+    found = {r["event_uid"]: r for r in records.iter_rows(named=True)} if records is not None else {}
+    out = []
+    for uid in uids:
+        r = found.get(uid)
+        head = f'<div class="ev-entry" id="{anchor(uid)}"><span class="mono ev-id">{escape(visible_bidi(uid))}</span> '
+        if r is None:
+            out.append(head + '<span class="missing">not an event in the lake (a node or credential id)</span></div>')
+            continue
+        raw = r["raw"] or ""
+        shown = raw[:RAW_CHARS] + (f"… ({len(raw) - RAW_CHARS} more characters)" if len(raw) > RAW_CHARS else "")
+        out.append(
+            head + f'<span class="ev-where">{escape(str(r["source"]))} · {when(r["time"])} · '
+            f'<span class="mono">{escape(visible_bidi(str(r["evidence_file"])))}</span> line {r["evidence_offset"]}, '
+            f'JSON path <span class="mono">{escape(str(r["evidence_path"]))}</span></span>'
+            f'<details><summary>raw record</summary><pre class="raw">{escape(visible_bidi(shown))}</pre></details></div>')
+    return "\n".join(out)
+
+
 def rows(frame: pl.DataFrame | None, columns: Sequence[str], limit: int | None = None) -> list[dict[str, Any]]:
     """The named columns of ``frame`` (those it has) as dicts, at most ``limit`` rows."""
     if frame is None or frame.is_empty():
@@ -131,11 +184,15 @@ def content_security_policy(scripts: Sequence[str]) -> str:
             "img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
 
 
-def render(findings: Findings, figures: dict[str, Any] | None = None, command: str | None = None) -> str:
-    """The report as HTML text; ``figures`` maps a section (``timeline``, ``blast``) to a plotly figure."""
+def render(findings: Findings, figures: dict[str, Any] | None = None, command: str | None = None, *,
+           root_cause: Any = None, actions: pl.DataFrame | None = None,
+           lookup: Callable[[list[str]], pl.DataFrame] | None = None) -> str:
+    """The report as HTML text; ``figures`` maps a section (``timeline``, ``blast``) to a plotly figure;
+    ``root_cause`` (:class:`irkit.rootcause.RootCause`) and ``actions`` (containment steps) add their
+    sections; ``lookup`` finds the records behind the evidence ids for the appendix."""
     env = environment()
     embedded = figure_html(figures or {})
-    scripts = [m.group(1) for html in embedded.values() for m in _SCRIPT.finditer(str(html))]
+    scripts = [m.group(1) for html in embedded.values() for m in _SCRIPT.finditer(str(html))] + [SORT_SCRIPT]
     template = env.get_template("report.html.j2")
     html = template.render(
         f=findings,
@@ -144,8 +201,14 @@ def render(findings: Findings, figures: dict[str, Any] | None = None, command: s
         csp=content_security_policy(scripts),
         rows=rows,
         command=command,
+        rc=root_cause,
+        actions=rows(actions, list(actions.columns)) if actions is not None else [],
+        appendix_mark=Markup(APPENDIX_MARK),
+        sort_script=Markup(SORT_SCRIPT),
     )
-    return html
+    uids = evidence_ids(html)
+    records = lookup(uids) if lookup is not None and uids else None
+    return html.replace(APPENDIX_MARK, appendix(uids, records), 1)
 
 
 def write(html: str, out: str | Path) -> Path:
@@ -184,8 +247,22 @@ def build(
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Gather the findings, draw the figures and write the report to ``out``."""
+    from irkit.db import frame
+    from irkit.sql import query
+
     findings = gather(case, suspect, since=since, until=until, detected_at=detected_at,
                       revocations=revocations, progress=progress)
     if progress:
+        progress("root cause and containment steps")
+    root_cause = case.root_cause(findings.suspect, since=findings.since, until=findings.until)
+    from irkit.containment import containment_actions
+
+    actions = containment_actions(case.con, case.inventory, findings.checklist)
+    if progress:
         progress("figures and HTML")
-    return write(render(findings, figures_for(findings), command), out)
+
+    def lookup(uids: list[str]) -> pl.DataFrame:
+        return frame(case.con, query("report_evidence"), {"uids": uids})
+
+    return write(render(findings, figures_for(findings), command, root_cause=root_cause, actions=actions,
+                        lookup=lookup), out)
