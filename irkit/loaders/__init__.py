@@ -38,6 +38,7 @@ REGISTRY: dict[str, str] = {
     "bedrock_invocation": "irkit.loaders.bedrock_invocation",
     "okta": "irkit.loaders.okta",
     "entra": "irkit.loaders.entra",
+    "graph_activity": "irkit.loaders.graph_activity",
     "gcp_audit": "irkit.loaders.gcp_audit",
     "github_audit": "irkit.loaders.github_audit",
     "k8s_audit": "irkit.loaders.k8s_audit",

@@ -145,8 +145,9 @@ from collections.abc import Sequence
 
 NAME = "entra"
 VERSION = "1.3"
-#: Kubernetes audit records of AKS (category kube-audit, kube-audit-admin) in an Azure Monitor export
-ROUTES = ("k8s_audit",)
+#: Kubernetes audit records of AKS (category kube-audit, kube-audit-admin) and Microsoft Graph activity
+#: records (MicrosoftGraphActivityLogs) in an Azure Monitor export
+ROUTES = ("k8s_audit", "graph_activity")
 DESCRIPTION = (
     "Microsoft Entra ID sign-in and audit logs (Graph API or Azure Monitor export) and the Azure Activity log"
 )

@@ -12,7 +12,7 @@ CREATE OR REPLACE TEMP MACRO entra_graph_type() AS '{
     "id": "VARCHAR", "createdDateTime": "VARCHAR", "correlationId": "VARCHAR", "tenantId": "VARCHAR",
     "userId": "VARCHAR", "userPrincipalName": "VARCHAR", "userDisplayName": "VARCHAR",
     "appId": "VARCHAR", "appDisplayName": "VARCHAR", "ipAddress": "VARCHAR", "clientAppUsed": "VARCHAR",
-    "userAgent": "VARCHAR",
+    "userAgent": "VARCHAR", "uniqueTokenIdentifier": "VARCHAR",
     "status": {"errorCode": "VARCHAR", "failureReason": "VARCHAR", "value": "VARCHAR"},
     "servicePrincipalId": "VARCHAR", "servicePrincipalName": "VARCHAR",
     "servicePrincipalCredentialKeyId": "VARCHAR", "servicePrincipalCredentialThumbprint": "VARCHAR",
@@ -262,6 +262,8 @@ signin_fields AS (
         irkit_nz(coalesce(o.properties.userDisplayName, o.userDisplayName)) AS user_name,
         irkit_nz(coalesce(o.properties.appId, o.appId)) AS app_id,
         irkit_nz(coalesce(o.properties.appDisplayName, o.appDisplayName)) AS app_name,
+        -- the token the sign-in issued (Graph activity logs name it as signInActivityId)
+        irkit_nz(coalesce(o.properties.uniqueTokenIdentifier, o.uniqueTokenIdentifier)) AS token_id,
         irkit_nz(coalesce(o.properties.servicePrincipalId, o.servicePrincipalId)) AS sp_id,
         irkit_nz(coalesce(o.properties.servicePrincipalName, o.servicePrincipalName)) AS sp_name,
         irkit_nz(coalesce(o.properties.servicePrincipalCredentialKeyId, o.servicePrincipalCredentialKeyId)) AS key_id,
@@ -329,7 +331,7 @@ signins AS (
                  THEN irkit_hop('same_as', app_id, sp_id, NULL, 'standing', NULL) END,
             -- a user signing in to a client app hands it a delegated token: the app acts for the user
             CASE WHEN is_user AND code = '0' AND app_id IS NOT NULL AND coalesce(user_id, upn) IS NOT NULL
-                 THEN irkit_hop('on_behalf_of', coalesce(user_id, upn), app_id, NULL, 'grant', NULL) END,
+                 THEN irkit_hop('on_behalf_of', coalesce(user_id, upn), app_id, token_id, 'grant', NULL) END,
             -- a user federated from another IdP: whoever controls that issuer vouched for this sign-in
             CASE WHEN is_user AND code = '0' AND coalesce(user_id, upn) IS NOT NULL
                       AND issuer_type IN ('ADFederationServices', 'ADFederationServicesMFAAdapter')
@@ -349,7 +351,10 @@ signins AS (
                                      ELSE 'other' END,
                                 'used', coalesce(sp_id, app_id), NULL, NULL)
                  WHEN NOT is_user AND app_id IS NOT NULL THEN irkit_cred(app_id, 'oauth_client', 'used', app_id, coalesce(app_name, sp_name), NULL)
-            END
+            END,
+            -- a successful user sign-in issues the client a token for the user (uniqueTokenIdentifier)
+            CASE WHEN is_user AND code = '0' AND token_id IS NOT NULL AND coalesce(user_id, upn) IS NOT NULL
+                 THEN irkit_cred(token_id, 'oauth_token', 'issued', coalesce(user_id, upn), NULL, NULL) END
         ], lambda c: c IS NOT NULL) AS credentials,
         coalesce(resource_id, resource_name) AS target_uid,
         CASE WHEN resource_id IS NOT NULL THEN 'application' END AS target_type,
@@ -734,6 +739,7 @@ rejected AS (
             WHEN o IS NULL THEN 'not valid JSON'
             -- AKS control-plane records (kube-audit, kube-audit-admin) in the same export: the k8s_audit loader reads them
             WHEN category ILIKE 'kube-audit%' THEN 'route:k8s_audit'
+            WHEN lower(category) = 'microsoftgraphactivitylogs' THEN 'route:graph_activity'
             WHEN category ILIKE 'kube-%' THEN 'AKS ' || category || ' record: a control-plane log, not an audit record'
             WHEN exported THEN 'Azure Monitor ' || coalesce(category, 'uncategorised')
                 || ' record: not a sign-in, directory audit or Activity log record'

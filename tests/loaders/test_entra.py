@@ -246,8 +246,10 @@ CASES: dict[str, dict[str, Any]] = {
         SIGNIN_EXPORT,
         "$.records[1]",
         activity="authenticate",
-        delegations=[hop("on_behalf_of", DANA, AZURE_CLI, "grant")],
-        credentials=[cred(AZURE_CLI, "oauth_client", "used", AZURE_CLI, "Microsoft Azure CLI")],
+        # the token the sign-in issued (uniqueTokenIdentifier) is what the app acts for the user with
+        delegations=[hop("on_behalf_of", DANA, AZURE_CLI, "grant", "MGMxZDJlM2YtNGE1Yi00YzZkLThlN2YtOWEwYjFjMmQzZTA1")],
+        credentials=[cred(AZURE_CLI, "oauth_client", "used", AZURE_CLI, "Microsoft Azure CLI"),
+                     cred("MGMxZDJlM2YtNGE1Yi00YzZkLThlN2YtOWEwYjFjMmQzZTA1", "oauth_token", "issued", DANA)],
         event_uid="0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e05",
         time=us(2024, 5, 2, 9, 24, 2),
         status="success",
