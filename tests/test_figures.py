@@ -37,7 +37,12 @@ def test_timeline_of_the_suspect(analysis_case: irkit.Case) -> None:  # noqa: F8
     drawn = sum(len(t.x) for t in fig.data if t.name != "triggers")
     assert drawn == events.height
     trig = next(t for t in fig.data if t.name == "triggers")
-    assert len(trig.x) == fired.height
+    assert sum(trig.customdata) == fired.height  # coinciding markers grouped, each with its count
+    assert len(trig.x) < fired.height and any(n > 1 for n in trig.customdata)
+    # it opens on the incident: from the lead-up to the last trigger before detection, the rest in the strip
+    lo, hi = fig.layout.xaxis.range
+    assert COMPROMISE - timedelta(minutes=5) <= lo and hi <= case.incident.detected_at
+    assert fig.layout.xaxis.rangeslider.visible
     # detection + one line per revocation
     assert len(fig.layout.shapes) == 1 + len(case.incident.revocations)
     by_session = figures.timeline(events, fired, case.incident, lanes="session")
@@ -56,16 +61,28 @@ def test_session_overview(analysis_case: irkit.Case) -> None:  # noqa: F811
 
 def test_blast_radius_graph_is_layered_by_hop(analysis_case: irkit.Case) -> None:  # noqa: F811
     radius = analysis_case.blast_radius("invoice-agent", since=COMPROMISE)
-    fig = figures.blast_radius_graph(radius)
+    fig = figures.blast_radius_graph(radius, critical={"arn:aws:s3:::acme-prod-customer-data"})
     node_traces = [t for t in fig.data if t.mode == "markers+text"]
-    assert {t.name for t in node_traces} >= {"identity", "credential", "resource", "system", "potential"}
-    assert sum(len(t.x) for t in node_traces) == radius.graph.number_of_nodes()
+    assert {t.name for t in node_traces} >= {"identity", "credential", "resource", "system",
+                                             "potential reach (inventory scope, not touched)"}
+    g = radius.graph
+    identities = {d["identity"] for _, d in g.nodes(data=True) if d.get("kind") == "identity"}
+    others = sum(1 for _, d in g.nodes(data=True) if d.get("kind") != "identity")
+    assert sum(len(t.x) for t in node_traces) == len(identities) + others  # one node per identity
+    drawn = next(t for t in node_traces if t.name == "identity")
+    assert sorted(drawn.text) == sorted(figures.safe(i, 40) for i in identities)
+    suspect = next(h for h in drawn.hovertext if h.startswith("node: invoice-agent<br>"))
+    assert "aliases and sessions: " in suspect and "assumed-role/invoice-agent/" in suspect
+    edge_names = {t.name for t in fig.data if t.mode == "lines"}
+    assert {"edge: acted on", "edge: spawned", "critical path (to production data, created credentials)"} <= edge_names
+    labels = {a.text.split(" ×")[0] for a in fig.layout.annotations}
+    assert {"spawned", "created"} <= labels
     hops = {n: d.get("hops", 0) for n, d in radius.graph.nodes(data=True) if d.get("layer") != "potential"}
     identity_trace = next(t for t in node_traces if t.name == "identity")
-    assert set(identity_trace.x) <= {float(h) for h in hops.values()}
+    assert set(identity_trace.x) <= {float(h) * 1.6 for h in hops.values()}
     assert any("first touch: 2026-11-10" in h for h in identity_trace.hovertext)
-    potential = next(t for t in node_traces if t.name == "potential")
-    assert set(potential.x) == {float(max(hops.values()) + 1)}
+    potential = next(t for t in node_traces if t.name.startswith("potential"))
+    assert set(potential.x) == {float(max(hops.values()) + 1) * 1.6}
 
 
 def test_log_text_is_never_markup() -> None:

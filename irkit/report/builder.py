@@ -221,6 +221,13 @@ def write(html: str, out: str | Path) -> Path:
     return path
 
 
+def production_reached(triggers: pl.DataFrame | None) -> set[str]:
+    """What the new-production-data trigger named: the ends of the blast radius's critical paths."""
+    if triggers is None or triggers.is_empty():
+        return set()
+    return set(triggers.filter(pl.col("kind") == "new_production_data")["subject"].drop_nulls().to_list())
+
+
 def figures_for(f: Findings) -> dict[str, Any]:
     """The report's figures, in document order (plotly.js travels with the first)."""
     from irkit import figures
@@ -230,7 +237,8 @@ def figures_for(f: Findings) -> dict[str, Any]:
                                      title=f"Activity of {f.suspect} and what it reached"),
         "sessions": figures.session_overview(f.sessions, f.triggers, f.incident,
                                              title=f"Sessions of {f.suspect} and what it reached"),
-        "blast": figures.blast_radius_graph(f.blast, title=f"Blast radius of {f.suspect}"),
+        "blast": figures.blast_radius_graph(f.blast, title=f"Blast radius of {f.suspect}",
+                                            critical=production_reached(f.triggers)),
     }
 
 
