@@ -13,7 +13,8 @@ to override each):
   sub-agents aside) explains them as well. That is the agent's role, service account, OAuth app or bot.
   Each alias keeps the record that proves it.
 * **production and sensitive data**: resource uids, types or names matching :data:`HEURISTICS`
-  (production names, secret stores and key vaults, customer and payroll data), each becoming a glob
+  (production names, secret stores and key vaults, customer and payroll data, deployment
+  configuration), each becoming a glob
   over the uid up to the part that matched;
 * **observed scope**: the tools, systems and data containers each identity used before the
   investigation window (the triggers compare the window with exactly this baseline already).
@@ -52,6 +53,7 @@ HEURISTICS: dict[str, str] = {
     "production name": r"(^|[^a-z0-9])prod(uction)?([^a-z]|$)|prod[0-9]",
     "secret store": r"secret|vault|(^|[^a-z])kms([^a-z]|$)",
     "customer or personal data": r"customer|payroll|payment|billing|salar|patient|personal|(^|[^a-z])pii([^a-z]|$)",
+    "deployment configuration": r"deploy([^m]|$)",
 }
 
 #: Resource types that name principals or grants, not data (left out of the production guesses).

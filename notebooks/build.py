@@ -49,8 +49,6 @@ import polars as pl
 import irkit
 from irkit import figures
 from irkit.attribution import chain
-from irkit.report import incident_window
-from irkit.timeutil import parse_time
 
 pl.Config.set_tbl_rows(25)
 pl.Config.set_fmt_str_lengths(70)
@@ -66,9 +64,10 @@ case.use_inventory(inventory)
 case.use_incident(incident)
 print(loaded)'''
 
-WINDOW = '''detected = parse_time(detected_at) or case.incident.detected_at
-since = parse_time(since) or incident_window(case.sessions(suspect), detected)
-print(f"suspect {case.identity_id(suspect)}; detected {detected}; incident window from {since}")'''
+WINDOW = '''# the one investigation scope every cell below (and the CLI, and the report) computes over (docs/incident.md)
+scope = case.scope(suspect, since=since, detected_at=detected_at, revocations=revoked_at)
+suspect, since = scope.suspect, scope.since
+print(scope.describe())'''
 
 
 def md(text: str) -> nbformat.NotebookNode:
