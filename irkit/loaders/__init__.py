@@ -40,6 +40,7 @@ REGISTRY: dict[str, str] = {
     "entra": "irkit.loaders.entra",
     "graph_activity": "irkit.loaders.graph_activity",
     "gcp_audit": "irkit.loaders.gcp_audit",
+    "workspace_reports": "irkit.loaders.workspace_reports",
     "github_audit": "irkit.loaders.github_audit",
     "k8s_audit": "irkit.loaders.k8s_audit",
     "mcp": "irkit.loaders.mcp",
