@@ -545,10 +545,13 @@ class Case:
         self, out: str | Path, *, suspect: str | None = None, since: str | datetime | None = None,
         until: str | datetime | None = None, raw: bool = False,
     ) -> int:
-        """Write normalized events (all, or those the suspect controls) as OCSF JSON lines,
+        """Write normalized events (all, or those the suspect controls over the scope's window) as OCSF JSON lines,
         streamed; ``raw=True`` adds each original record as ``raw_data``. See :mod:`irkit.export`."""
         from irkit import export
 
-        owner = self.identity_id(suspect) if suspect is not None else None
-        rows = export.event_rows(self.con, owner, parse_time(since, "since"), parse_time(until, "until"), raw)
+        if suspect is not None:  # the suspect's events over the scope's window, like its timeline
+            sc = self.scope(suspect, since=since, until=until)
+            rows = export.event_rows(self.con, sc.suspect, sc.since, sc.until, raw)
+        else:
+            rows = export.event_rows(self.con, None, parse_time(since, "since"), parse_time(until, "until"), raw)
         return export.write_ocsf(rows, out)
