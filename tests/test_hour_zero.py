@@ -138,6 +138,13 @@ def test_manager_summary_is_true_to_the_incident_file(bare: tuple[Scenario, irki
     still = {r["subject"] for r in f.triggers.filter(f.triggers["kind"] == "activity_after_revocation").iter_rows(named=True)}
     assert {u["credential"] for u in sc.truth["used_after_revocation"]} <= still
     assert any("computed over one scope" in h for h in s.happened)
+    truth = sc.truth["touched"]
+    for label, want in (("Identities: ", {r["uid"] for r in truth["identities"]}),
+                        ("Systems: ", {lake_system(case, r["uid"]) for r in truth["systems"]})):
+        sentence = next(x for x in s.touched if x.startswith(label))
+        named = set(sentence.removeprefix(label).rstrip(".").split(", "))
+        assert len(named & want) >= 0.9 * len(want) and len(named & want) >= 0.9 * len(named), (sentence, want)
+    assert any(x.startswith("Production data (recognised by heuristics") for x in s.touched)
 
 
 def test_commands_report_and_library_give_the_same_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -72,7 +72,9 @@ def manager_summary(f: Findings) -> ManagerSummary:
         s.touched.append("Systems: " + ", ".join(b.systems["uid"].to_list()) + ".")
     if b.identities.height:
         s.touched.append("Identities: " + ", ".join(b.identities["uid"].to_list()) + ".")
-    for kind, label in (("new_production_data", "Production data"), ("privilege_change", "Privileges gained or created")):
+    learned = f.scope is not None and f.scope.basis.startswith("no inventory")
+    production = "Production data (recognised by heuristics, no inventory)" if learned else "Production data"
+    for kind, label in (("new_production_data", production), ("privilege_change", "Privileges gained or created")):
         subjects = f.triggers.filter(pl.col("kind") == kind)["subject"].unique(maintain_order=True).to_list()
         if subjects:
             s.touched.append(f"{label}: " + ", ".join(subjects) + ".")
