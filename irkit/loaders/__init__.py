@@ -44,6 +44,7 @@ REGISTRY: dict[str, str] = {
     "github_audit": "irkit.loaders.github_audit",
     "k8s_audit": "irkit.loaders.k8s_audit",
     "mcp": "irkit.loaders.mcp",
+    "toolhive_audit": "irkit.loaders.toolhive_audit",
     "otel_genai": "irkit.loaders.otel_genai",
     "jsonl": "irkit.loaders.jsonl",
 }
