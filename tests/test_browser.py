@@ -223,3 +223,59 @@ def test_report_is_one_file_with_plotly_once(report: Path) -> None:
     assert not re.search(r"<link[^>]+href=|@import|url\(https?:", html)  # no stylesheet, font or image from outside
     assert "Content-Security-Policy" in html
     assert not str(report.resolve()).startswith(str(Path(__file__).resolve().parent.parent / "sample_data"))
+
+
+def _utc(text: str) -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.fromisoformat(text.replace(" ", "T")).replace(tzinfo=UTC)
+
+
+def test_timeline_opens_on_the_incident_window(page: DevTools) -> None:
+    from datetime import timedelta
+
+    truth = ground_truth()
+    lo, hi = page.evaluate("document.getElementById('figure-timeline').layout.xaxis.range")
+    compromise, detected = _utc(truth["times"]["compromise"][:-1]), _utc(truth["times"]["detected"][:-1])
+    assert compromise - timedelta(minutes=5) <= _utc(lo) < _utc(hi) <= detected, (lo, hi)
+    assert page.evaluate("document.getElementById('figure-timeline').layout.xaxis.rangeslider.visible") is True
+
+
+def test_blast_radius_has_one_node_per_identity_and_labelled_edges(page: DevTools) -> None:
+    names = page.evaluate("document.getElementById('figure-blast').data.filter(t => t.name === 'identity')[0].text")
+    assert len(names) == len(set(names)) and "invoice-agent" in names
+    assert not [n for n in names if n.startswith("arn:") or n.endswith("[bot]")]  # aliases folded in
+    edges = page.evaluate("document.getElementById('figure-blast').data.filter(t => t.mode === 'lines').map(t => t.name)")
+    assert any(e.startswith("edge: ") for e in edges) and any(e.startswith("critical path") for e in edges)
+    labels = page.evaluate("document.getElementById('figure-blast').layout.annotations.map(a => a.text)")
+    assert any(label.startswith("spawned") for label in labels)
+    drawn = page.evaluate("[...document.querySelectorAll('#figure-blast .annotation-text')].map(a => a.textContent)")
+    assert any(t.startswith("spawned") for t in drawn)  # drawn on the page, not only in the data
+
+
+def test_every_evidence_id_resolves_to_an_appendix_entry(page: DevTools) -> None:
+    links = page.evaluate("[...document.querySelectorAll('a.ev')].map(a => [a.getAttribute('href'), a.textContent])")
+    assert len(links) > 50
+    missing = page.evaluate("[...document.querySelectorAll('a.ev')].filter(a => "
+                            "!document.getElementById(a.getAttribute('href').slice(1))).map(a => a.textContent)")
+    assert missing == []
+    entries = page.evaluate("[...document.querySelectorAll('#appendix .ev-entry')].map(e => "
+                            "[e.querySelector('.ev-id').textContent, e.querySelector('.ev-where') ? "
+                            "e.querySelector('.ev-where').textContent : '', e.querySelector('pre.raw') ? "
+                            "e.querySelector('pre.raw').textContent : ''])")
+    assert {t for _, t in links} == {uid for uid, _, _ in entries}
+    located = [e for e in entries if e[1]]
+    assert len(located) >= 0.9 * len(entries)
+    assert all(" line " in where and "JSON path" in where and raw.startswith("{") for _, where, raw in located)
+    compromise = page.evaluate("document.querySelector('#injection-excerpt').textContent")
+    assert "NOTE FOR THE AI ASSISTANT" in compromise
+
+
+def test_the_report_prints_to_pdf(page: DevTools, tmp_path: Path) -> None:
+    import base64
+
+    pdf = base64.b64decode(page.send("Page.printToPDF", timeout=120, landscape=True, printBackground=True,
+                                     preferCSSPageSize=True)["data"])
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 50_000
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 5
+    (tmp_path / "report.pdf").write_bytes(pdf)

@@ -66,7 +66,7 @@ def _register_investigate(commands: Any) -> None:
 def _investigate(args: argparse.Namespace) -> int:
     from irkit.case import open_case
     from irkit.incident import load_incident
-    from irkit.report.builder import figures_for, render, write
+    from irkit.report.builder import report_html, write
     from irkit.report.findings import gather
 
     out = Path(args.out)
@@ -85,8 +85,7 @@ def _investigate(args: argparse.Namespace) -> int:
     _remember_scope(case, args)
     findings = gather(case, args.suspect, since=args.since, until=args.until, detected_at=args.detected_at,
                       revocations=args.revoked_at, progress=steps)
-    steps("figures and HTML")
-    path = write(render(findings, figures_for(findings), _command(args, case_dir)), out)
+    path = write(report_html(case, findings, _command(args, case_dir), steps), out)
     _print_summary(summary, findings, path, case_dir, ingest_s, steps.elapsed())
     return 0
 

@@ -255,16 +255,22 @@ def build(
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Gather the findings, draw the figures and write the report to ``out``."""
+    findings = gather(case, suspect, since=since, until=until, detected_at=detected_at,
+                      revocations=revocations, progress=progress)
+    return write(report_html(case, findings, command, progress), out)
+
+
+def report_html(case: Case, findings: Findings, command: str | None = None,
+                progress: Callable[[str], None] | None = None) -> str:
+    """The report of gathered findings: adds the root cause, the containment steps and the appendix's
+    records from the case, draws the figures and renders the page."""
+    from irkit.containment import containment_actions
     from irkit.db import frame
     from irkit.sql import query
 
-    findings = gather(case, suspect, since=since, until=until, detected_at=detected_at,
-                      revocations=revocations, progress=progress)
     if progress:
         progress("root cause and containment steps")
     root_cause = case.root_cause(findings.suspect, since=findings.since, until=findings.until)
-    from irkit.containment import containment_actions
-
     actions = containment_actions(case.con, case.inventory, findings.checklist)
     if progress:
         progress("figures and HTML")
@@ -272,5 +278,4 @@ def build(
     def lookup(uids: list[str]) -> pl.DataFrame:
         return frame(case.con, query("report_evidence"), {"uids": uids})
 
-    return write(render(findings, figures_for(findings), command, root_cause=root_cause, actions=actions,
-                        lookup=lookup), out)
+    return render(findings, figures_for(findings), command, root_cause=root_cause, actions=actions, lookup=lookup)
