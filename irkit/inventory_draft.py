@@ -310,7 +310,7 @@ def draft_yaml(learned: Learned, *, identities: Iterable[str] | None = None, sou
         lines[-1] = "production: []"
     for p in learned.production:
         lines.append(f"- {_q(p.pattern)}" + _comment(f"{', '.join(p.heuristics)}: e.g. {p.example} (event {p.event_uid})"))
-    lines.append("identities:")
+    lines.append("identities:" if any(i in learned.identities for i in chosen) else "identities: []")
     for ident_id in chosen:
         i = learned.identities.get(ident_id)
         if i is None:

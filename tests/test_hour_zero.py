@@ -217,3 +217,12 @@ def test_incident_file_errors_name_file_and_line(tmp_path: Path, capsys: pytest.
     assert main(["scope", str(case.root), "--incident", str(broken)]) == 2
     err_lines = capsys.readouterr().err.strip().splitlines()
     assert len(err_lines) == 1 and f"{broken}:" in err_lines[0]
+
+
+def test_an_empty_case_drafts_an_empty_inventory_that_loads(tmp_path: Path) -> None:
+    case = irkit.open_case(tmp_path / "case")
+    assert case.inventory.learned and not case.inventory.identities
+    out = tmp_path / "inventory.yaml"
+    assert main(["inventory", "draft", str(case.root), "--out", str(out)]) == 0
+    assert load_inventory(out).identities == {}
+
