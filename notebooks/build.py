@@ -2,11 +2,14 @@
 
 The notebooks are generated so that their JSON stays reviewable and identical between runs; edit the
 cells here, not in Jupyter. Each starts with a cell tagged ``parameters`` (papermill) defaulting to the
-sample incident, with paths relative to this folder (nbval runs a notebook from its own folder), and
-writes its case into a temporary folder, never into the repository.
+sample incident, with paths relative to this folder (nbval runs a notebook from its own folder). Given
+``case_dir`` of an existing case (the one ``irkit investigate`` made), a notebook opens it as it is and
+writes its outputs beside it; without one it ingests into a temporary case and writes its outputs to
+``~/irkit-output/<suspect>/``, never into the repository. Figures render in Jupyter and in
+``jupyter nbconvert --to html --execute`` alike (plotly's mimetype plus its HTML).
 
     pytest --nbval-lax notebooks/          # run all three top to bottom
-    papermill 01_contain_0-24h.ipynb out.ipynb -p suspect my-agent -p evidence '["/cases/x/logs"]'
+    papermill 03_root_cause_48-72h.ipynb out.ipynb -p case_dir cases/x -p suspect my-agent   # irkit[notebooks]
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ def sample_evidence() -> list[str]:
 
 def parameters(extra: str = "") -> str:
     return f'''# Parameters (papermill). Defaults: the sample incident; paths are relative to this notebook.
-case_dir = None  # None: a fresh temporary folder (deleted when the kernel stops)
+case_dir = None  # an existing case (irkit investigate --case ...) is opened as is; None: a temporary case
+out_dir = None  # where outputs go; None: beside case_dir when given, else ~/irkit-output/<suspect>
 evidence = {sample_evidence()!r}
 inventory = "../sample_data/invoice-agent-incident/inventory.yaml"
 incident = "../sample_data/invoice-agent-incident/incident.yaml"
@@ -43,26 +47,43 @@ since = None  # start of the incident window; None: the suspect's burst of activ
 
 
 SETUP = '''import tempfile
+from pathlib import Path
 
+import plotly.io as pio
 import polars as pl
 
 import irkit
 from irkit import figures
 from irkit.attribution import chain
 
+pio.renderers.default = "plotly_mimetype+notebook"  # JupyterLab's renderer, and HTML that nbconvert keeps
 pl.Config.set_tbl_rows(25)
-pl.Config.set_fmt_str_lengths(70)
-pl.Config.set_tbl_width_chars(200)
+pl.Config.set_fmt_str_lengths(48)
+pl.Config.set_tbl_width_chars(160)
+pl.Config.set_tbl_cell_alignment("LEFT")
 pl.Config.set_tbl_hide_column_data_types(True)
+try:  # polars draws its HTML tables right-aligned: left-aligned text reads better
+    get_ipython().display_formatter.formatters["text/html"].for_type(  # type: ignore[name-defined]
+        pl.DataFrame, lambda df: df._repr_html_().replace("text-align: right", "text-align: left"))
+except NameError:  # not under IPython
+    pass
 
+existing = case_dir is not None and (Path(case_dir) / "case.json").is_file()
 if case_dir is None:
     _scratch = tempfile.TemporaryDirectory(prefix="irkit-case-")
     case_dir = f"{_scratch.name}/case"
 case = irkit.open_case(case_dir)
-loaded = case.ingest(evidence, progress=False)
-case.use_inventory(inventory)
-case.use_incident(incident)
-print(loaded)'''
+if existing:  # the case irkit investigate made: its evidence, inventory and incident as they are
+    print(f"opened {case_dir}: {case.sql('SELECT count(*) AS n FROM events')['n'][0]} events")
+else:
+    print(case.ingest(evidence, progress=False))
+if inventory and not (existing and case.settings.get("inventory")):
+    case.use_inventory(inventory)
+if incident and not (existing and case.settings.get("incident")):
+    case.use_incident(incident)
+out = Path(out_dir) if out_dir else (Path(case_dir).resolve().parent if existing else Path.home() / "irkit-output" / suspect)
+out.mkdir(parents=True, exist_ok=True)
+print(f"outputs go to {out}")'''
 
 WINDOW = '''# the one investigation scope every cell below (and the CLI, and the report) computes over (docs/incident.md)
 scope = case.scope(suspect, since=since, detected_at=detected_at, revocations=revoked_at)
@@ -231,18 +252,29 @@ granted more than it needed), unsafe tool use (it called tools outside its scope
 (identities nobody owns, credentials shared between identities). And prove that everything it could still use
 was revoked and went quiet. The report at the end is what goes to management.
 """),
-        _tagged(parameters('report_out = None  # None: a temporary file\n')),
+        _tagged(parameters('report_out = None  # None: report.html in the output folder\n')),
         code(SETUP),
         code(WINDOW),
         md("""
-## 1. Over-privilege: granted versus used
+## 1. The verdicts, and the content that turned the agent
+
+Each category is *supported*, *not supported* (the records are there and show nothing of it) or *no evidence
+available* (no such records), with the events behind it. Then the injection's provenance: the content read
+just before the first out-of-scope action, where it came from, and the chain from it to each API call, every
+link with its strength (trace context, same session, time only). **Decide:** which of the three to fix first.
+"""),
+        code('''rc = case.root_cause(suspect, since=since)
+rc'''),
+        code('''rc.provenance.chain.select("step", "time", "kind", "agent", "what", "resource", "link") if rc.provenance else "no injection found"'''),
+        md("""
+## 2. Over-privilege: granted versus used
 
 The inventory's declared scope against what was used in the window. `USED, NOT GRANTED` is unsafe use or a
 missing declaration; `granted, unused` is privilege to take away. **Decide:** which grants to remove.
 """),
         code('''case.over_privilege(suspect, since=since).select("identity", "dimension", "item", "status", "grant", "events", "first_used", "last_used")'''),
         md("""
-## 2. Unsafe tool use: tools outside scope, with their arguments
+## 3. Unsafe tool use: tools outside scope, with their arguments
 
 The `tool_expansion` triggers name the tools; the `tool_calls` view (MCP requests paired with responses)
 shows what the agent asked each of them to do. **Decide:** whether the instructions came from the user or
@@ -254,7 +286,7 @@ unsafe.select("time", "identity", "acted_as", "subject", "reason")'''),
         code('''case.tool_calls(tools=unsafe["subject"].unique().to_list(), since=since).select(
     "time", "identity", "server", "tool_name", "arguments", "status")'''),
         md("""
-## 3. Mis-scoped deployment: ownership gaps and shared credentials
+## 4. Mis-scoped deployment: ownership gaps and shared credentials
 
 An identity acting without a business owner, technical owner or revocation path cannot be contained by
 anyone; a credential used by several identities cannot be revoked without collateral damage. **Decide:**
@@ -264,7 +296,7 @@ which identities to register and which credentials to split.
     "identity_id", "kind", "gaps", "events", "first_seen", "last_seen", "sources")'''),
         code('''case.shared_credentials()  # none in the sample: every credential has one holder'''),
         md("""
-## 4. Activity after revocation
+## 5. Activity after revocation
 
 Anything that still acted after its revocation, including credentials the suspect created during the
 incident (they count as its own once it was contained). **Decide:** every row here is a live incident.
@@ -274,16 +306,21 @@ incident (they count as its own once it was contained). **Decide:** every row he
         code('''case.revocation_checklist(suspect, since=since, revocations=revoked_at).filter(pl.col("status") != "quiet").select(
     "status", "item", "kind", "identity", "via", "revocation_path", "uses_after", "first_after", "last_after")'''),
         md("""
-## 5. The report, and the exports
+What to do about each, in words: the credential's kind, name, owner and where it lives, the vendor's step and
+how to check it worked. The commands are shown for a person to run; nothing here runs them.
+"""),
+        code('''case.containment_actions(suspect, since=since, revocations=revoked_at).select("status", "what", "name", "owner", "step", "verify")'''),
+        md("""
+## 6. The report, and the exports
 
 One self-contained HTML file for management (it opens offline; every value from the logs is escaped), the
 suspect's timeline for Timesketch, and the normalized events as OCSF for the SIEM.
 """),
         code('''if report_out is None:
-    report_out = f"{case_dir}/report.html"
+    report_out = out / "report.html"
 report = case.report(suspect, report_out, since=since, detected_at=detected_at, revocations=revoked_at)
-timesketch = case.export_timeline(suspect, f"{case_dir}/timeline.csv", format="csv", since=since)
-ocsf = case.export_ocsf(f"{case_dir}/events.ocsf.jsonl", suspect=suspect, since=since)
+timesketch = case.export_timeline(suspect, out / "timeline.csv", format="csv", since=since)
+ocsf = case.export_ocsf(out / "events.ocsf.jsonl", suspect=suspect, since=since)
 print(f"report: {report} ({report.stat().st_size / 1e6:.1f} MB)")
 print(f"Timesketch: {timesketch} events; OCSF: {ocsf} events")'''),
     ]
