@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 import duckdb
 import polars as pl
 
-from irkit.control import control_events
+from irkit.control import compute_control
 from irkit.db import frame, run_script
 from irkit.sql import query
 
@@ -46,7 +46,7 @@ def _scope(con: duckdb.DuckDBPyConnection, identity: str, since: datetime | None
     sub-agents' within their invocation, those made with credentials it created or was handed, those
     carrying its delegation), never the whole life of a principal it touched. The one place the scope
     is decided."""
-    control_events(con, [identity], since, until)
+    compute_control(con, [identity], since, until)
     con.execute("CREATE OR REPLACE TEMP TABLE attribution_scope AS " + query("attribution_scope"),
                 {"owner": identity}).fetchall()
     return "attribution_scope"
@@ -57,11 +57,17 @@ def _prepare(con: duckdb.DuckDBPyConnection, identity: str, since: datetime | No
     ensure_call_agents(con)
     _scope(con, identity, since, until)
     con.execute("CREATE OR REPLACE TEMP TABLE attribution_api AS " + query("attribution_api")).fetchall()
-    con.execute("CREATE OR REPLACE TEMP TABLE attribution_calls AS " + run_script(con, query("attribution_calls"))).fetchall()
+    reach: dict[str, list[str]] = {"trace": [], "actor": []}
+    for kind, uid in con.execute(query("attribution_scope_reach")).fetchall():
+        reach[kind].append(uid)
+    con.execute("CREATE OR REPLACE TEMP TABLE attribution_records AS " + query("attribution_records"),
+                {"traces": reach["trace"], "actors": reach["actor"]}).fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE attribution_calls AS " + query("attribution_calls")).fetchall()
 
 
 def ensure_call_agents(con: duckdb.DuckDBPyConnection) -> None:
-    """The ``call_agents`` view (sql/view_call_agents.sql) on ``con``, created when a case has not."""
+    """The ``call_agents`` view and the ``call_agents_of`` macro (sql/view_call_agents.sql) on ``con``,
+    created when a case has not."""
     found = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'call_agents'").fetchall()
     if not found[0][0]:
         con.execute("CREATE OR REPLACE TEMP VIEW call_agents AS " + run_script(con, query("view_call_agents"))).fetchall()

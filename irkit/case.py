@@ -20,7 +20,7 @@ import pyarrow as pa
 from irkit import __version__, derived, lake
 from irkit.attribution import attribute, clock_offsets
 from irkit.chain import delegation_chain
-from irkit.control import control_events
+from irkit.control import compute_control
 from irkit.db import connect, duck_type, frame, parquet_source, run_script
 from irkit.errors import CaseError, UsageError
 from irkit.evidence import DEFAULT_MAX_BYTES
@@ -160,7 +160,7 @@ class Case:
         start, end = parse_time(since, "since"), parse_time(until, "until")
         if identity and reach:
             ident = self.identity_id(identity)
-            control_events(self.con, [ident], start, end)
+            compute_control(self.con, [ident], start, end)
             return build_sessions(self.con, None, start, end, parse_duration(gap, "gap"), controlled_by=ident)
         idents = [self.identity_id(identity)] if identity else None
         return build_sessions(self.con, idents, start, end, parse_duration(gap, "gap"))
@@ -186,7 +186,7 @@ class Case:
         credentials it created, those carrying its delegation; :mod:`irkit.control`), across all
         sources, in time order, each with how it is the identity's (``via``)."""
         sc = self.scope(identity, since=since, until=until)
-        control_events(self.con, [sc.suspect], sc.since, sc.until)
+        compute_control(self.con, [sc.suspect], sc.since, sc.until)
         return frame(self.con, query("timeline"), {"owner": sc.suspect})
 
     def tool_calls(
@@ -537,7 +537,7 @@ class Case:
 
         sc = self.scope(suspect, since=since, until=until)
         ident = sc.suspect
-        control_events(self.con, [ident], sc.since, sc.until)
+        compute_control(self.con, [ident], sc.since, sc.until)
         return export.write_timesketch(export.stream(self.con, query("timeline"), {"owner": ident}), out, format,
                                        neutralise=neutralise)
 

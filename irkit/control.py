@@ -65,27 +65,41 @@ SESSION_SECONDS = 3600
 def control_events(con: duckdb.DuckDBPyConnection, owners: Sequence[str], since: datetime | None,
                    until: datetime | None) -> pl.DataFrame:
     """One row per (owner, event) the owners control in [since, until] (see the module docstring and
-    :data:`CONTROL_COLUMNS`). Leaves the result in the temp table ``control_events`` of ``con``, the
-    credentials handed over in ``control_credentials`` and the sub-agent invocations (with the
-    invocation enclosing each) in ``control_spawns``."""
+    :data:`CONTROL_COLUMNS`), as :func:`compute_control` leaves them in ``control_events``."""
+    compute_control(con, owners, since, until)
+    return frame(con, "SELECT * FROM control_events ORDER BY owner, event_uid")
+
+
+def compute_control(con: duckdb.DuckDBPyConnection, owners: Sequence[str], since: datetime | None,
+                    until: datetime | None) -> None:
+    """Compute what the owners control in [since, until] into the temp view ``control_events`` of
+    ``con`` (:data:`CONTROL_COLUMNS`; over the tables ``control_self`` and ``control_other``), the credentials handed over into ``control_credentials`` and the
+    sub-agent invocations (with the invocation enclosing each) into ``control_spawns``."""
     con.register("control_owners_arrow", pa.table({"owner": pa.array(sorted(set(owners)), pa.string())}))
     con.execute("CREATE OR REPLACE TEMP TABLE control_owners AS SELECT owner FROM control_owners_arrow").fetchall()
     con.unregister("control_owners_arrow")
     window = {"since": since, "until": until}
     con.execute(query("control_source")).fetchall()
-    con.execute("CREATE OR REPLACE TEMP TABLE control_candidates AS " + query("control_candidates"), window).fetchall()
+    actors = [r[0] for r in con.execute(query("control_own_actors")).fetchall()]
+    con.execute("CREATE OR REPLACE TEMP TABLE control_candidates AS " + query("control_candidates"),
+                {**window, "actors": actors}).fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE control_self AS " + query("control_self")).fetchall()
     con.execute("CREATE OR REPLACE TEMP TABLE control_spawns AS " + query("control_spawns")).fetchall()
     spawns = frame(con, "SELECT * FROM control_spawns")
     principals = pa.Table.from_pylist([], schema=_PRINCIPALS)
     credentials = pa.Table.from_pylist([], schema=_CREDENTIALS)
     sessions = pa.Table.from_pylist([], schema=_SESSIONS)
+    scanned = (0, 0)  # the credentials and sessions the candidates were last extended with
     for _ in range(MAX_ROUNDS):
         _set(con, "control_principals", principals)
         _set(con, "control_credentials", credentials)
         _set(con, "control_sessions", sessions)
-        if credentials.num_rows or sessions.num_rows:
-            con.execute(query("control_more"), window).fetchall()
-        con.execute("CREATE OR REPLACE TEMP TABLE control_events AS " + query("control_step")).fetchall()
+        if (credentials.num_rows or sessions.num_rows) and (credentials.num_rows, sessions.num_rows) != scanned:
+            con.execute(query("control_more"), {**window, "credentials": credentials.column("uid").to_pylist(),
+                                                "principals": sessions.column("uid").to_pylist()}).fetchall()
+            scanned = (credentials.num_rows, sessions.num_rows)
+        con.execute("CREATE OR REPLACE TEMP TABLE control_other AS " + query("control_step")).fetchall()
+        con.execute(_CONTROL_EVENTS).fetchall()
         grants = frame(con, query("control_grants"), {"session_s": SESSION_SECONDS})
         new_principals = _spawned(con, spawns, principals)
         new_credentials = _new_credentials(grants.filter(pl.col("what") == "credential"), credentials)
@@ -94,7 +108,10 @@ def control_events(con: duckdb.DuckDBPyConnection, owners: Sequence[str], since:
                 principals.num_rows, credentials.num_rows, sessions.num_rows):
             break
         principals, credentials, sessions = new_principals, new_credentials, new_sessions
-    return frame(con, "SELECT * FROM control_events ORDER BY owner, event_uid")
+
+
+_CONTROL_EVENTS = ("CREATE OR REPLACE TEMP VIEW control_events AS "
+                   "SELECT * FROM control_self UNION ALL SELECT * FROM control_other")
 
 
 def _set(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:

@@ -31,7 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from irkit import __version__
-from irkit.control import control_events
+from irkit.control import compute_control
 from irkit.display import csv_cell
 from irkit.errors import UsageError
 from irkit.sql import query
@@ -111,7 +111,7 @@ def event_rows(
         con.execute("CREATE TEMP TABLE IF NOT EXISTS control_events "
                     "(owner VARCHAR, event_uid VARCHAR, via VARCHAR, proof_event_uid VARCHAR, path VARCHAR[])").fetchall()
     else:
-        control_events(con, [owner], since, until)
+        compute_control(con, [owner], since, until)
     params = {"owner": owner, "since": since, "until": until, "raw": raw}
     return stream(con, query("export_events"), params)
 

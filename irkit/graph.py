@@ -33,7 +33,7 @@ import duckdb
 import networkx as nx
 import polars as pl
 
-from irkit.control import control_events
+from irkit.control import compute_control
 from irkit.db import frame
 from irkit.inventory import Identity, Inventory
 from irkit.sql import query
@@ -100,7 +100,7 @@ def define_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 def _control(con: duckdb.DuckDBPyConnection, suspect: str, since: datetime | None, until: datetime | None) -> None:
     """Register graph_control: the events the suspect controls in the window (:mod:`irkit.control`)."""
-    control_events(con, [suspect], since, until)
+    compute_control(con, [suspect], since, until)
     con.execute("CREATE OR REPLACE TEMP TABLE graph_control AS SELECT event_uid, via, proof_event_uid "
                 "FROM control_events WHERE owner = $s", {"s": suspect}).fetchall()
     define_macros(con)

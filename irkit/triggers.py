@@ -41,7 +41,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from irkit.control import control_events
+from irkit.control import compute_control
 from irkit.db import frame
 from irkit.incident import Incident
 from irkit.inventory import Inventory
@@ -118,7 +118,7 @@ def build_scope(con: duckdb.DuckDBPyConnection, identities: list[str], since: da
         "at": pa.array(list((contained or {}).values()), pa.timestamp("us", tz="UTC"))}))
     con.execute("CREATE OR REPLACE TEMP TABLE trigger_contained AS SELECT * FROM trigger_contained_arrow").fetchall()
     con.unregister("trigger_contained_arrow")
-    control_events(con, identities, baseline_since, until)
+    compute_control(con, identities, baseline_since, until)
     con.execute("CREATE OR REPLACE TEMP TABLE trigger_control AS SELECT * FROM control_events").fetchall()
     created = frame(con, query("triggers_created_credentials"), {"since": since})
     con.register("trigger_created", created.select("credential_uid", "creator_identity", "time", "event_uid",
@@ -128,7 +128,7 @@ def build_scope(con: duckdb.DuckDBPyConnection, identities: list[str], since: da
         "JOIN actors a USING (actor_uid) WHERE c.via = 'created credential' AND e.time >= $since",
         {"since": since}).fetchall() if r[0] and r[0] not in identities]
     if users:  # their own habits, for comparing what they did with the created credential
-        control_events(con, users, baseline_since, since - timedelta(microseconds=1))
+        compute_control(con, users, baseline_since, since - timedelta(microseconds=1))
         con.execute("CREATE OR REPLACE TEMP TABLE trigger_control_users AS SELECT * FROM control_events").fetchall()
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE trigger_control_users AS SELECT * FROM trigger_control WHERE false").fetchall()

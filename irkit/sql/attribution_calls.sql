@@ -1,7 +1,8 @@
 -- Which tool calls could have caused the in-scope API calls? One row per tool call of an agent in
 -- scope (or a sub-agent of one): an execute_tool / MCP client span, joined to the MCP request it sent, or an MCP request no
 -- span accounts for. Agents come from the trace tree (call_agents), never from a span's own attributes.
--- Binds nothing. Uses: events, actors, call_agents, attribution_scope(event_uid).
+-- Binds nothing. Uses: attribution_records (attribution_records.sql), call_agents_of (macro,
+-- view_call_agents.sql), actors, control_candidates, attribution_scope(event_uid).
 -- A span and a request pair by trace context first (the request's traceparent names the span), then,
 -- for those left, by tool, server and session (when both name them) within 2 s, nearest first.
 -- Columns: call_uid (the span, else the request), mcp_uid, time, end_time, tool_name, session_uid,
@@ -10,7 +11,8 @@
 -- human, human_event_uid, args_key (the arguments, lower-case letters and digits only), paired_by
 -- (trace / time / null).
 WITH scope_identities AS (
-    SELECT DISTINCT a.identity_id FROM attribution_scope s JOIN events e USING (event_uid) JOIN actors a USING (actor_uid)
+    SELECT DISTINCT c.acting_identity AS identity_id FROM attribution_scope s JOIN control_candidates c USING (event_uid)
+    WHERE c.acting_identity IS NOT NULL
 ),
 tools AS MATERIALIZED (
     SELECT c.event_uid, c.kind, c.time, c.end_time, c.trace_uid, c.caller_event_uid, c.agent, c.parent_agent,
@@ -20,8 +22,8 @@ tools AS MATERIALIZED (
                              '[^A-Za-z0-9]', '', 'g')) AS args_key,
         coalesce(ag.identity_id, c.agent, ac.identity_id, e.actor_uid) AS agent_id,
         coalesce(pg.identity_id, c.parent_agent) AS parent_id
-    FROM call_agents c
-    JOIN events e USING (event_uid)
+    FROM call_agents_of('attribution_records') c
+    JOIN attribution_records e USING (event_uid)
     LEFT JOIN actors ag ON ag.actor_uid = c.agent
     LEFT JOIN actors pg ON pg.actor_uid = c.parent_agent
     LEFT JOIN actors ac ON ac.actor_uid = e.actor_uid

@@ -1,14 +1,14 @@
--- Which events of the window could the owners control before anything is handed over? Their own
--- identity's, those carrying an event-scope delegation hop, and those of agents started under another
--- agent's span. The events made with handed-over credentials or in opened sessions join round by round
--- (control_more.sql), so the lake is never scanned for every credential anyone was ever issued.
--- Binds: $since, $until (either may be NULL). Uses: control_source (macro), control_owners(owner), actors, events.
-WITH own AS (SELECT actor_uid FROM actors WHERE identity_id IN (SELECT owner FROM control_owners)),
-spawned AS (
-    SELECT DISTINCT actor_uid FROM events
-    WHERE class_name = 'agent_invocation' AND parent_span_uid IS NOT NULL AND actor_uid IS NOT NULL
-)
-SELECT * FROM control_source($since, $until)
-WHERE actor_uid IN (SELECT actor_uid FROM own)
-   OR len(list_filter(delegations, lambda h: h.scope = 'event')) > 0
-   OR actor_uid IN (SELECT actor_uid FROM spawned)
+-- Which events of the window could the owners control before anything is handed over? Those acting as
+-- one of $actors (control_own_actors.sql: the owners' own identity, agents started under another
+-- agent's span; one scan filtered on the actor alone), and those carrying an event-scope delegation hop
+-- (from handover_events, never from every record's delegation list). The events made with handed-over
+-- credentials or in opened sessions join round by round (control_more.sql), so the lake is never
+-- scanned for every credential anyone was ever issued.
+-- Binds: $since, $until (either may be NULL), $actors (VARCHAR[]).
+-- Uses: control_source (macro), events, handover_events.
+SELECT * FROM control_source('events', $since, $until)
+WHERE actor_uid IN (SELECT unnest($actors))
+UNION ALL
+SELECT * FROM control_source('handover_events', $since, $until)
+WHERE (actor_uid IS NULL OR actor_uid NOT IN (SELECT unnest($actors)))
+  AND event_uid IN (SELECT event_uid FROM handover_events WHERE event_hop)

@@ -2,23 +2,26 @@
 -- (credentials with action created / issued, and the credential of each grant hop), each from the
 -- event's time on; and the sessions a sign-in with such a credential opened (what = 'session': uid is
 -- the principal, bounded by src_ip and [from_time, to_time]). Failed events hand over nothing.
--- Binds: $session_s. Uses: control_events(owner, event_uid, via, proof_event_uid, path), control_candidates.
+-- Binds: $session_s. Uses: control_events(owner, event_uid, via, proof_event_uid, path), control_candidates,
+-- handover_events.
 WITH mine AS (
-    SELECT c.owner, c.path, c.via, e.* FROM control_events c JOIN control_candidates e USING (event_uid)
-    WHERE e.status IS DISTINCT FROM 'failure'
+    SELECT c.owner, c.path, c.via, e.*, x.hops, x.minted
+    FROM control_events c JOIN control_candidates e ON e.event_uid = c.event_uid
+    LEFT JOIN handover_events x ON x.event_uid = c.event_uid
+    WHERE e.status IS DISTINCT FROM 'failure' AND (x.event_uid IS NOT NULL OR e.signs_in)
 ),
 minted AS (
     SELECT m.owner, c.uid, m.time AS from_time,
            CASE c.action WHEN 'created' THEN 'created credential' ELSE 'issued credential' END AS via,
            m.event_uid AS proof_event_uid, list_append(m.path, m.event_uid) AS path, 2 AS pri
-    FROM mine m, unnest(m.credentials) AS t(c)
+    FROM mine m, unnest(m.minted) AS t(c)
     WHERE c.action IN ('created', 'issued') AND c.uid IS NOT NULL
     UNION ALL
     SELECT m.owner, h.credential_uid, m.time,
            CASE h.kind WHEN 'assume_role' THEN 'role session' WHEN 'impersonate' THEN 'impersonation token'
                        WHEN 'federate' THEN 'federated token' ELSE h.kind END,
            m.event_uid, list_append(m.path, m.event_uid), 1
-    FROM mine m, unnest(m.delegations) AS t(h)
+    FROM mine m, unnest(m.hops) AS t(h)
     WHERE h.scope = 'grant' AND h.credential_uid IS NOT NULL
 )
 SELECT 'credential' AS what, owner, uid, min(from_time) AS from_time, CAST(NULL AS TIMESTAMPTZ) AS to_time,
@@ -31,9 +34,9 @@ UNION ALL
 -- address until the token it was issued expires (else $session_s seconds; the records of many token
 -- consumers name the principal and its client, never the token)
 SELECT 'session', m.owner, m.actor_uid, m.time,
-       coalesce(list_min([c.expires FOR c IN m.credentials IF c.action = 'issued' AND c.expires IS NOT NULL]),
+       coalesce(list_min([c.expires FOR c IN m.minted IF c.action = 'issued' AND c.expires IS NOT NULL]),
                 m.time + to_seconds(CAST($session_s AS BIGINT))),
        m.src_ip, 'session signed in with ' || m.via, m.event_uid, list_append(m.path, m.event_uid)
 FROM mine m
 WHERE m.via IN ('created credential', 'issued credential') AND m.src_ip IS NOT NULL AND m.actor_uid IS NOT NULL
-  AND (m.activity = 'authenticate' OR m.class_name = 'authentication')
+  AND m.signs_in

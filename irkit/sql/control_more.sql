@@ -1,7 +1,16 @@
--- The events of the window made with a credential handed over so far (control_credentials) or acting
--- as a principal a sign-in session was opened for (control_sessions), not yet candidates.
--- Binds: $since, $until. Uses: control_source (macro), control_candidates, control_credentials, control_sessions.
+-- The events of the window made with a credential handed over so far ($credentials, the uids of
+-- control_credentials) or acting as a principal a sign-in session was opened for ($principals, of
+-- control_sessions), not yet candidates. Each scan is filtered on one column by a bound list (an OR,
+-- or a subquery, would read every column of every record), and only what they find is compared with
+-- the candidates.
+-- Binds: $since, $until, $credentials, $principals (VARCHAR[]). Uses: control_source (macro), events,
+-- control_candidates.
 INSERT INTO control_candidates
-SELECT * FROM control_source($since, $until)
-WHERE (credential_uid IN (SELECT uid FROM control_credentials) OR actor_uid IN (SELECT uid FROM control_sessions))
-  AND event_uid NOT IN (SELECT event_uid FROM control_candidates)
+WITH found AS MATERIALIZED (
+    SELECT * FROM control_source('events', $since, $until) WHERE credential_uid IN (SELECT unnest($credentials))
+    UNION ALL
+    SELECT * FROM control_source('events', $since, $until)
+    WHERE actor_uid IN (SELECT unnest($principals))
+      AND (credential_uid IS NULL OR credential_uid NOT IN (SELECT unnest($credentials)))
+)
+SELECT * FROM found WHERE event_uid NOT IN (SELECT event_uid FROM control_candidates)

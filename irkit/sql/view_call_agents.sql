@@ -7,7 +7,9 @@
 -- is whoever's invocation encloses its own invocation.
 -- Records are told apart by normalized columns only: spans carry span_uid; tool calls are class
 -- tool_call (an MCP request names its tool_name, its response does not); invocations are class
--- agent_invocation. Uses: events. Binds nothing.
+-- agent_invocation. Binds nothing. Uses: events, or the relation named.
+-- Defines the table macro call_agents_of(relation) over any relation with the events' columns (attribution
+-- passes the records of the traces in its scope), and answers for the whole lake.
 -- Columns: event_uid; kind (span / request / invocation); time, end_time; trace_uid, span_uid;
 -- caller_event_uid (a request: the span that sent it, its execute_tool or MCP client span);
 -- agent (the enclosing invocation's agent; an invocation's own agent; where the trace holds no
@@ -18,18 +20,19 @@
 -- of its parent's, else the first one in the trace); nested_in (a tool-call span directly under a
 -- tool-call span of the same tool: the same call seen from further in, such as the MCP server's span
 -- under the client's, names the outer one).
+CREATE OR REPLACE TEMP MACRO call_agents_of(relation) AS TABLE
 WITH spans AS (
     SELECT event_uid, time, end_time, trace_uid, span_uid, parent_span_uid, class_name, tool_name,
         CASE WHEN class_name = 'agent_invocation'
              THEN coalesce(CASE WHEN target_type = 'agent' THEN target_uid END, actor_uid) END AS invoked,
         list_filter(delegations, lambda h: h.kind = 'on_behalf_of')[1].from_uid AS human,
         CASE WHEN actor_type = 'agent' THEN actor_uid END AS own_agent
-    FROM events
+    FROM query_table(relation)
     WHERE trace_uid IS NOT NULL AND span_uid IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY trace_uid, span_uid ORDER BY time, event_uid) = 1
 ),
 requests AS (
-    SELECT event_uid, time, end_time, trace_uid, parent_span_uid FROM events
+    SELECT event_uid, time, end_time, trace_uid, parent_span_uid FROM query_table(relation)
     WHERE class_name = 'tool_call' AND span_uid IS NULL AND tool_name IS NOT NULL
 ),
 calls AS (  -- self_agent: an invocation's own agent, walked past (a remote agent's client and
@@ -91,4 +94,6 @@ LEFT JOIN spans so ON so.event_uid = c.event_uid AND c.kind = 'span'
 -- a tool call's agent: the invocation found above it; an invocation's agent: itself
 LEFT JOIN invocations a ON a.event_uid = CASE WHEN c.kind = 'invocation' THEN c.event_uid ELSE u.invocation_uid END
 LEFT JOIN invocations p ON p.event_uid = a.parent_uid
-LEFT JOIN trace_humans th ON th.trace_uid = c.trace_uid
+LEFT JOIN trace_humans th ON th.trace_uid = c.trace_uid;
+
+SELECT * FROM call_agents_of('events')
