@@ -131,12 +131,12 @@ def case_coverage(case: Any, suspect: str | None = None, *, since: str | datetim
                   until: str | datetime | None = None, as_of: str | datetime | None = None) -> pl.DataFrame:
     """:func:`coverage` for a :class:`irkit.Case`: the suspect (else the incident file's; else every system
     in the lake) resolved to its identity, its controlled events computed for the window."""
-    from irkit.control import control_events
+    from irkit.control import compute_control
     from irkit.timeutil import parse_time
 
     start, end = parse_time(since, "since"), parse_time(until, "until")
     name = suspect or case.incident.suspect
     owner = case.identity_id(name) if name else None
     if owner is not None:
-        control_events(case.con, [owner], start, end)
+        compute_control(case.con, [owner], start, end)
     return coverage(case.con, owner, start, end, case=str(case.root), as_of=parse_time(as_of, "as_of"))
