@@ -118,6 +118,8 @@ def _cloudtrail_identity(record: Any) -> bool:
     event = _get(record, "CloudTrailEvent") if isinstance(record, dict) and "CloudTrailEvent" in record else record
     identity = _get(event, "userIdentity")
     # an unauthenticated request names only the account it reached (Cognito hosted UI): no identity
+    if isinstance(identity, dict) and identity.get("accountId") == "anonymous" and not identity.get("principalId"):
+        return False  # an unauthenticated caller (AgentCore Gateway)
     return _filled(identity) and not (isinstance(identity, dict) and set(identity) <= {"accountId"})
 
 

@@ -146,7 +146,18 @@ fields AS (
         coalesce(irkit_ts(e.eventTime), irkit_ts(e."@timestamp"), irkit_ts(env.EventTime)) AS ts,
         coalesce(irkit_nz(e.recipientAccountId), irkit_nz(e.userIdentity.accountId)) AS account,
         CASE WHEN e.awsRegion LIKE 'cn-%' THEN 'aws-cn'
-             WHEN e.awsRegion LIKE 'us-gov-%' THEN 'aws-us-gov' ELSE 'aws' END AS part
+             WHEN e.awsRegion LIKE 'us-gov-%' THEN 'aws-us-gov' ELSE 'aws' END AS part,
+        -- Bedrock AgentCore Gateway data events carry the MCP JSON-RPC request and response in body
+        CASE WHEN e.eventSource = 'bedrock-agentcore.amazonaws.com' AND e.eventName IN ('InvokeGateway', 'InvokeMcp')
+             THEN struct_pack(
+                method := json_extract_string(e.requestParameters, '$.body.method'),
+                tool := irkit_nz(json_extract_string(e.requestParameters, '$.body.params.name')),
+                rpc_id := json_extract_string(e.requestParameters, '$.body.id'),
+                args := CAST(json_extract(e.requestParameters, '$.body.params.arguments') AS VARCHAR),
+                err := nullif(concat_ws(': ', json_extract_string(e.responseElements, '$.body.error.code'),
+                                        json_extract_string(e.responseElements, '$.body.error.message')), ''),
+                http := TRY_CAST(json_extract_string(e.responseElements, '$.statusCode') AS INTEGER),
+                gateway := [x.ARN FOR x IN coalesce(e.resources, []) IF x.ARN LIKE '%:gateway/%'][1]) END AS mcp
     FROM parsed
 ),
 -- What the call acts on, by the targets table (cloudtrail_targets.tsv): its rows for the call (exact name or the
@@ -209,6 +220,8 @@ table_named AS (
 targets AS (
     SELECT f.*, tn.tt, tn.named,
         CASE
+            WHEN mcp.method = 'tools/call' AND mcp.tool IS NOT NULL
+                THEN struct_pack(uid := mcp.tool, type := 'mcp_tool', name := mcp.tool)
             WHEN rp.bucketName IS NOT NULL AND rp.key IS NOT NULL
                 THEN struct_pack(uid := 'arn:' || part || ':s3:::' || rp.bucketName || '/' || rp.key, type := 's3_object', name := rp.key)
             WHEN rp.bucketName IS NOT NULL
@@ -231,7 +244,9 @@ targets AS (
             WHEN 'WebIdentityUser' THEN coalesce(cloudtrail_name(ui.userName), irkit_nz(ui.principalId))
             WHEN 'SAMLUser' THEN coalesce(cloudtrail_name(ui.userName), irkit_nz(ui.principalId))
             WHEN 'IdentityCenterUser' THEN coalesce(irkit_nz(ui.onBehalfOf.userId), cloudtrail_name(ui.userName), irkit_nz(ui.principalId))
-            WHEN 'AWSAccount' THEN coalesce(irkit_nz(ui.principalId), irkit_nz(ui.accountId))
+            -- an unauthenticated caller (AgentCore Gateway inbound JWT auth failing, accountId 'anonymous'): no one
+            WHEN 'AWSAccount' THEN CASE WHEN ui.accountId = 'anonymous' AND irkit_nz(ui.principalId) IS NULL THEN NULL
+                                        ELSE coalesce(irkit_nz(ui.principalId), irkit_nz(ui.accountId)) END
             WHEN 'Unknown' THEN coalesce(irkit_nz(ui.arn), cloudtrail_name(ui.userName), irkit_nz(ui.principalId), irkit_nz(ui.accountId))
             -- Sign-in records of an IAM user leave out the ARN; rebuild it so they join the user's other events.
             WHEN 'IAMUser' THEN coalesce(irkit_nz(ui.arn),
@@ -250,7 +265,7 @@ listed AS (
     -- Most events name nothing beyond their resources[]: the other parts are built only for those that do
     -- (list_concat skips the NULLs of parts that do not apply).
     SELECT *,
-        CASE WHEN env IS NULL AND named IS NULL AND re.accessKey.accessKeyId IS NULL AND re.credentials.accessKeyId IS NULL
+        CASE WHEN env IS NULL AND named IS NULL AND mcp IS NULL AND re.accessKey.accessKeyId IS NULL AND re.credentials.accessKeyId IS NULL
                   AND re.assumedRoleUser.arn IS NULL AND rp.policyArn IS NULL AND rp.groupName IS NULL
                   AND ui.sessionContext.sourceIdentity IS NULL AND rp.sourceIdentity IS NULL
         THEN coalesce([struct_pack(uid := x.ARN, type := cloudtrail_rtype(x.type), system := cloudtrail_system(x.ARN, service))
@@ -259,6 +274,11 @@ listed AS (
             -- the event's own resources[]
             [struct_pack(uid := x.ARN, type := cloudtrail_rtype(x.type), system := cloudtrail_system(x.ARN, service))
                 FOR x IN e.resources IF irkit_nz(x.ARN) IS NOT NULL],
+            -- an AgentCore Gateway MCP call: what pairs it with its agent's tool call
+            CASE WHEN mcp IS NOT NULL THEN [x FOR x IN [
+                struct_pack(uid := mcp.rpc_id, type := 'jsonrpc_id', system := 'mcp:' || coalesce(split_part(mcp.gateway, '/', -1), 'bedrock-agentcore')),
+                struct_pack(uid := mcp.args, type := 'tool_arguments', system := 'mcp:' || coalesce(split_part(mcp.gateway, '/', -1), 'bedrock-agentcore'))
+            ] IF x.uid IS NOT NULL] END,
             -- what the targets table finds in the request and response, but the target itself
             [struct_pack(uid := x.uid, type := x.type, system := cloudtrail_system(x.uid, service))
                 FOR x IN named IF x.uid IS DISTINCT FROM t.uid],
@@ -385,6 +405,7 @@ SELECT
     ts AS time,
     CASE
         WHEN e.eventCategory = 'Insight' OR e.insightDetails.eventName IS NOT NULL THEN 'insight'
+        WHEN mcp.method = 'tools/call' THEN 'tool_call'
         WHEN e.eventName IN ('ConsoleLogin', 'GetSessionToken', 'GetFederationToken', 'CheckMfa', 'SwitchRole', 'AssumeRoot')
              OR e.eventName LIKE 'AssumeRole%' THEN 'authentication'
         WHEN e.eventCategory = 'Data' OR e.managementEvent = 'false' THEN 'data_access'
@@ -395,10 +416,12 @@ SELECT
     coalesce(e.eventName, e.insightDetails.eventName) AS operation,
     CASE WHEN e.eventCategory = 'Insight' OR e.insightDetails.eventName IS NOT NULL THEN 'unknown'
          WHEN irkit_nz(e.errorCode) IS NOT NULL THEN 'failure'
+         WHEN mcp.err IS NOT NULL OR mcp.http >= 400 THEN 'failure'
          WHEN coalesce(re.ConsoleLogin, re.CheckMfa, re.SwitchRole) = 'Failure' THEN 'failure'
          ELSE 'success' END AS status,
     CASE WHEN irkit_nz(e.errorCode) IS NOT NULL THEN e.errorCode || coalesce(': ' || irkit_nz(e.errorMessage), '')
          WHEN e.insightDetails.eventName IS NOT NULL THEN concat_ws(' ', e.insightDetails.insightType, e.insightDetails.state)
+         WHEN mcp.err IS NOT NULL OR mcp.http >= 400 THEN coalesce(mcp.err, 'HTTP ' || mcp.http)
          ELSE irkit_nz(e.errorMessage) END AS status_detail,
     actor AS actor_uid,
     CASE
@@ -440,7 +463,7 @@ SELECT
     CAST(NULL AS VARCHAR) AS trace_uid,
     CAST(NULL AS VARCHAR) AS span_uid,
     CAST(NULL AS VARCHAR) AS parent_span_uid,
-    CAST(NULL AS VARCHAR) AS tool_name,
+    CASE WHEN mcp.method = 'tools/call' THEN mcp.tool END AS tool_name,
     CASE WHEN e.eventCategory = 'Insight' OR e.insightDetails.eventName IS NOT NULL THEN 'other'
          ELSE cloudtrail_activity(ev, service, e.readOnly) END AS activity,
     coalesce(hops, []) AS delegations,

@@ -517,6 +517,7 @@ COUNTS = {
     NO_ID.name: (1, 0, 0, 1),  # the same record, read first from no-event-id-again.jsonl
     "targets.jsonl": (119, 119, 0, 0),  # test_cloudtrail_targets.py
     "field-semantics.jsonl": (6, 6, 0, 0),  # test_cloudtrail_fields.py
+    "agentcore-gateway.jsonl": (2, 2, 0, 0),  # test_cloudtrail_fields.py
     DAMAGED.name: (4, 2, 2, 0),
     CREDS.name: (9, 9, 0, 0),
 }

@@ -111,3 +111,35 @@ def test_only_addresses_are_addresses(value: str, address: str | None) -> None:
     from irkit.db import connect
 
     assert connect().execute("SELECT irkit_ip($v)", {"v": value}).fetchone()[0] == address
+
+
+AGENTCORE = SAMPLES / "cloudtrail" / "agentcore-gateway.jsonl"
+GATEWAY = f"arn:aws:bedrock-agentcore:us-west-2:{ACCT}:gateway/orders-gw-abc123xyz"
+
+
+def test_agentcore_gateway_mcp_calls(tmp_path: Any) -> None:
+    """Bedrock AgentCore Gateway data events (``InvokeGateway``, shaped after AWS's documented examples)
+    carry the MCP JSON-RPC request and response: a tools/call is a tool call on its tool, paired by its
+    JSON-RPC id and arguments; a request failing inbound auth (accountId ``anonymous``) has no actor and
+    fails with the JSON-RPC error."""
+    case, summary = load(tmp_path, AGENTCORE)
+    assert (summary.loaded, summary.quarantined) == (2, 0)
+    base = blank_row() | {"source": "cloudtrail", "operation": "InvokeGateway", "activity": "invoke",
+                          "account_uid": ACCT, "target_system": "aws:bedrock-agentcore", "src_ip": "198.51.100.61",
+                          "user_agent": "python-httpx/0.28.1", "evidence_file": str(AGENTCORE), "evidence_path": "$"}
+    gateway = res(GATEWAY, "AWS::BedrockAgentCore::Gateway", "aws:bedrock-agentcore")
+    call = base | {
+        "event_uid": "6e7f8a9b-0c1d-4e2f-8a3b-4c5d6e7f8a9b", "time": t(2025, 7, 14, 2, 15, 42), "class_name": "tool_call",
+        "status": "success", "target_uid": "orders___get_order", "target_type": "mcp_tool",
+        "target_name": "orders___get_order", "tool_name": "orders___get_order", "evidence_offset": 1,
+        "resources": [gateway, res("4", "jsonrpc_id", "mcp:orders-gw-abc123xyz"),
+                      res('{"order_id":"A-1001"}', "tool_arguments", "mcp:orders-gw-abc123xyz")],
+    }
+    denied = base | {
+        "event_uid": "6e7f8a9b-0c1d-4e2f-8a3b-4c5d6e7f8a9a", "time": t(2025, 7, 14, 2, 14, 42), "class_name": "data_access",
+        "status": "failure", "status_detail": "-32001: Invalid Bearer token", "target_uid": GATEWAY,
+        "target_type": "AWS::BedrockAgentCore::Gateway", "target_name": "orders-gw-abc123xyz", "evidence_offset": 2,
+        "resources": [gateway, res("0", "jsonrpc_id", "mcp:orders-gw-abc123xyz")],
+    }
+    for expected in (call, denied):
+        assert subset(one(case, "event_uid = $id", id=expected["event_uid"]), expected) == expected
