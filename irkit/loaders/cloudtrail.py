@@ -17,7 +17,9 @@ actor_uid          AssumedRole/Root/FederatedUser/Role: ``arn``; IAMUser: ``arn`
                    account and ``userName`` where sign-in records leave it out; AWSService:
                    ``invokedBy``; WebIdentityUser/SAMLUser: ``userName``; IdentityCenterUser:
                    ``onBehalfOf.userId``; Unknown: ``userName``; AWSAccount: ``principalId``, else
-                   ``accountId``; Insight events: none. ``HIDDEN_DUE_TO_SECURITY_REASONS`` is no name.
+                   ``accountId`` (``anonymous``: none); no type: ``invokedBy`` (type service), a userIdentity naming only
+                   the account (unauthenticated: Cognito hosted UI) none; Insight events: none.
+                   ``HIDDEN_DUE_TO_SECURITY_REASONS`` is no name.
 actor_type         AWSService → service; Root, SAMLUser, IdentityCenterUser and AWSReservedSSO_*
                    role sessions → human; service-linked role sessions → service; else unknown
 delegator_uid      ``sessionContext.sessionIssuer.arn`` (empty issuer: none), web identity provider;
@@ -25,8 +27,12 @@ delegator_uid      ``sessionContext.sessionIssuer.arn`` (empty issuer: none), we
 session_uid        ``accessKeyId`` when temporary (``ASIA…``)
 credential_uid     ``accessKeyId`` (temporary or long-term), else the bearer ``credentialId``
 target             S3 bucket/key from ``requestParameters``; IAM user/role names as ARNs; the role of
-                   AssumeRole*; else the first ``resources[].ARN``, else the first lookup-events
-                   ``Resources[].ResourceName``
+                   AssumeRole*; else the targets table ``cloudtrail_targets.tsv`` (per service and
+                   eventName: request / response paths, ARNs built where documented; 76 services); else
+                   the first ``resources[].ARN``, else the first lookup-events ``Resources[].ResourceName``.
+                   AgentCore Gateway ``InvokeGateway`` tools/call: the MCP tool (class tool_call)
+src_ip             ``sourceIPAddress`` when it is an address; a service name there (``AWS Internal``,
+                   ``<service>.amazonaws.com``), else ``invokedBy``, is ``src_service``
 resources          ``resources[]`` (well-known types renamed: s3_object, iam_role, ...), names the
                    lookup-events envelope adds, created access keys and issued temporary keys
                    (``credential``), the assumed-role session ARN, IAM policies and groups named by
