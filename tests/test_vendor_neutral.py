@@ -23,8 +23,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "irkit"
 #: passthrough, which hand evidence on untouched.
 NOT_ANALYSES = ("loaders/", "synth/", "collect/", "ingest.py", "evidence.py", "jsonscan.py", "accounting.py", "lake.py",
                 "sql/ingest_", "cli/", "schema.py")
-#: The one place raw may be selected outside the loaders: exports that carry the evidence along.
-RAW_PASSTHROUGH = {"sql/export_events.sql", "export.py", "case.py"}
+#: The places raw may be selected outside the loaders: exports that carry the evidence along, and the
+#: report's appendix, which shows each cited record as it stands in its file (escaped, never parsed).
+RAW_PASSTHROUGH = {"sql/export_events.sql", "export.py", "case.py", "sql/report_evidence.sql", "report/builder.py"}
 #: Presentation metadata per source (the OCSF export's product names), not a rule of any analysis.
 SOURCE_METADATA = {"export.py"}
 
