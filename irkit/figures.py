@@ -167,7 +167,12 @@ def session_overview(sessions: pl.DataFrame, triggers: pl.DataFrame | None = Non
                              "width": 3}},
             hovertext=_hover(rows, fields), hoverinfo="text"))
     _incident_lines(fig, incident)
-    fig.update_layout(title=safe(title), barmode="overlay", xaxis={"type": "date", "title": "time (UTC)"},
+    xaxis: dict[str, Any] = {"type": "date", "title": "time (UTC)",
+                             "rangeslider": {"visible": True, "thickness": 0.1, "bgcolor": "#f3f4f6"}}
+    view = incident_range(sessions.select(pl.col("start").alias("time")), triggers, incident) if sessions.height else None
+    if view is not None:  # open on the incident, like the timeline; the strip shows every session
+        xaxis.update(range=[view[0], view[1]], autorange=False)
+    fig.update_layout(title=safe(title), barmode="overlay", xaxis=xaxis,
                       yaxis={"type": "category", "autorange": "reversed", "title": "session"},
                       height=max(320, 22 * sessions.height + 120), legend_title_text="identity")
     return fig
