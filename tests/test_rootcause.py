@@ -41,6 +41,11 @@ def test_verdict_and_its_events_match_the_story(analysed: tuple[Scenario, irkit.
     assert not missing, f"{sc.name} {category}: the story's events {missing} are not behind the verdict"
     if got.verdict == SUPPORTED:
         assert got.summary and got.evidence
+    rows = got.details.to_dicts() if "what" in got.details.columns else []
+    for grade in want.get("human_grade", []):  # a principal people use, held by the agent
+        hit = [r for r in rows if r["what"] == "human-grade principal" and r["subject"] == grade["principal"]
+               and grade["human"] in r["reason"]]
+        assert hit and hit[0]["event_uid"] == lake_uid(case, grade["event_uid"]), (sc.name, rows)
 
 
 def test_injection_source_is_the_story_s(analysed: tuple[Scenario, irkit.Case, RootCause]) -> None:
