@@ -114,8 +114,12 @@ def _revocation(args: argparse.Namespace) -> int:
     checklist = case.revocation_checklist(args.actor, since=args.since, until=args.until, revocations=args.revoked_at)
     done = case.revocations(revocations=args.revoked_at)
     bad = checklist.filter(pl.col("status").is_in(["USED AFTER REVOCATION", "NOT REVOKED"])).height
+    from irkit.containment import containment_actions
+
+    actions = containment_actions(case.con, case.inventory, checklist)  # commands shown, never run
     if args.format == "json":
-        print(json.dumps(jsonable({"checklist": checklist.to_dicts(), "revocations": done.to_dicts()}), indent=2, default=str))
+        print(json.dumps(jsonable({"checklist": checklist.to_dicts(), "revocations": done.to_dicts(),
+                                   "actions": actions.to_dicts()}), indent=2, default=str))
     elif args.format == "csv":
         emit(checklist, "csv", raw_csv=args.raw_csv)
     else:
@@ -124,6 +128,11 @@ def _revocation(args: argparse.Namespace) -> int:
         say("revocations")
         shown = ("at", "target", "action", "confirmed", "event_uid", "operation", "by_actor")
         emit(done.select([c for c in shown if c in done.columns]), "table")  # no revocations: fewer columns
+        for a in actions.iter_rows(named=True):
+            say(f"{a['status']}: {a['what']}{' ' + repr(a['name']) if a['name'] else ''} {a['item']}")
+            say(f"  owner: {a['owner']}; lives in {a['lives_in']}")
+            say(f"  revoke (run it yourself): {a['step']}")
+            say(f"  verify: {a['verify']}")
     return 1 if bad else 0
 
 
