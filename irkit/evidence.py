@@ -776,7 +776,8 @@ def _line_table(data: memoryview, line_base: int, item: EvidenceItem, envelope: 
     if not keep.all():
         lines, numbers = pc.filter(lines, keep), pc.filter(numbers, keep)
     if not envelope and _may_hold_envelopes(data):
-        envelope = True  # decided per block, not from the first line: an envelope line may follow plain ones
+        # decided per line, not from the first line: an envelope line may follow plain ones
+        return guard(_table(_lines_with_envelopes(numbers.to_pylist(), lines.to_pylist()))), newlines
     if not envelope:
         paths = pa.repeat(pa.scalar("$", pa.string()), len(lines))
         table = pa.Table.from_arrays([numbers, paths, lines], schema=RECORD_SCHEMA)
@@ -795,8 +796,33 @@ def _line_table(data: memoryview, line_base: int, item: EvidenceItem, envelope: 
 _ENVELOPE_HINTS = tuple(re.compile(b'"' + key.encode() + rb'"\s*:\s*\[') for key in ENVELOPE_KEYS)
 
 
-def _may_hold_envelopes(data: memoryview | bytes) -> bool:
+def _may_hold_envelopes(data: memoryview | bytes | str) -> bool:
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
     return any(hint.search(data) for hint in _ENVELOPE_HINTS)
+
+
+def _envelope_line(text: str) -> bool:
+    """Whether one line is an envelope (``{"Records": [...]}``) as a whole."""
+    if not _may_hold_envelopes(text):
+        return False
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(value, dict) and _envelope_key(value) is not None
+
+
+def _lines_with_envelopes(numbers: list[int], lines: list[str]) -> list[tuple[int, str, str]]:
+    """Rows of plain JSON lines among which some lines are envelopes: those are unwrapped, every other
+    line stays the record it is, byte for byte."""
+    rows: list[tuple[int, str, str]] = []
+    for number, line in zip(numbers, lines, strict=True):
+        if _envelope_line(line):
+            rows.extend((number + n - 1, path, raw) for n, path, raw in scan_document(line))
+        else:
+            rows.append((number, "$", line))
+    return rows
 
 
 def _line_table_slow(data: bytes, offsets: np.ndarray, line_base: int, envelope: bool) -> pa.Table:
@@ -804,7 +830,6 @@ def _line_table_slow(data: bytes, offsets: np.ndarray, line_base: int, envelope:
     with the position of its first bad byte (its raw shows the bad bytes as ``\\xNN``)."""
     rows: list[tuple[int, str, str]] = []
     rejects: list[str | None] = []
-    envelope = envelope or _may_hold_envelopes(data)
     for number, (s, e) in enumerate(zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True), line_base + 1):
         line = data[s:e].rstrip(b"\r\n")
         if not line.strip(b" \t\r\n"):
@@ -819,7 +844,7 @@ def _line_table_slow(data: bytes, offsets: np.ndarray, line_base: int, envelope:
                  else f"not UTF-8 text (byte {exc.start + 1} of the line)")
                 + "; raw shows the undecodable bytes as \\xNN")
             continue
-        if envelope:
+        if envelope or _envelope_line(text):  # an envelope line may follow plain ones
             for n, path, raw in scan_document(text):
                 rows.append((number + n - 1, path, raw))
                 rejects.append(None)
