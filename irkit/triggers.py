@@ -109,7 +109,8 @@ def agent_identities(con: duckdb.DuckDBPyConnection, inventory: Inventory) -> li
 def build_scope(con: duckdb.DuckDBPyConnection, identities: list[str], since: datetime, until: datetime | None,
                 rules: Thresholds = DEFAULT_THRESHOLDS, contained: Mapping[str, datetime] | None = None) -> Scope:
     """Materialize ``trigger_events`` (``triggers_scope.sql``): the events the identities control
-    (:mod:`irkit.control`) in the window and the baseline before it, and ``trigger_created``.
+    (:mod:`irkit.control`) in the window and the baseline before it, and ``trigger_created``
+    (``trigger_candidates`` holds the control candidates' columns of every such event).
     ``contained``: identity -> when it was contained (its last revocation): from then on, the events
     made with a credential it created are the acting identity's (see ``triggers_scope.sql``)."""
     baseline_since = since - timedelta(days=rules.baseline_days)
@@ -120,19 +121,24 @@ def build_scope(con: duckdb.DuckDBPyConnection, identities: list[str], since: da
     con.unregister("trigger_contained_arrow")
     compute_control(con, identities, baseline_since, until)
     con.execute("CREATE OR REPLACE TEMP TABLE trigger_control AS SELECT * FROM control_events").fetchall()
+    con.execute("DROP TABLE IF EXISTS trigger_candidates").fetchall()
+    con.execute("ALTER TABLE control_candidates RENAME TO trigger_candidates").fetchall()  # kept, not copied
     created = frame(con, query("triggers_created_credentials"), {"since": since})
     con.register("trigger_created", created.select("credential_uid", "creator_identity", "time", "event_uid",
                                                    "kind", "target_uid").to_arrow())
     users = [r[0] for r in con.execute(
-        "SELECT DISTINCT a.identity_id FROM trigger_control c JOIN events e USING (event_uid) "
-        "JOIN actors a USING (actor_uid) WHERE c.via = 'created credential' AND e.time >= $since",
+        "SELECT DISTINCT e.acting_identity FROM trigger_control c JOIN trigger_candidates e USING (event_uid) "
+        "WHERE c.via = 'created credential' AND e.time >= $since",
         {"since": since}).fetchall() if r[0] and r[0] not in identities]
     if users:  # their own habits, for comparing what they did with the created credential
         compute_control(con, users, baseline_since, since - timedelta(microseconds=1))
         con.execute("CREATE OR REPLACE TEMP TABLE trigger_control_users AS SELECT * FROM control_events").fetchall()
+        con.execute("INSERT INTO trigger_candidates SELECT * FROM control_candidates "
+                    "WHERE event_uid NOT IN (SELECT event_uid FROM trigger_candidates)").fetchall()
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE trigger_control_users AS SELECT * FROM trigger_control WHERE false").fetchall()
     con.execute("CREATE OR REPLACE TEMP TABLE trigger_events AS " + query("triggers_scope"), {"since": since}).fetchall()
+    con.execute(query("triggers_scope_dedupe")).fetchall()
     return Scope(identities, since, until, baseline_since, created)
 
 

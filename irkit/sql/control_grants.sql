@@ -5,10 +5,11 @@
 -- Binds: $session_s. Uses: control_events(owner, event_uid, via, proof_event_uid, path), control_candidates,
 -- handover_events.
 WITH mine AS (
-    SELECT c.owner, c.path, c.via, e.*, x.hops, x.minted
-    FROM control_events c JOIN control_candidates e ON e.event_uid = c.event_uid
-    LEFT JOIN handover_events x ON x.event_uid = c.event_uid
-    WHERE e.status IS DISTINCT FROM 'failure' AND (x.event_uid IS NOT NULL OR e.signs_in)
+    SELECT c.owner, c.path, c.via, a.*
+    FROM (SELECT e.*, x.delegations, x.minted FROM control_candidates e  -- the few that can hand over first
+          LEFT JOIN handover_events x ON x.event_uid = e.event_uid
+          WHERE e.status IS DISTINCT FROM 'failure' AND (x.event_uid IS NOT NULL OR e.signs_in)) AS a
+    JOIN control_events c ON c.event_uid = a.event_uid
 ),
 minted AS (
     SELECT m.owner, c.uid, m.time AS from_time,
@@ -21,7 +22,7 @@ minted AS (
            CASE h.kind WHEN 'assume_role' THEN 'role session' WHEN 'impersonate' THEN 'impersonation token'
                        WHEN 'federate' THEN 'federated token' ELSE h.kind END,
            m.event_uid, list_append(m.path, m.event_uid), 1
-    FROM mine m, unnest(m.hops) AS t(h)
+    FROM mine m, unnest(m.delegations) AS t(h)
     WHERE h.scope = 'grant' AND h.credential_uid IS NOT NULL
 )
 SELECT 'credential' AS what, owner, uid, min(from_time) AS from_time, CAST(NULL AS TIMESTAMPTZ) AS to_time,

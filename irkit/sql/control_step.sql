@@ -18,8 +18,8 @@
 -- control_sessions(owner, uid, src_ip, from_time, to_time, via, proof_event_uid, path).
 WITH hops AS (
     SELECT e.event_uid, e.time, e.acting_identity, h.kind, h.from_uid
-    FROM (SELECT c.event_uid, c.time, c.acting_identity, x.hops FROM control_candidates c JOIN handover_events x USING (event_uid)
-          WHERE x.event_hop) AS e, unnest(e.hops) AS t(h)
+    FROM (SELECT c.event_uid, c.time, c.acting_identity, x.delegations FROM control_candidates c
+          JOIN handover_events x USING (event_uid) WHERE x.event_hop) AS e, unnest(e.delegations) AS t(h)
     WHERE h.scope = 'event' AND h.from_uid IS NOT NULL
 ),
 hop_identities AS (

@@ -8,7 +8,8 @@
 --   the first event acting as another principal with a credential the identity created (a sign-in with
 --     a key it added to that principal: the identity now holds the principal's rights);
 --   a permission, role, membership or consent given to a principal (activity 'grant').
--- Binds nothing. Uses: trigger_events (materialized), trigger_created, actors, inventory_aliases.
+-- Binds nothing. Uses: trigger_events (materialized), handover_events (the delegations of the events that
+-- hand something over: every hop that matters here is one), trigger_created, actors, inventory_aliases.
 WITH w AS (SELECT * FROM trigger_events WHERE period = 'window' AND status = 'success'),
 created AS (
     SELECT w.*, c.credential_uid AS subject,
@@ -19,14 +20,16 @@ created AS (
 hops AS (
     SELECT e.*, h.kind AS hop_kind, h.to_uid,
            coalesce(ia.identity_id, ta.identity_id, h.to_uid) AS to_identity
-    FROM (SELECT * FROM trigger_events WHERE status = 'success' AND len(delegations) > 0) AS e, unnest(e.delegations) AS t(h)
+    FROM (SELECT t.*, x.delegations FROM trigger_events t JOIN handover_events x USING (event_uid)
+          WHERE t.status = 'success') AS e, unnest(e.delegations) AS t(h)
     LEFT JOIN inventory_aliases ia ON ia.alias = lower(h.to_uid)
     LEFT JOIN actors ta ON ta.actor_uid = h.to_uid
     WHERE h.kind IN ('assume_role', 'impersonate', 'federate') AND h.scope IN ('grant', 'event') AND h.to_uid IS NOT NULL
 ),
 parents AS (  -- a new role session is named by its role (session_of in the same record)
     SELECT e.event_uid, h.to_uid, h.from_uid AS parent
-    FROM (SELECT event_uid, delegations FROM trigger_events WHERE len(delegations) > 0) AS e, unnest(e.delegations) AS t(h)
+    FROM (SELECT event_uid, delegations FROM handover_events WHERE event_uid IN (SELECT event_uid FROM trigger_events)) AS e,
+         unnest(e.delegations) AS t(h)
     WHERE h.kind = 'session_of'
 ),
 into_principals AS (
