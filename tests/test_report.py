@@ -294,3 +294,15 @@ def test_investigate_needs_a_suspect(tmp_path: Path, capsys: pytest.CaptureFixtu
     code = main(["investigate", *map(str, evidence_paths()), "--out", str(tmp_path / "r.html"), "--no-progress"])
     assert code == 2 and "--suspect" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []  # refused before creating anything
+
+
+def test_log_coverage_names_what_is_missing_and_when_it_expires(page: Page) -> None:
+    # The sample holds CloudTrail and Okta; GitHub API request events are only in audit-log streaming,
+    # which the sample's export does not hold.
+    shown = [t for t in page.tables["evidence"] if t and "preserve now" in t[0]]
+    assert shown, "the evidence section has a log coverage table"
+    by_log = {r["log"]: r for r in shown[0]}
+    assert any(r["status"] == "present" and "CloudTrail" in log for log, r in by_log.items())
+    absent = [r for r in by_log.values() if r["status"] == "absent"]
+    assert absent and all(r["what it costs"] for r in absent)
+    assert all(r["expires"] for r in by_log.values() if r["status"] == "present")

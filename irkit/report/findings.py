@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from irkit import __version__
+from irkit.coverage import case_coverage
 from irkit.identity import IdentityCard
 from irkit.incident import Incident, Revocation
 
@@ -51,6 +52,7 @@ class Findings:
     version: str = __version__
     notes: list[str] = field(default_factory=list)
     scope: Any = None  # the irkit.scope.Scope every section was computed over
+    coverage: pl.DataFrame | None = None  # irkit.coverage: which logs the suspect's systems have, until when
 
     @property
     def detected_at(self) -> datetime | None:
@@ -121,6 +123,8 @@ def gather(
     sources = case.sql("SELECT source, count(*) AS events, min(time) AS first, max(time) AS last "
                        "FROM events GROUP BY source ORDER BY source")
     quarantined = int(case.sql("SELECT count(*) AS n FROM quarantine")["n"][0])
+    step("log coverage")
+    coverage = case_coverage(case, ident, since=start, until=end)
     verification = case.verify()
     return Findings(
         suspect=ident, card=card, incident=incident, since=start, until=end,
@@ -128,5 +132,5 @@ def gather(
         sources=sources, sessions=sessions, timeline=timeline, delegation=delegation, attribution=attribution,
         triggers=triggers, blast=blast, checklist=checklist, revocations=confirmed, over_privilege=over,
         ownership=ownership, manifest=case.manifest, verification=verification, quarantined=quarantined,
-        scope=scope,
+        scope=scope, coverage=coverage,
     )
