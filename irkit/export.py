@@ -203,7 +203,7 @@ def ocsf_event(row: dict[str, Any]) -> dict[str, Any]:
                       profiles=["cloud"] if cloud else None, labels=[f"irkit {__version__}"]),
         actor=_obj(user=user, session=_obj(uid=get("session_uid")), invoked_by=get("delegator_uid")),
         api=_obj(operation=get("operation"), service=_obj(name=get("target_system"))),
-        src_endpoint=_endpoint(get("src_ip")),
+        src_endpoint=_endpoint(get("src_ip"), get("src_service")),
         http_request=_obj(user_agent=get("user_agent")),
         cloud=_obj(provider=cloud, account=_obj(uid=get("account_uid"))) if cloud else None,
         resources=[r for r in resources if r],
@@ -231,15 +231,18 @@ def write_ocsf(rows: Iterable[dict[str, Any]], out: str | Path) -> int:
 
 
 # -- helpers --------------------------------------------------------------------------------------------
-def _endpoint(address: str | None) -> dict[str, str] | None:
-    """OCSF wants an IP in ``ip``; CloudTrail also writes service names (``ec2.amazonaws.com``) there."""
-    if not address:
-        return None
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        return {"hostname": address}
-    return {"ip": address}
+def _endpoint(address: str | None, service: str | None) -> dict[str, str] | None:
+    """OCSF's source endpoint: the address in ``ip``, the service a call came from or through (CloudTrail's
+    ``s3.amazonaws.com``, ``AWS Internal``) in ``svc_name``. Lakes written before ``src_service`` existed kept
+    such names in ``src_ip``; they go to ``hostname``, never to ``ip``."""
+    ip = hostname = None
+    if address:
+        try:
+            ipaddress.ip_address(address)
+            ip = address
+        except ValueError:
+            hostname = address
+    return _obj(ip=ip, hostname=hostname, svc_name=service)
 
 
 def _obj(**fields: Any) -> dict[str, Any] | None:

@@ -5,7 +5,7 @@
 SELECT e.event_uid, e.time, e.source, e.class_name, e.operation, e.status, e.status_detail,
        e.actor_uid, e.actor_type, e.actor_name, a.identity_id, e.account_uid, e.session_uid,
        e.credential_uid, e.delegator_uid, e.target_uid, e.target_type, e.target_name, e.target_system,
-       e.resources, e.src_ip, e.user_agent, e.trace_uid, e.span_uid, e.parent_span_uid, e.tool_name,
+       e.resources, e.src_ip, e.src_service, e.user_agent, e.trace_uid, e.span_uid, e.parent_span_uid, e.tool_name,
        CASE WHEN $raw THEN e.raw END AS raw,
        e.evidence_file, e.evidence_sha256, e.evidence_offset, e.evidence_path
 FROM events e
