@@ -471,9 +471,9 @@ def _route(con: duckdb.DuckDBPyConnection, loader: loaders.Loader, records: pa.T
                         {"why": f"the {name} loader reads this record, but {loader.name} does not route to it", "r": reason})
             continue
         con.register("records", records)
-        handed = con.execute(
+        handed = con.sql(
             "SELECT r.* FROM records r SEMI JOIN (SELECT file_id, evidence_offset, evidence_path FROM normalized"
-            " WHERE quarantine_reason = $r) USING (file_id, evidence_offset, evidence_path)", {"r": reason}
+            " WHERE quarantine_reason = $r) USING (file_id, evidence_offset, evidence_path)", params={"r": reason}
         ).to_arrow_table()
         con.execute("DELETE FROM normalized WHERE quarantine_reason = $r", {"r": reason})
         con.execute("ALTER TABLE normalized RENAME TO normalized_routing")

@@ -9,19 +9,18 @@
 -- control model follows from it, the token consumers' records that name the principal, never the
 -- token): those events count as uses of the credential too. Failed attempts are counted apart: they
 -- show revocation working, and someone trying.
--- Binds: $until (may be NULL). Uses: events, actors, trigger_revoked(uid, match, revoked_at, target, action, reason),
+-- Binds: $until (may be NULL). Uses: events, handover_events, actors, trigger_revoked(uid, match, revoked_at, target, action, reason),
 -- trigger_control(owner, event_uid, via, proof_event_uid).
 WITH start AS (SELECT min(revoked_at) AS t FROM trigger_revoked),
 grants AS (  -- credentials handed over into a principal or one of its sessions (grant hops)
     SELECT h.credential_uid AS uid, h.to_uid, e.time
-    FROM (SELECT delegations, min(time) AS time FROM events  -- distinct lists: a session's calls repeat one
-          WHERE len(delegations) > 0 GROUP BY delegations) AS e, unnest(e.delegations) AS t(h)
+    FROM handover_events e, unnest(e.delegations) AS t(h)
     WHERE h.scope = 'grant' AND h.credential_uid IS NOT NULL
 ),
-session_keys AS (  -- the credentials sessions of a principal used, with their first use
+session_keys AS (  -- the credentials sessions of a revoked principal used, with their first use
     SELECT e.credential_uid AS uid, a.session_of AS parent, min(e.time) AS time
     FROM events e JOIN actors a USING (actor_uid)
-    WHERE a.session_of IS NOT NULL AND e.credential_uid IS NOT NULL
+    WHERE a.session_of IN (SELECT uid FROM trigger_revoked WHERE match = 'principal') AND e.credential_uid IS NOT NULL
     GROUP BY ALL
 ),
 derived_keys AS (

@@ -4,24 +4,31 @@
 -- itself), so a nightly job reading today's new object in its usual bucket is not "new".
 -- One row per (identity, container), with every window event on it (first 50 as evidence).
 -- Binds: $patterns. Uses: trigger_events (triggers_scope.sql, materialized).
-WITH touched AS (  -- match the globs before unnesting: most records touch no production data
+WITH uids AS (  -- each named uid once: the globs are the costly part and most uids recur in many records
+    SELECT DISTINCT target_uid AS uid FROM trigger_events WHERE target_uid IS NOT NULL
+    UNION
+    SELECT DISTINCT r.uid FROM (SELECT unnest(resources) AS r FROM trigger_events WHERE len(resources) > 0)
+    WHERE r.uid IS NOT NULL AND NOT irkit_context_type(r.type)
+),
+production_uids AS (
+    SELECT uid, list_filter($patterns, lambda p: uid ~~~ p) AS matched FROM uids
+    WHERE len(list_filter($patterns, lambda p: uid ~~~ p)) > 0
+),
+touched AS (
     SELECT identity, actor_identity, period, event_uid, time, session_uid, via, attributed_to, target_uid AS uid
-    FROM trigger_events WHERE target_uid IS NOT NULL AND len(list_filter($patterns, lambda p: target_uid ~~~ p)) > 0
+    FROM trigger_events WHERE target_uid IN (SELECT uid FROM production_uids)
     UNION ALL
     SELECT identity, actor_identity, period, event_uid, time, session_uid, via, attributed_to, r.uid
-    FROM (SELECT *, list_filter(resources, lambda x: x.uid IS NOT NULL AND len(list_filter($patterns, lambda p: x.uid ~~~ p)) > 0
-                       AND NOT irkit_context_type(x.type))
-                 AS prod
-          FROM trigger_events WHERE len(resources) > 0) AS e, unnest(e.prod) AS t(r)
-    WHERE r.uid IS DISTINCT FROM e.target_uid
+    FROM (SELECT * FROM trigger_events WHERE len(resources) > 0) AS e, unnest(e.resources) AS t(r)
+    WHERE r.uid IN (SELECT uid FROM production_uids) AND NOT irkit_context_type(r.type)
+      AND r.uid IS DISTINCT FROM e.target_uid
 ),
 production AS (
-    SELECT *,
-           CASE WHEN uid LIKE 'arn:aws:s3:::%' THEN regexp_extract(uid, '^arn:aws:s3:::[^/]+')
-                WHEN uid LIKE 'namespaces/%/%' THEN regexp_extract(uid, '^namespaces/[^/]+/[^/]+')
-                ELSE uid END AS container,
-           list_filter($patterns, lambda p: uid ~~~ p) AS matched
-    FROM touched
+    SELECT t.*, pu.matched,
+           CASE WHEN t.uid LIKE 'arn:aws:s3:::%' THEN regexp_extract(t.uid, '^arn:aws:s3:::[^/]+')
+                WHEN t.uid LIKE 'namespaces/%/%' THEN regexp_extract(t.uid, '^namespaces/[^/]+/[^/]+')
+                ELSE t.uid END AS container
+    FROM touched t JOIN production_uids pu USING (uid)
 ),
 known AS (SELECT DISTINCT identity, container FROM production WHERE period = 'baseline')
 SELECT p.identity, p.container AS subject,
