@@ -119,7 +119,7 @@ class Case:
         empty = Inventory()
         con.register("inventory_aliases", empty.alias_table())
         con.register("inventory_identities", empty.identity_table())
-        for name in ("principal_hops", "identity_links"):
+        for name in ("principal_hops", "credentials_seen", "identity_links"):
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS " + run_script(con, query(f"view_{name}")))
         learned = inventory_draft.learn(con)
         self._derived_stale = True

@@ -1,7 +1,8 @@
 """The identity tables every analysis joins, materialized once per state of the lake and inventory.
 
-``actors``, ``identity_links``, ``identity_edges``, ``principal_hops`` and ``hop_events`` (the events
-carrying an event-scope delegation hop, which control reads instead of every record's delegation list)
+``actors``, ``identity_links``, ``identity_edges``, ``principal_hops``, ``handover_events`` (the events
+that can hand control beyond their actor, which control reads instead of every record's delegation and
+credential lists) and ``credentials_seen`` (every credential the records name, with its principal)
 are defined by ``irkit/sql/view_<name>.sql`` and computed from the whole lake: about 16 s at 10 M events. They are cached as Parquet in the case folder under
 ``derived/<key>/``, where the key hashes everything they depend on (the last manifest commit, the
 inventory's tables, the SQL that defines them, irkit's version), so a cache can never be stale: a new
@@ -33,7 +34,8 @@ from irkit.db import run_script, sql_string
 from irkit.sql import query
 
 #: Tables derived from ``events`` and the inventory, each defined by ``irkit/sql/view_<name>.sql``.
-DERIVED_TABLES: tuple[str, ...] = ("principal_hops", "handover_events", "actors", "identity_links", "identity_edges")
+DERIVED_TABLES: tuple[str, ...] = ("principal_hops", "handover_events", "credentials_seen", "actors", "identity_links",
+                                   "identity_edges")
 
 CACHE_DIR = "derived"
 HASHES = "hashes.json"

@@ -155,7 +155,7 @@ def cache_salt() -> str:
 
 
 def learn(con: duckdb.DuckDBPyConnection, *, baseline_until: datetime | None = None) -> Learned:
-    """Learn identities, aliases and production guesses from the lake (``principal_hops`` must exist).
+    """Learn identities, aliases and production guesses from the lake (``principal_hops`` and ``credentials_seen`` must exist).
     ``baseline_until``: observed scope only from records before it (None: the whole lake)."""
     principals = frame(con, query("inventory_draft_principals"), {"until": baseline_until, "not_data": NOT_DATA_TYPES})
     same = frame(con, query("inventory_draft_same"))

@@ -5,14 +5,13 @@
 -- is its repository, a resource): without an inventory a role or an app that only its sessions or
 -- credentials name is still an identity), and its canonical identity (inventory alias, else the actors
 -- view's identity, else NULL).
--- Binds: $uids. Uses: actors, inventory_aliases, principal_hops, events.
+-- Binds: $uids. Uses: actors, inventory_aliases, principal_hops, credentials_seen.
 WITH principals AS (
     SELECT identity_id AS uid FROM actors
     UNION SELECT from_uid FROM principal_hops
     UNION SELECT to_uid FROM principal_hops
-    UNION SELECT c.principal_uid FROM (SELECT DISTINCT credentials FROM events WHERE len(credentials) > 0) AS e,
-                                      unnest(e.credentials) AS t(c)
-    WHERE c.kind IN ('access_key', 'service_account_key', 'app_secret', 'certificate', 'federated_credential', 'oauth_client')
+    UNION SELECT principal_uid FROM credentials_seen
+    WHERE kind IN ('access_key', 'service_account_key', 'app_secret', 'certificate', 'federated_credential', 'oauth_client')
 )
 SELECT u.uid,
        a.actor_uid IS NOT NULL OR i.identity_id IS NOT NULL OR p.uid IS NOT NULL AS is_principal,

@@ -4,7 +4,7 @@
 -- the data containers (the target and every named resource, cut to the container as in
 -- triggers_new_production_data.sql; principals, credentials and types matching $not_data left out) it
 -- touched before $until (NULL: the whole lake).
--- Binds: $until, $not_data. Uses: events, principal_hops, macros (irkit_context_type).
+-- Binds: $until, $not_data. Uses: events, principal_hops, credentials_seen, macros (irkit_context_type).
 WITH parent AS (
     SELECT to_uid AS uid, min(from_uid) AS parent FROM principal_hops WHERE kind = 'session_of' GROUP BY to_uid
 ),
@@ -24,8 +24,7 @@ data AS (  -- principals and credentials are not data (as in inventory_draft_pro
     WHERE NOT regexp_matches(coalesce(type, ''), $not_data)
       AND uid NOT IN (SELECT actor_uid FROM events WHERE actor_uid IS NOT NULL
                       UNION ALL SELECT from_uid FROM principal_hops UNION ALL SELECT to_uid FROM principal_hops
-                      UNION ALL SELECT c.uid FROM (SELECT DISTINCT credentials FROM events WHERE len(credentials) > 0) AS e,
-                                                  unnest(e.credentials) AS t(c) WHERE c.uid IS NOT NULL)
+                      UNION ALL SELECT uid FROM credentials_seen WHERE uid IS NOT NULL)
 ),
 containers AS (
     SELECT principal, list(DISTINCT c ORDER BY c) AS data FROM (

@@ -5,7 +5,7 @@
 -- first record and how many records name it. Principals and credentials are not data: a uid some
 -- record acts as, delegates from or to, or names as a credential is left out, and so is a type matching
 -- $not_data (roles, accounts, apps, role bindings). Binds: $names, $patterns (parallel lists), $not_data.
--- Uses: events, principal_hops, macros (irkit_context_type).
+-- Uses: events, principal_hops, credentials_seen, macros (irkit_context_type).
 WITH named AS (
     SELECT target_uid AS uid, target_type AS type, target_name AS name, time, event_uid FROM events
     WHERE target_uid IS NOT NULL AND NOT irkit_context_type(target_type)
@@ -20,8 +20,7 @@ resources AS (
     WHERE NOT regexp_matches(coalesce(type, ''), $not_data)
       AND uid NOT IN (SELECT actor_uid FROM events WHERE actor_uid IS NOT NULL
                       UNION ALL SELECT from_uid FROM principal_hops UNION ALL SELECT to_uid FROM principal_hops
-                      UNION ALL SELECT c.uid FROM (SELECT DISTINCT credentials FROM events WHERE len(credentials) > 0) AS e,
-                                                  unnest(e.credentials) AS t(c) WHERE c.uid IS NOT NULL)
+                      UNION ALL SELECT uid FROM credentials_seen WHERE uid IS NOT NULL)
     GROUP BY uid
 )
 SELECT uid, type, name, first_time, event_uid, records,

@@ -33,7 +33,7 @@ base AS (
     FROM c JOIN trigger_candidates f USING (event_uid)
     LEFT JOIN unnamed u USING (event_uid)
     LEFT JOIN trigger_contained k ON k.owner = c.owner
-),
+)
 SELECT * EXCLUDE (owner, control_via, contained_at),
        CASE WHEN period = 'window' AND control_via IN ('created credential', 'session signed in with created credential')
                  AND time > contained_at THEN actor_identity
