@@ -45,6 +45,7 @@ REGISTRY: dict[str, str] = {
     "k8s_audit": "irkit.loaders.k8s_audit",
     "mcp": "irkit.loaders.mcp",
     "toolhive_audit": "irkit.loaders.toolhive_audit",
+    "agentgateway": "irkit.loaders.agentgateway",
     "otel_genai": "irkit.loaders.otel_genai",
     "jsonl": "irkit.loaders.jsonl",
 }

@@ -72,6 +72,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from irkit.loaders.agentgateway import is_access_record
+
 NAME = "otel_genai"
 VERSION = "1.2"
 DESCRIPTION = "OpenTelemetry GenAI/MCP spans: OTLP/JSON documents, JS/Python span dumps, attribute maps"
@@ -92,4 +94,6 @@ def _is_span_record(record: Mapping[str, object]) -> bool:
         return True
     if "traceId" in record and "spanId" in record and ("startTimeUnixNano" in record or "attributes" in record):
         return True
+    if is_access_record(record):  # a gateway's access log line also names mcp.* / gen_ai.* keys: not a span
+        return False
     return any(isinstance(key, str) and key.startswith(_ATTRIBUTE_PREFIXES) for key in record)
