@@ -46,6 +46,7 @@ REGISTRY: dict[str, str] = {
     "mcp": "irkit.loaders.mcp",
     "toolhive_audit": "irkit.loaders.toolhive_audit",
     "agentgateway": "irkit.loaders.agentgateway",
+    "litellm": "irkit.loaders.litellm",
     "otel_genai": "irkit.loaders.otel_genai",
     "jsonl": "irkit.loaders.jsonl",
 }
