@@ -35,8 +35,9 @@ actor              ``jwt.sub`` (type unknown); the log names no client, so no de
 session_uid        ``mcp.session.id``
 target             ``mcp.resource.type`` tool: ``mcp.resource.name`` (``mcp_tool``); prompt
                    (``mcp_prompt``); resource (``mcp_resource``); other MCP requests the target
-                   (``mcp_server``); LLM requests the model (``model``, system the provider);
-                   system ``mcp:<mcp.target>``
+                   (``mcp_server``); LLM requests the model (``model``, system
+                   ``genai:<gen_ai.provider.name>``);
+                   system ``mcp:<mcp.target>`` (``mcp`` when no target is named)
 tool_name          ``mcp.resource.name`` of tools
 src_ip             ``src.addr`` without its port
 trace_uid/span_uid ``trace.id`` / ``span.id`` (the gateway's span), lower-cased

@@ -33,7 +33,7 @@ shaped AS (
     SELECT *,
         coalesce(method, irkit_nz(e."a2a.method"), llm_op,
                  CASE WHEN e."http.method" IS NOT NULL THEN e."http.method" || ' ' || coalesce(e."http.path", '') END) AS op,
-        CASE WHEN method IS NOT NULL OR mcp_target IS NOT NULL THEN 'mcp:' || coalesce(mcp_target, 'unknown') END AS system,
+        CASE WHEN method IS NOT NULL OR mcp_target IS NOT NULL THEN coalesce('mcp:' || mcp_target, 'mcp') END AS system,
         reason IN ('Authorization', 'JwtAuth', 'BasicAuth', 'APIKeyAuth', 'ExtAuth', 'Oidc') AS denied,
         (coalesce(http_status, 0) >= 400 OR err IS NOT NULL OR reason IS NOT NULL) AS failed
     FROM fields
@@ -45,7 +45,7 @@ targets AS (
              WHEN kind = 'resource' THEN struct_pack(uid := res_name, type := 'mcp_resource', system := system)
              WHEN system IS NOT NULL THEN struct_pack(uid := mcp_target, type := 'mcp_server', system := system)
              WHEN llm_op IS NOT NULL THEN struct_pack(uid := irkit_nz(e."gen_ai.request.model"), type := 'model',
-                                                      system := irkit_nz(e."gen_ai.provider.name"))
+                                                      system := 'genai:' || irkit_nz(e."gen_ai.provider.name"))
         END AS t
     FROM shaped
 )

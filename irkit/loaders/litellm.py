@@ -38,13 +38,16 @@ delegation         ``end_user`` (else ``user_api_key_end_user_id``), the custome
 session_uid        ``mcp_tool_call_metadata.mcp_session_id``, else ``session_id``
 target             tool calls: ``mcp_tool_call_metadata.name`` (``mcp_tool``), system
                    ``mcp:<mcp_server_name>`` (else the ``namespaced_tool_name`` prefix, else
-                   ``custom_llm_provider``); model calls: ``model`` (``model``, system the provider)
+                   ``custom_llm_provider``, else ``mcp``); model calls: ``model`` (``model``, system
+                   ``genai:<custom_llm_provider>``)
 resources          ``tool_arguments`` (``arguments`` as JSON text), ``tool_result`` (the text
                    contents of ``response`` or ``result``, joined, first 4096 characters),
                    the upstream ``mcp_server_resource`` (``mcp_server``)
 src_ip/user_agent  ``requester_ip_address`` / ``user_agent`` (top level, else in ``metadata``)
 =================  ==========================================================================
 
+A call the proxy refused (the key may not use that server: 401 / 403) is logged before the tool is
+resolved, without ``mcp_tool_call_metadata``: it names no tool, and its system is ``mcp``.
 ``trace_id`` is LiteLLM's own UUID (it groups retries and fallbacks), not an OpenTelemetry trace id: it
 stays in raw.
 """

@@ -47,9 +47,9 @@ fields AS (
 shaped AS (
     SELECT *,
         ct IN ('call_mcp_tool', 'list_mcp_tools') AS is_mcp,
-        'mcp:' || coalesce(irkit_nz(tc.mcp_server_name),
-                           irkit_nz(regexp_extract(tc.namespaced_tool_name, '^([^/]+)/', 1)),
-                           irkit_nz(e.custom_llm_provider), 'unknown') AS mcp_system,
+        coalesce('mcp:' || coalesce(irkit_nz(tc.mcp_server_name),
+                                    irkit_nz(regexp_extract(tc.namespaced_tool_name, '^([^/]+)/', 1)),
+                                    irkit_nz(e.custom_llm_provider)), 'mcp') AS mcp_system,
         irkit_nz(tc.name) AS tool,
         left(array_to_string(list_filter(coalesce(litellm_result_text(e.response), litellm_result_text(tc.result), []),
                                          lambda x: x IS NOT NULL), chr(10)), 4096) AS result_text
@@ -86,7 +86,7 @@ SELECT
     CASE WHEN ct = 'call_mcp_tool' AND tool IS NOT NULL THEN 'mcp_tool'
          WHEN NOT is_mcp AND irkit_nz(e.model) IS NOT NULL THEN 'model' END AS target_type,
     CASE WHEN ct = 'call_mcp_tool' THEN tool WHEN NOT is_mcp THEN irkit_nz(e.model) END AS target_name,
-    CASE WHEN is_mcp THEN mcp_system ELSE irkit_nz(e.custom_llm_provider) END AS target_system,
+    CASE WHEN is_mcp THEN mcp_system ELSE 'genai:' || irkit_nz(e.custom_llm_provider) END AS target_system,
     CASE WHEN is_mcp THEN
         [x FOR x IN [struct_pack(uid := CAST(tc.arguments AS VARCHAR), type := 'tool_arguments', system := mcp_system),
                      struct_pack(uid := nullif(result_text, ''), type := 'tool_result', system := mcp_system),

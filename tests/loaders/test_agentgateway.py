@@ -1,7 +1,7 @@
 """agentgateway access logs (``samples/agentgateway/access.jsonl``, written from agentgateway's
 ``telemetry/log.rs`` field list and the JSON access-log examples of its docs): a tools/list and a tool
 call by an authenticated (JWT) user in one MCP session, a call the gateway's authorization denied, a
-call from an older release (``mcp.resource``, no ``jwt.sub``), and a readiness line that is not an
+call from an older release (``mcp.resource``, no ``jwt.sub``), an LLM request, and a readiness line that is not an
 access-log record."""
 
 from __future__ import annotations
@@ -49,6 +49,12 @@ EXPECTED = {
         class_name="api_activity", operation="tools/list", activity="list", status="success",
         target_uid="github", target_name="github", target_type="mcp_server", span_uid="00f067aa0ba902b7",
     ),
+    "LLM request through the gateway": _row(
+        6, time=t(2025, 11, 4, 23, 47, 20, 714204), end_time=t(2025, 11, 4, 23, 47, 21, 918204),
+        class_name="model_invocation", operation="chat", status="success", session_uid=None,
+        target_uid="gpt-4o-mini", target_name="gpt-4o-mini", target_type="model", target_system="genai:openai",
+        span_uid="7a085853722dc6d2",
+    ),
     "older release, no authenticated user": _row(
         5, time=t(2025, 11, 11, 18, 11, 19, 271638), end_time=t(2025, 11, 11, 18, 11, 19, 747638),
         class_name="tool_call", status="success", actor_uid=None, actor_type=None, actor_name=None,
@@ -66,7 +72,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def test_detected_and_accounted(ingested: Any) -> None:
     case, summary = ingested
-    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (5, 4, 1, 0)
+    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (6, 5, 1, 0)
     assert case.sql("SELECT source FROM manifest")["source"].to_list() == ["agentgateway"]
     records = sample_records(discover([FILE])[0])
     assert [lo.name for lo in loaders.available() if lo.detectable and lo.sniff(records)] == ["agentgateway"]

@@ -1,8 +1,8 @@
 """LiteLLM StandardLoggingPayload records (``samples/litellm/standard_logging_payloads.jsonl``, written
 from LiteLLM's ``StandardLoggingPayload`` / ``StandardLoggingMetadata`` / ``StandardLoggingMCPToolCall``
 types and what its MCP gateway logs for a tool call): a tools/list and a tool call through the MCP
-gateway by a virtual key's user for an end user, a tool call the upstream MCP server failed, and a
-model call on the same key."""
+gateway by a virtual key's user for an end user, a tool call the upstream MCP server failed, one the
+proxy refused, and a model call on the same key."""
 
 from __future__ import annotations
 
@@ -50,6 +50,12 @@ EXPECTED = {
         target_uid="execute_sql", target_name="execute_sql", tool_name="execute_sql", target_system="mcp:postgres",
         resources=[res('{"query":"DROP TABLE invoices"}', "tool_arguments", "mcp:postgres")],
     ),
+    "call the proxy refused (before the tool is resolved)": _row(
+        5, event_uid="a3f1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a05", time=t(2025, 3, 12, 10, 6, 55, 500000),
+        end_time=t(2025, 3, 12, 10, 6, 55, 507812), class_name="authorization", status="failure",
+        status_detail="403: User not allowed to call this tool. Allowed MCP servers: ['github']",
+        session_uid=None, target_type=None, target_system="mcp", resources=[],
+    ),
     "tools/list in the session": _row(
         1, event_uid="a3f1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a01", time=t(2025, 3, 12, 10, 6, 41, 250000),
         end_time=t(2025, 3, 12, 10, 6, 41, 750000), class_name="api_activity", operation="tools/list",
@@ -60,7 +66,7 @@ EXPECTED = {
         4, event_uid="chatcmpl-4b1e9a6f-2d3c-4e5f-8a7b-9c0d1e2f3a04", time=t(2025, 3, 12, 10, 6, 50),
         end_time=t(2025, 3, 12, 10, 6, 52, 500000), class_name="model_invocation", operation="acompletion",
         status="success", session_uid=None, target_uid="claude-sonnet-4-5", target_name="claude-sonnet-4-5",
-        target_type="model", target_system="anthropic", resources=[],
+        target_type="model", target_system="genai:anthropic", resources=[],
     ),
 }
 
@@ -72,7 +78,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def test_detected_and_accounted(ingested: Any) -> None:
     case, summary = ingested
-    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (4, 4, 0, 0)
+    assert (summary.read, summary.loaded, summary.quarantined, summary.duplicates) == (5, 5, 0, 0)
     assert case.sql("SELECT source FROM manifest")["source"].to_list() == ["litellm"]
     records = sample_records(discover([FILE])[0])
     assert [lo.name for lo in loaders.available() if lo.detectable and lo.sniff(records)] == ["litellm"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from irkit import loaders
 from irkit.evidence import discover, sample_records
 from tests.loaders.helpers import SAMPLES, load, quarantine, rows
@@ -42,3 +44,29 @@ def test_a_notification_among_cloudtrail_records_is_quarantined_alone(tmp_path: 
     assert (q["evidence_offset"], q["reason"]) == (
         2, "not a CloudTrail event (eventSource aws:s3, CloudTrail writes <service>.amazonaws.com): "
         "an Amazon S3 event notification")
+
+
+# ------------------------------------------------------------------------------------------------
+# MCP gateway logs: every gateway's records go to its own loader, and no MCP gateway loader takes
+# another's (an agentgateway access line names mcp.* keys like an OTel attribute map; a LiteLLM payload
+# carries a model and metadata like a span's attributes).
+
+_MCP_SAMPLES = {
+    "toolhive_audit": ["toolhive_audit/audit.jsonl"],
+    "mcp": ["mcp/bare-jsonrpc.json", "mcp/gateway-no-ids.jsonl", "mcp/gateway-sessions.jsonl", "mcp/gateway-v2.jsonl"],
+    "otel_genai": ["otel_genai/attribute_map_spans.jsonl", "otel_genai/otlp_agent_trace.jsonl",
+                   "otel_genai/otlp_pretty.json", "otel_genai/python_console_spans.json",
+                   "otel_genai/vercel_ai_spans.json", "otel_dialects/dialects.jsonl"],
+    "agentgateway": ["agentgateway/access.jsonl"],
+    "litellm": ["litellm/standard_logging_payloads.jsonl"],
+}
+
+
+@pytest.mark.parametrize("owner", list(_MCP_SAMPLES))
+def test_mcp_gateway_formats_are_read_by_their_own_loader_only(owner: str) -> None:
+    claimants = ("toolhive_audit", "mcp", "otel_genai", "agentgateway", "litellm")
+    for name in _MCP_SAMPLES[owner]:
+        records = sample_records(discover([SAMPLES / name])[0])
+        claimed = [c for c in claimants if loaders.get(c).sniff(records)]
+        assert claimed == [owner], f"{name}: claimed by {claimed}"
+        assert loaders.detect(records).name == owner, name
