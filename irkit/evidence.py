@@ -1175,6 +1175,23 @@ def sample_records(item: EvidenceItem, limit: int = 20, max_bytes: int = DEFAULT
     return out
 
 
+def sample_lines(item: EvidenceItem, limit: int = 40, max_bytes: int = DEFAULT_MAX_BYTES,
+                 max_ratio: float | None = DEFAULT_MAX_RATIO) -> list[str]:
+    """The first non-blank lines of an item's head as text, for detecting line-oriented text logs whose
+    lines are not JSON (a client's log: a timestamp, a level, then a message). Bytes that are not UTF-8
+    are shown as ``\\xNN``; a line the head cuts short is left out."""
+    if item.problem:
+        raise EvidenceError(item.problem, path=item.display)
+    with item.open(max_bytes, max_ratio) as stream:
+        head = stream.read(SNIFF_BYTES)
+    if head[:3] == b"\xef\xbb\xbf":
+        head = head[3:]
+    lines = _LINE_END.split(head)
+    if len(head) >= SNIFF_BYTES:
+        lines = lines[:-1]
+    return [line.decode("utf-8", "backslashreplace") for line in lines if line.strip()][:limit]
+
+
 def _head_sample(text: str, limit: int) -> list[object]:
     """The first records of a document cut short: elements of a top-level array, or of the first
     envelope key's array, decoded one by one until the text runs out."""

@@ -59,6 +59,7 @@ from irkit.evidence import (
     EvidenceItem,
     discover,
     read_records,
+    sample_lines,
     sample_records,
 )
 from irkit.progress import progress_bar
@@ -187,7 +188,13 @@ def ingest(
                 _file_problem(result, "failed", _message(exc), strict, item)
                 unread.append(result)
                 continue
-            loader = forced or loaders.detect(sample) or UNKNOWN
+            loader = forced or loaders.detect(sample)
+            if loader is None:  # a text log whose lines are not JSON (or JSON no loader takes)
+                try:
+                    loader = loaders.detect_lines(sample_lines(item, max_bytes=max_bytes, max_ratio=max_ratio))
+                except EvidenceError:
+                    loader = None
+            loader = loader or UNKNOWN
             if loader is UNKNOWN:
                 hint = loaders.likely_format(sample)
                 result.error = "unknown format: no loader recognises this file (its records are quarantined)"

@@ -5,6 +5,9 @@ A loader module defines
 * ``NAME``, ``VERSION``, ``DESCRIPTION``: who it is, for the manifest and ``irkit sources``;
 * ``sniff(records) -> bool``: whether the first parsed records of a file are its format (content,
   never file names);
+* optionally ``sniff_lines(lines) -> bool``: for a text log whose lines are not JSON, whether the first
+  lines of a file are its format. Asked only when no loader recognises the file's JSON records; the
+  query then receives each line as a record whose ``raw`` is the line's text;
 * a file ``<module>.sql`` beside it: one DuckDB query over the relation
   ``records(file_id, evidence_offset, evidence_path, raw)`` that returns, for every record, the columns of
   :data:`irkit.schema.LOADER_COLUMNS` plus ``file_id, evidence_offset, evidence_path, raw, source`` and
@@ -47,6 +50,7 @@ REGISTRY: dict[str, str] = {
     "toolhive_audit": "irkit.loaders.toolhive_audit",
     "agentgateway": "irkit.loaders.agentgateway",
     "litellm": "irkit.loaders.litellm",
+    "claude_desktop_mcp": "irkit.loaders.claude_desktop_mcp",
     "otel_genai": "irkit.loaders.otel_genai",
     "jsonl": "irkit.loaders.jsonl",
 }
@@ -67,6 +71,8 @@ class Loader:
     tables: tuple[tuple[str, Any], ...] = ()
     #: loaders this one's query may hand a record to (``route:<name>``)
     routes: tuple[str, ...] = ()
+    #: recognises a text log from its first lines (``sniff_lines``), for formats that are not JSON
+    sniff_lines: Callable[[Sequence[str]], bool] | None = None
 
 
 @cache
@@ -85,6 +91,7 @@ def get(name: str) -> Loader:
         detectable=getattr(module, "DETECTABLE", True),
         tables=tuple((relation, _data_table(file)) for relation, file in getattr(module, "TABLES", {}).items()),
         routes=tuple(getattr(module, "ROUTES", ())),
+        sniff_lines=getattr(module, "sniff_lines", None),
     )
 
 
@@ -128,6 +135,16 @@ def detect(records: Sequence[object]) -> Loader | None:
         return None
     for loader in available():
         if loader.detectable and loader.sniff(dicts):
+            return loader
+    return None
+
+
+def detect_lines(lines: Sequence[str]) -> Loader | None:
+    """The first detectable loader that recognises these text lines (``sniff_lines``), or None."""
+    if not lines:
+        return None
+    for loader in available():
+        if loader.detectable and loader.sniff_lines is not None and loader.sniff_lines(lines):
             return loader
     return None
 
