@@ -83,7 +83,7 @@ COLUMNS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("event_uid", pa.string(), "The source's unique id (CloudTrail eventID, Okta uuid, ...); else SHA-256 of the raw record. Dedup key with source."),
     ("time", pa.timestamp("us", tz="UTC"), "When it happened, UTC."),
     ("end_time", pa.timestamp("us", tz="UTC"), "When it ended, where the record says (span end, response time); else null."),
-    ("source", pa.string(), "Loader name: cloudtrail, bedrock_invocation, okta, entra_signin, entra_audit, azure_activity, graph_activity, gcp_audit, workspace_reports, github_audit, k8s_audit, mcp, toolhive_audit, agentgateway, litellm, otel_genai, jsonl."),
+    ("source", pa.string(), "Loader name: cloudtrail, bedrock_invocation, okta, entra_signin, entra_audit, azure_activity, graph_activity, gcp_audit, workspace_reports, github_audit, k8s_audit, mcp, toolhive_audit, agentgateway, litellm, claude_desktop_mcp, otel_genai, jsonl."),
     ("class_name", pa.string(), "api_activity, authentication, authorization, account_change, tool_call, agent_invocation, model_invocation, guardrail, data_access, ..."),
     ("operation", pa.string(), "What was done: eventName, eventType, methodName, 'verb resource', tools/call."),
     ("activity", pa.string(), "The kind of act, vendor-neutral (ACTIVITIES): read, list, create, update, delete, grant (gave a principal permissions, a role, membership or consent), ungrant, authenticate, invoke, other."),

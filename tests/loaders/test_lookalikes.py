@@ -70,3 +70,20 @@ def test_mcp_gateway_formats_are_read_by_their_own_loader_only(owner: str) -> No
         claimed = [c for c in claimants if loaders.get(c).sniff(records)]
         assert claimed == [owner], f"{name}: claimed by {claimed}"
         assert loaders.detect(records).name == owner, name
+
+
+def test_timestamped_text_logs_are_not_taken_for_a_clients_mcp_log(tmp_path: Path) -> None:
+    """Other apps' text logs with a timestamp and bracketed level and tag (lines from public READMEs),
+    and Claude Desktop lines copied without their timestamps, are no loader's; JSON-RPC stays ``mcp``."""
+    from irkit.evidence import sample_lines
+
+    for name in ("app-bracketed.log", "claude-log-without-timestamps.log"):
+        item = discover([HERE / name])[0]
+        assert loaders.detect(sample_records(item)) is None, name
+        assert loaders.detect_lines(sample_lines(item)) is None, name
+    bare = discover([SAMPLES / "mcp" / "bare-jsonrpc.json"])[0]
+    assert loaders.detect(sample_records(bare)).name == "mcp"
+    assert not loaders.get("claude_desktop_mcp").sniff_lines(sample_lines(bare))
+    case, summary = load(tmp_path, HERE / "app-bracketed.log")
+    assert (summary.read, summary.loaded, summary.quarantined, summary.files[0].source) == (4, 0, 4, None)
+    assert {q["reason"] for q in quarantine(case)} == {"no loader recognises this file"}
