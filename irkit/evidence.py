@@ -1175,7 +1175,7 @@ def sample_records(item: EvidenceItem, limit: int = 20, max_bytes: int = DEFAULT
     return out
 
 
-def sample_lines(item: EvidenceItem, limit: int = 40, max_bytes: int = DEFAULT_MAX_BYTES,
+def sample_lines(item: EvidenceItem, limit: int = 200, max_bytes: int = DEFAULT_MAX_BYTES,
                  max_ratio: float | None = DEFAULT_MAX_RATIO) -> list[str]:
     """The first non-blank lines of an item's head as text, for detecting line-oriented text logs whose
     lines are not JSON (a client's log: a timestamp, a level, then a message). Bytes that are not UTF-8

@@ -197,3 +197,27 @@ def test_tool_calls_pair_with_their_responses(ingested: Any) -> None:
         (FS, "read_media_file", "failure", "id", '{"path":"/mnt/user-data/uploads/logo.png"}'),
         (FS, "list_allowed_directories", "success", "id", "{}"),
     ]
+
+
+def test_odd_entries_are_quarantined_with_what_is_wrong(tmp_path: Path) -> None:
+    """A payload that is no JSON-RPC message, an impossible date and a tool result whose own text ends
+    like the client's metadata tail: each line is accounted for, the last one still read whole."""
+    file = tmp_path / "mcp-server-odd.log"
+    tail_in_text = ('2026-03-01T10:00:01.000Z [odd] [info] Message from server: {"jsonrpc":"2.0","id":7,"result":'
+                    '{"content":[{"type":"text","text":"x { metadata: undefined }"}]}} { metadata: undefined }')
+    file.write_text(
+        "2026-03-01T10:00:00.000Z [odd] [info] Initializing server... { metadata: undefined }\n"
+        "2026-03-01T10:00:00.500Z [odd] [info] Message from client: hello there { metadata: undefined }\n"
+        "2026-13-45T10:00:00.600Z [odd] [info] Client transport closed { metadata: undefined }\n"
+        + tail_in_text + "\n",
+        encoding="utf-8",
+    )
+    case, summary = load(tmp_path, file)
+    assert (summary.files[0].source, summary.read, summary.loaded, summary.quarantined) == ("claude_desktop_mcp", 4, 2, 2)
+    assert [(q["evidence_offset"], q["reason"]) for q in quarantine(case)] == [
+        (2, "a Message line whose payload names no JSON-RPC method, id or result"),
+        (3, "no readable timestamp: 2026-13-45T10:00:00.600Z"),
+    ]
+    answer = one(case, "evidence_offset = 4")
+    assert (answer["operation"], answer["status"], answer["raw"]) == ("tools/call response", "success", tail_in_text)
+    assert res("x { metadata: undefined }", "tool_result", "mcp:odd") in answer["resources"]
