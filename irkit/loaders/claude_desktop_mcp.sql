@@ -176,13 +176,7 @@ SELECT
     sha256(raw) AS event_uid,
     ts AS time,
     CASE WHEN end_ts >= ts THEN end_ts END AS end_time,
-    CASE
-        WHEN operation IN ('tools/call', 'tools/call response') THEN 'invoke'
-        WHEN operation IN ('resources/read', 'resources/read response', 'prompts/get', 'prompts/get response') THEN 'read'
-        WHEN operation LIKE '%/list' OR operation LIKE '%/list response' THEN 'list'
-        WHEN operation IN ('resources/subscribe', 'resources/unsubscribe') THEN 'update'
-        ELSE 'other'
-    END AS activity,
+    irkit_mcp_activity(operation) AS activity,
     CASE WHEN operation IN ('tools/call', 'tools/call response') THEN 'tool_call' ELSE 'api_activity' END AS class_name,
     operation,
     CASE

@@ -211,14 +211,7 @@ SELECT
     sha256(raw) AS event_uid,
     ts AS time,
     CASE WHEN end_ts >= ts THEN end_ts END AS end_time,
-    CASE
-        WHEN kind IN ('difc_filtered', 'gateway_event') THEN 'other'
-        WHEN rpc_operation IN ('tools/call', 'tools/call response') THEN 'invoke'
-        WHEN rpc_operation IN ('resources/read', 'resources/read response', 'prompts/get', 'prompts/get response') THEN 'read'
-        WHEN rpc_operation LIKE '%/list' OR rpc_operation LIKE '%/list response' THEN 'list'
-        WHEN rpc_operation IN ('resources/subscribe', 'resources/unsubscribe') THEN 'update'
-        ELSE 'other'
-    END AS activity,
+    CASE WHEN kind IN ('difc_filtered', 'gateway_event') THEN 'other' ELSE irkit_mcp_activity(rpc_operation) END AS activity,
     CASE
         WHEN rpc_operation IN ('tools/call', 'tools/call response') THEN 'tool_call'
         WHEN kind = 'difc_filtered' THEN 'authorization'

@@ -28,6 +28,18 @@ CREATE OR REPLACE MACRO irkit_nz(s) AS (
     CASE WHEN s IS NULL OR trim(s) IN ('', 'null', 'NULL', 'None', 'unknown', '-') THEN NULL ELSE s END
 );
 
+-- The activity (schema ACTIVITIES) of an MCP JSON-RPC operation: a request's method, or '<method> response'
+-- for its answer. For every loader of MCP traffic (proxies, gateways, clients' logs).
+CREATE OR REPLACE MACRO irkit_mcp_activity(op) AS (
+    CASE
+        WHEN op IN ('tools/call', 'tools/call response') THEN 'invoke'
+        WHEN op IN ('resources/read', 'resources/read response', 'prompts/get', 'prompts/get response') THEN 'read'
+        WHEN op LIKE '%/list' OR op LIKE '%/list response' THEN 'list'
+        WHEN op IN ('resources/subscribe', 'resources/unsubscribe') THEN 'update'
+        ELSE 'other'
+    END
+);
+
 -- An IP address (IPv4 dotted quad, IPv6 in hex groups, either with a zone), else NULL: a service name a
 -- vendor writes in its source-address field ('AWS Internal', 's3.amazonaws.com') or a malformed value is
 -- not an address (the record's raw keeps it).
