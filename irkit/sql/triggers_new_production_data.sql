@@ -11,8 +11,7 @@ WITH uids AS (  -- each named uid once: the globs are the costly part and most u
     WHERE r.uid IS NOT NULL AND NOT irkit_context_type(r.type)
 ),
 production_uids AS (
-    SELECT uid, list_filter($patterns, lambda p: uid ~~~ p) AS matched FROM uids
-    WHERE len(list_filter($patterns, lambda p: uid ~~~ p)) > 0
+    SELECT * FROM (SELECT uid, list_filter($patterns, lambda p: uid ~~~ p) AS matched FROM uids) WHERE len(matched) > 0
 ),
 touched AS (
     SELECT identity, actor_identity, period, event_uid, time, session_uid, via, attributed_to, target_uid AS uid
